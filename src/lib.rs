@@ -26,6 +26,6 @@ pub mod model;
 pub mod tracker;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use error::Error;

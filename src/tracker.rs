@@ -77,3 +77,5 @@ impl CallTracker {
         false
     }
 }
+/// Upper bound for maxEndedCalls.
+pub const MAX_ENDED_CALLS_LIMIT: usize = 100_000;

@@ -1,0 +1,361 @@
+// makecall: the public JS entry.
+//
+// This file only wires things together. Every decision (validation, parsing,
+// call states, when a dial settles and why) is made by the Rust core in
+// ../pkg/makecall_bg.wasm; the functions here convert its JSON answers into
+// objects and its failures into `Error`s with a stable `code`.
+
+import initWasm, * as core from "../pkg/makecall.js";
+
+export {
+  postMessageTransport,
+  openAjaxTransport,
+  hubTransport,
+  whenHubConnected,
+} from "./transports.js";
+export { createSimulatedWorkspace, SCENARIOS } from "./simulated.js";
+
+/** A failure string from the core starts with "!" (char code 33). */
+const FAILURE = 33;
+
+let initPromise = null;
+let ready = false;
+
+/**
+ * Loads and instantiates the wasm core. Idempotent: every call returns the
+ * same promise. In Node it reads the .wasm from the package folder; in a
+ * browser it fetches it next to this module. Pass a `URL`, `Response`,
+ * `BufferSource` or `WebAssembly.Module` to load it from elsewhere.
+ * @param {unknown} [source]
+ * @returns {Promise<void>}
+ */
+export function init(source) {
+  if (!initPromise) {
+    initPromise = load(source).then(
+      () => {
+        ready = true;
+      },
+      (error) => {
+        initPromise = null; // a failed load (e.g. offline) may be retried
+        throw error;
+      },
+    );
+  }
+  return initPromise;
+}
+
+async function load(source) {
+  if (source === undefined) {
+    const url = new URL("../pkg/makecall_bg.wasm", import.meta.url);
+    if (url.protocol === "file:") {
+      // Node (and other runtimes without fetch for file: URLs): read the bytes.
+      const fs = await import(/* webpackIgnore: true */ "node:fs/promises");
+      source = await fs.readFile(url);
+    } else {
+      source = url;
+    }
+  }
+  await initWasm({ module_or_path: source });
+}
+
+function requireInit() {
+  if (!ready) {
+    throw makeError("NOT_INITIALIZED", "call `await init()` before using makecall");
+  }
+}
+
+/** Builds an `Error` carrying a stable `code` and any extra fields. */
+function makeError(code, message, fields) {
+  const error = new Error(message);
+  error.name = "MakecallError";
+  error.code = code;
+  if (fields) Object.assign(error, fields);
+  return error;
+}
+
+function toError(data) {
+  const { code, message, ...fields } = data;
+  return makeError(code, message, fields);
+}
+
+/** Turns a core answer into a value, throwing its failure as an Error. */
+function unwrap(text) {
+  if (text.charCodeAt(0) === FAILURE) throw toError(JSON.parse(text.slice(1)));
+  return JSON.parse(text);
+}
+
+function lastError() {
+  return toError(JSON.parse(core.last_error().slice(1)));
+}
+
+// Compiled plans, so validating many numbers under one plan reads the plan
+// options once. A plan object is read when first used: pass a new object to
+// change the rules.
+const planByObject = new WeakMap();
+const planByName = new Map();
+
+function compiledPlan(plan) {
+  const cache = typeof plan === "object" && plan !== null ? planByObject : planByName;
+  const key = plan === null ? undefined : plan;
+  let compiled = cache.get(key);
+  if (!compiled) {
+    compiled = core.compile_plan(key);
+    if (!compiled) throw lastError();
+    cache.set(key, compiled);
+  }
+  return compiled;
+}
+
+/**
+ * Checks a number before it is dialled. Bad numbers are returned as data,
+ * never thrown; only a malformed plan throws (`INVALID_PLAN`).
+ * @param {string | number} input
+ * @param {object | string} [plan]
+ */
+export function validateNumber(input, plan) {
+  requireInit();
+  return unwrap(compiledPlan(plan).validate(input));
+}
+
+/**
+ * Builds the MakeCall message for a number. Throws with the validation code
+ * (and `validation`, the failed result) when the number is invalid.
+ * @param {string | number} number
+ * @param {{ plan?: object | string, channel?: string, source?: string }} [options]
+ */
+export function buildMakeCall(number, options) {
+  requireInit();
+  return unwrap(core.build_make_call(number, options));
+}
+
+/**
+ * Parses any workspace message (JSON text or object) into
+ * `{ kind: "callStateChange" | "agentState" | "other", ... }`.
+ * @param {string | object} input
+ */
+export function parseMessage(input) {
+  requireInit();
+  return unwrap(core.parse_message(input));
+}
+
+/**
+ * Parses a call state-change message and returns its call; throws
+ * `NOT_A_STATE_CHANGE` for any other message.
+ * @param {string | object} input
+ */
+export function parseStateChange(input) {
+  requireInit();
+  return unwrap(core.parse_state_change(input));
+}
+
+/**
+ * Hides every digit of a phone number but the last four, for logs.
+ * @param {string} text
+ */
+export function redactNumber(text) {
+  requireInit();
+  return core.redact_number(String(text));
+}
+
+/** Tracks calls by id through their states (see the README for the rules). */
+export class CallTracker {
+  #tracker;
+
+  /** @param {{ maxEndedCalls?: number }} [options] */
+  constructor(options) {
+    requireInit();
+    const tracker = core.create_tracker(options);
+    if (!tracker) throw lastError();
+    this.#tracker = tracker;
+  }
+
+  /**
+   * Applies a state-change message (or a call from `parseStateChange`).
+   * @returns {{ change: "new" | "advanced" | "duplicate" | "stale", call: object }}
+   */
+  apply(eventOrMessage) {
+    return unwrap(this.#tracker.apply(eventOrMessage));
+  }
+
+  /** Snapshots of every tracked call, oldest first. */
+  calls() {
+    return JSON.parse(this.#tracker.calls());
+  }
+}
+
+const EVENTS = ["call", "agent", "error"];
+
+/**
+ * Creates the click-to-dial gadget on a transport.
+ * @param {object} options see the README ("Use it in a gadget")
+ */
+export function createGadget(options) {
+  requireInit();
+  const { transport, ...config } = options ?? {};
+  if (
+    !transport ||
+    typeof transport.publish !== "function" ||
+    typeof transport.subscribe !== "function"
+  ) {
+    throw makeError(
+      "INVALID_TRANSPORT",
+      "createGadget needs a transport with publish(message) and subscribe(handler)",
+    );
+  }
+
+  const listeners = new Map(EVENTS.map((name) => [name, new Set()]));
+  const pending = new Map();
+  let agent = null;
+  let closed = false;
+
+  const emit = (name, ...args) => {
+    for (const listener of [...listeners.get(name)]) {
+      try {
+        listener(...args);
+      } catch (error) {
+        // A faulty listener must not break the gadget or the transport:
+        // report it the way an uncaught error would be, and go on.
+        setTimeout(() => {
+          throw error;
+        }, 0);
+      }
+    }
+  };
+
+  const dispatch = (output) => {
+    switch (output.type) {
+      case "call":
+        emit("call", output.call, output.change);
+        break;
+      case "agent":
+        agent = output.agent;
+        emit("agent", output.agent);
+        break;
+      case "error":
+        emit("error", toError(output.error));
+        break;
+      case "settled": {
+        const dial = pending.get(output.dialId);
+        if (!dial) break;
+        pending.delete(output.dialId);
+        dial.cleanup();
+        if (output.ok) dial.resolve(output.result);
+        else dial.reject(toError(output.error));
+        break;
+      }
+    }
+  };
+
+  const gadgetCore = core.create_gadget(config, (json) => {
+    for (const output of JSON.parse(json)) dispatch(output);
+  });
+  if (!gadgetCore) throw lastError();
+
+  const unsubscribe = transport.subscribe((message) => {
+    if (closed) return;
+    try {
+      gadgetCore.receive(message);
+    } catch (error) {
+      emit("error", makeError("INVALID_INPUT", String(error?.message ?? error)));
+    }
+  });
+
+  return {
+    /**
+     * Dials a number; settles exactly once (see the README for the codes).
+     * @param {string | number} number
+     * @param {{ signal?: AbortSignal }} [options]
+     */
+    dial(number, { signal } = {}) {
+      return new Promise((resolve, reject) => {
+        const started = gadgetCore.dial(number);
+        if (started.charCodeAt(0) === FAILURE) {
+          reject(toError(JSON.parse(started.slice(1))));
+          return;
+        }
+        const { dialId, message } = JSON.parse(started);
+        const onAbort = () => gadgetCore.abort(dialId);
+        pending.set(dialId, {
+          resolve,
+          reject,
+          cleanup: () => signal?.removeEventListener("abort", onAbort),
+        });
+        if (signal) {
+          if (signal.aborted) {
+            onAbort(); // settles ABORTED before anything is published
+            return;
+          }
+          signal.addEventListener("abort", onAbort, { once: true });
+        }
+        try {
+          transport.publish(message);
+        } catch (error) {
+          gadgetCore.publish_failed(dialId, String(error?.message ?? error));
+        }
+      });
+    },
+
+    /**
+     * Listens to "call" (call, change), "agent" (agent) or "error" (error).
+     * @returns {() => void} unsubscribe
+     */
+    on(event, listener) {
+      const set = listeners.get(event);
+      if (!set) throw makeError("INVALID_INPUT", `unknown event "${event}"; use ${EVENTS.join(", ")}`);
+      if (typeof listener !== "function") throw makeError("INVALID_INPUT", "a listener must be a function");
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+
+    /** Validates a number under the gadget's plan (as `validateNumber`). */
+    validate(number) {
+      return unwrap(gadgetCore.validate(number));
+    },
+
+    /** Whether a dial may start now: `{ ok: true }` or `{ ok: false, code, message }`. */
+    canDial() {
+      return JSON.parse(gadgetCore.can_dial());
+    },
+
+    /** Snapshots of the tracked calls. */
+    calls() {
+      return JSON.parse(gadgetCore.calls());
+    },
+
+    /** The last agent event's agent, or null before the first one. */
+    get agent() {
+      return agent;
+    },
+
+    /** The agent's state ("READY", "NOT_READY", ...), or null while unknown. */
+    get agentState() {
+      return agent ? agent.state : null;
+    },
+
+    /** Whether close() was called. */
+    get closed() {
+      return closed;
+    },
+
+    /** Stops the gadget: a pending dial rejects with CLOSED; listeners and the transport are released. */
+    close() {
+      if (closed) return;
+      gadgetCore.close();
+      closed = true;
+      unsubscribe?.();
+      for (const set of listeners.values()) set.clear();
+      pending.clear();
+    },
+
+    /** Armed dial timers and pending dials, for leak checks. */
+    get resources() {
+      return { timers: gadgetCore.timer_count(), pendingDials: pending.size };
+    },
+  };
+}
+
+/** Bytes of wasm linear memory in use (for memory tests and benchmarks). */
+export function memoryBytes() {
+  requireInit();
+  return core.memory_bytes();
+}

@@ -1,0 +1,1 @@
+export function postMessageTransport(){} export function openAjaxTransport(){} export function hubTransport(){} export function whenHubConnected(){}

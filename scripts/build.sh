@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Builds the wasm core and the glue into pkg/ (what the npm package ships),
+# then the static, deployable gadget folder into dist/gadget/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+cargo build --quiet --release --target wasm32-unknown-unknown
+rm -rf pkg && mkdir -p pkg
+wasm-bindgen --target web --weak-refs --no-typescript --out-dir pkg \
+  target/wasm32-unknown-unknown/release/makecall.wasm
+node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
+  pkg/makecall_bg.wasm -o pkg/makecall_bg.wasm
+if [ -f scripts/build-gadget.mjs ]; then node scripts/build-gadget.mjs; fi
+printf '[build] pkg/makecall_bg.wasm: %s bytes (%s gzip)\n' \
+  "$(wc -c < pkg/makecall_bg.wasm)" "$(gzip -9c pkg/makecall_bg.wasm | wc -c)"

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Runs every test ring in order; stops at the first failing ring.
+# Expects scripts/setup.sh --test and scripts/build.sh to have run (npm test does both).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+ring() { printf '\n=== %s ===\n' "$*"; }
+
+ring "lint: cargo fmt --check, clippy (host and wasm32)"
+cargo fmt --all -- --check
+cargo clippy --quiet --all-targets -- -D warnings
+cargo clippy --quiet --lib --target wasm32-unknown-unknown -- -D warnings
+
+ring "host: cargo test"
+cargo test --quiet
+
+ring "boundary: cargo test --target wasm32-unknown-unknown (Node and headless Chromium)"
+export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
+cargo test --quiet --target wasm32-unknown-unknown
+
+ring "types: tsc --noEmit on a usage file"
+node_modules/.bin/tsc -p tests/types/tsconfig.json
+
+ring "js: node --test (API, transports, simulated workspace, packaging, real browser)"
+node --test --test-reporter=spec tests/js/ tests/e2e/ 2>&1 | tee /tmp/makecall-node-test.log | grep -vE '^\s*$' | tail -n 400
+grep -qE '^ℹ fail 0$' /tmp/makecall-node-test.log

@@ -1,0 +1,535 @@
+//! The wasm boundary: the only module that knows about JS.
+//!
+//! Every export hands back a JSON string that the JS glue turns into objects
+//! with `JSON.parse`: one cheap, well-optimised copy instead of building
+//! objects property by property across the boundary, and keys such as
+//! `__proto__` in workspace data become plain own properties. A failure is
+//! the same string prefixed with `!` holding `{code, message, index?, path?}`;
+//! the glue throws it as an `Error` carrying those properties. So no export
+//! ever throws from Rust, and nothing here can panic.
+//!
+//! Timers (a dial's deadline) live here as `gloo_timers` handles: dropping a
+//! handle cancels it, so a settled, aborted or closed dial leaves no timer.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::prelude::*;
+
+use crate::dialplan::{self, Plan};
+use crate::error::{codes, Error};
+use crate::gadget::{self, GadgetConfig, GadgetCore, Output};
+use crate::json::{self, ObjectWriter, Value};
+use crate::make_call::{self, MakeCallOptions};
+use crate::message;
+use crate::tracker;
+
+/// Marks a failure in a returned string.
+const FAILURE: char = '!';
+
+fn failure(error: &Error) -> String {
+    let mut out = String::with_capacity(64 + error.message.len());
+    out.push(FAILURE);
+    write_error(error, &mut out);
+    out
+}
+
+fn write_error(error: &Error, out: &mut String) {
+    let mut object = ObjectWriter::new(out);
+    object.str("code", error.code).str("message", &error.message);
+    if let Some(index) = error.index {
+        object.uint("index", index as u64);
+    }
+    object.opt_str("path", error.path.as_deref());
+    object.finish();
+}
+
+/// Reads a JS value that must be JSON-shaped (an options object, a message)
+/// into a [`Value`]: strings are taken as JSON text, objects go through
+/// `JSON.stringify` (which also drops functions such as a transport).
+fn value_from_js(input: &JsValue, what: &str) -> Result<Value, Error> {
+    if let Some(text) = input.as_string() {
+        return json::parse(&text);
+    }
+    if input.is_object() {
+        let text = js_sys::JSON::stringify(input)
+            .map_err(|_| {
+                Error::new(
+                    codes::INVALID_INPUT,
+                    format!("{what} cannot be converted to JSON (a cycle, or a BigInt value)"),
+                )
+            })?
+            .as_string()
+            .unwrap_or_default();
+        return json::parse(&text);
+    }
+    Err(Error::new(
+        codes::NOT_AN_OBJECT,
+        format!("{what} must be an object or a JSON string, not {}", js_type(input)),
+    ))
+}
+
+fn js_type(value: &JsValue) -> String {
+    value.js_typeof().as_string().unwrap_or_default()
+}
+
+/// Reads an optional options value: `undefined` and `null` are absent,
+/// a string is kept as a string value (a preset name), an object is read as JSON.
+fn options_from_js(input: &JsValue, what: &str) -> Result<Option<Value>, Error> {
+    if input.is_undefined() || input.is_null() {
+        return Ok(None);
+    }
+    if let Some(text) = input.as_string() {
+        return Ok(Some(Value::String(text)));
+    }
+    if input.is_object() {
+        return value_from_js(input, what).map(Some);
+    }
+    Err(Error::new(
+        codes::INVALID_INPUT,
+        format!("{what} must be an object or a string, not {}", js_type(input)),
+    ))
+}
+
+/// Reads a number argument: a string as is, a JS number when it is a
+/// non-negative safe integer (the seed's sample request sends `data: 1234567890`).
+fn number_from_js(input: &JsValue) -> Result<String, Error> {
+    if let Some(text) = input.as_string() {
+        return Ok(text);
+    }
+    if let Some(number) = input.as_f64() {
+        return make_call::number_text_from_f64(number);
+    }
+    Err(Error::new(
+        codes::INVALID_INPUT,
+        format!("a number must be a string, not {}", js_type(input)),
+    ))
+}
+
+/// A compiled dial plan, so repeated validations skip re-reading the options.
+#[wasm_bindgen]
+pub struct DialPlan {
+    plan: Plan,
+}
+
+#[wasm_bindgen]
+impl DialPlan {
+    /// Compiles plan options; returns `undefined`-free result through
+    /// [`compile_plan`] instead, since constructors cannot return a failure string.
+    fn from_js(input: &JsValue) -> Result<DialPlan, Error> {
+        let value = options_from_js(input, "the plan")?;
+        let plan = Plan::from_value(value.as_ref()).map_err(|mut error| {
+            if error.code != codes::INVALID_PLAN {
+                error.code = codes::INVALID_PLAN;
+            }
+            error
+        })?;
+        Ok(DialPlan { plan })
+    }
+
+    /// Validates a number under this plan; returns the `validateNumber` result as JSON.
+    pub fn validate(&self, input: JsValue) -> String {
+        match number_from_js(&input) {
+            Ok(text) => validation_json(&text, &self.plan),
+            Err(error) => failure(&error),
+        }
+    }
+}
+
+fn validation_json(text: &str, plan: &Plan) -> String {
+    let result = dialplan::validate(text, plan);
+    let mut out = String::with_capacity(96 + 2 * text.len());
+    dialplan::write_validation_json(&result, text, &mut out);
+    out
+}
+
+/// Compiles plan options into a [`DialPlan`]; a bad plan returns `undefined`
+/// and its error through [`last_error`].
+#[wasm_bindgen]
+pub fn compile_plan(input: JsValue) -> Option<DialPlan> {
+    match DialPlan::from_js(&input) {
+        Ok(plan) => Some(plan),
+        Err(error) => {
+            set_last_error(error);
+            None
+        }
+    }
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<Option<Error>> = const { RefCell::new(None) };
+}
+
+fn set_last_error(error: Error) {
+    LAST_ERROR.with(|slot| *slot.borrow_mut() = Some(error));
+}
+
+/// The error of the last constructor-like call that returned `undefined`, as a failure string.
+#[wasm_bindgen]
+pub fn last_error() -> String {
+    LAST_ERROR.with(|slot| match slot.borrow_mut().take() {
+        Some(error) => failure(&error),
+        None => failure(&Error::new(codes::INVALID_INPUT, "unknown error")),
+    })
+}
+
+/// `validateNumber(input, plan?)` as JSON.
+#[wasm_bindgen]
+pub fn validate_number(input: JsValue, plan: JsValue) -> String {
+    match DialPlan::from_js(&plan) {
+        Ok(plan) => plan.validate(input),
+        Err(error) => failure(&error),
+    }
+}
+
+/// `buildMakeCall(number, options?)` as JSON; an invalid number fails with the
+/// validation code and the failed validation result under `validation`.
+#[wasm_bindgen]
+pub fn build_make_call(number: JsValue, options: JsValue) -> String {
+    let run = || -> Result<String, String> {
+        let text = number_from_js(&number).map_err(|e| failure(&e))?;
+        let options_value = options_from_js(&options, "the options").map_err(|e| failure(&e))?;
+        let options = MakeCallOptions::from_value(options_value.as_ref()).map_err(|e| failure(&e))?;
+        make_call::build_make_call(&text, &options).map_err(|error| match error {
+            make_call::BuildError::Invalid(rejection) => {
+                let mut out = String::new();
+                out.push(FAILURE);
+                let mut object = ObjectWriter::new(&mut out);
+                object.str("code", rejection.code).str("message", &rejection.message);
+                if let Some(index) = rejection.index {
+                    object.uint("index", index as u64);
+                }
+                object.raw("validation", |out| {
+                    dialplan::write_validation_json(&Err(rejection.clone()), &text, out)
+                });
+                object.finish();
+                out
+            }
+        })
+    };
+    run().unwrap_or_else(|failure| failure)
+}
+
+/// `parseMessage(input)` as JSON.
+#[wasm_bindgen]
+pub fn parse_message(input: JsValue) -> String {
+    let parsed = match input.as_string() {
+        Some(text) => message::parse_message_text(&text),
+        None => value_from_js(&input, "the message").and_then(|v| message::parse_message_value(&v)),
+    };
+    match parsed {
+        Ok(message) => message.to_json(),
+        Err(error) => failure(&error),
+    }
+}
+
+/// `parseStateChange(input)` as JSON (the call only).
+#[wasm_bindgen]
+pub fn parse_state_change(input: JsValue) -> String {
+    let parsed = value_from_js(&input, "the message")
+        .and_then(|value| message::parse_state_change_value(&value));
+    match parsed {
+        Ok(call) => {
+            let mut out = String::with_capacity(512);
+            call.write_json(&mut out);
+            out
+        }
+        Err(error) => failure(&error),
+    }
+}
+
+/// `redactNumber(text)`: every digit but the last four hidden.
+#[wasm_bindgen]
+pub fn redact_number(text: &str) -> String {
+    gadget::redact_number(text)
+}
+
+/// The call tracker exported to JS (wrapped by the glue's `CallTracker`).
+#[wasm_bindgen]
+pub struct Tracker {
+    inner: tracker::CallTracker,
+}
+
+/// Creates a call tracker from `{ maxEndedCalls? }`; bad options return
+/// `undefined` and their error through [`last_error`].
+#[wasm_bindgen]
+pub fn create_tracker(options: JsValue) -> Option<Tracker> {
+    let max = options_from_js(&options, "the options").and_then(|value| {
+        let field = match &value {
+            Some(Value::Object(entries)) => entries
+                .iter()
+                .find(|(key, _)| key == "maxEndedCalls")
+                .map(|(_, value)| value),
+            None => None,
+            Some(_) => {
+                return Err(Error::new(
+                    codes::INVALID_INPUT,
+                    "the tracker options must be an object",
+                ))
+            }
+        };
+        match field {
+            None | Some(Value::Null) => Ok(tracker::DEFAULT_MAX_ENDED_CALLS),
+            Some(Value::Number(text)) => text
+                .parse::<usize>()
+                .ok()
+                .filter(|n| *n <= tracker::MAX_ENDED_CALLS_LIMIT)
+                .ok_or_else(|| {
+                    Error::new(
+                        codes::INVALID_INPUT,
+                        format!(
+                            "maxEndedCalls must be an integer from 0 to {}",
+                            tracker::MAX_ENDED_CALLS_LIMIT
+                        ),
+                    )
+                    .with_path("maxEndedCalls")
+                }),
+            Some(_) => Err(Error::new(codes::INVALID_INPUT, "maxEndedCalls must be a number")
+                .with_path("maxEndedCalls")),
+        }
+    });
+    match max {
+        Ok(max) => Some(Tracker {
+            inner: tracker::CallTracker::new(max),
+        }),
+        Err(error) => {
+            set_last_error(error);
+            None
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Tracker {
+    /// Applies a state-change message (or a parsed call); returns `{change, call}` as JSON.
+    pub fn apply(&mut self, input: JsValue) -> String {
+        let call = value_from_js(&input, "the event").and_then(|v| message::parse_call_or_message(&v));
+        match call {
+            Ok(call) => {
+                let (change, snapshot) = self.inner.apply(&call, js_sys::Date::now());
+                let mut out = String::with_capacity(512);
+                ObjectWriter::new(&mut out)
+                    .str("change", change.as_str())
+                    .raw("call", |out| snapshot.write_json(out))
+                    .finish();
+                out
+            }
+            Err(error) => failure(&error),
+        }
+    }
+
+    /// Every tracked call, as a JSON array.
+    pub fn calls(&self) -> String {
+        snapshots_json(&self.inner.calls())
+    }
+}
+
+fn snapshots_json(calls: &[tracker::CallSnapshot]) -> String {
+    let mut out = String::with_capacity(64 + 256 * calls.len());
+    out.push('[');
+    for (i, call) in calls.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        call.write_json(&mut out);
+    }
+    out.push(']');
+    out
+}
+
+/// State shared between the gadget object and its timers.
+struct Shared {
+    core: RefCell<GadgetCore>,
+    timers: RefCell<HashMap<u32, Timeout>>,
+    on_output: js_sys::Function,
+}
+
+impl Shared {
+    /// Passes outputs to JS, after every borrow is released (a listener may
+    /// call back into the gadget), and drops the timers of settled dials.
+    fn deliver(&self, outputs: Vec<Output>) {
+        if outputs.is_empty() {
+            return;
+        }
+        for output in &outputs {
+            if let Output::Settled { dial_id, .. } = output {
+                // Dropping the handle clears the JS timeout.
+                self.timers.borrow_mut().remove(dial_id);
+            }
+        }
+        let mut out = String::with_capacity(256 * outputs.len());
+        gadget::write_outputs_json(&outputs, &mut out);
+        // A throwing callback is the glue's fault; it is not allowed to
+        // unwind through the core, so its error is dropped here.
+        let _ = self.on_output.call1(&JsValue::NULL, &JsValue::from_str(&out));
+    }
+}
+
+/// The gadget core exported to JS (wrapped by the glue's `createGadget`).
+#[wasm_bindgen]
+pub struct Gadget {
+    shared: Rc<Shared>,
+}
+
+/// Creates a gadget core; a bad configuration returns `undefined` and its
+/// error through [`last_error`]. `on_output` receives each batch of outputs as JSON.
+#[wasm_bindgen]
+pub fn create_gadget(options: JsValue, on_output: js_sys::Function) -> Option<Gadget> {
+    let config = options_from_js(&options, "the options")
+        .and_then(|value| GadgetConfig::from_value(value.as_ref()));
+    match config {
+        Ok(config) => Some(Gadget {
+            shared: Rc::new(Shared {
+                core: RefCell::new(GadgetCore::new(config)),
+                timers: RefCell::new(HashMap::new()),
+                on_output,
+            }),
+        }),
+        Err(error) => {
+            set_last_error(error);
+            None
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Gadget {
+    /// Starts a dial: returns `{dialId, message, dial, timeoutMs}` as JSON, or a failure.
+    pub fn dial(&self, input: JsValue) -> String {
+        let text = match number_from_js(&input) {
+            Ok(text) => text,
+            Err(error) => return failure(&error),
+        };
+        let started = self
+            .shared
+            .core
+            .borrow_mut()
+            .start_dial(&text, js_sys::Date::now());
+        match started {
+            Ok(started) => {
+                self.arm_timer(started.dial_id, started.timeout_ms);
+                let mut out = String::with_capacity(160 + started.message_json.len());
+                ObjectWriter::new(&mut out)
+                    .uint("dialId", u64::from(started.dial_id))
+                    .raw("message", |out| out.push_str(&started.message_json))
+                    .str("dial", &started.dial)
+                    .uint("timeoutMs", u64::from(started.timeout_ms))
+                    .finish();
+                out
+            }
+            Err(error) => {
+                let mut out = String::from(FAILURE);
+                gadget::write_dial_error_json(&error, &mut out);
+                out
+            }
+        }
+    }
+
+    fn arm_timer(&self, dial_id: u32, timeout_ms: u32) {
+        let weak: Weak<Shared> = Rc::downgrade(&self.shared);
+        let timer = Timeout::new(timeout_ms, move || {
+            if let Some(shared) = weak.upgrade() {
+                // The handle is being consumed by this call; forget it first.
+                if let Some(handle) = shared.timers.borrow_mut().remove(&dial_id) {
+                    handle.forget();
+                }
+                let outputs = shared.core.borrow_mut().timeout(dial_id);
+                shared.deliver(outputs);
+            }
+        });
+        self.shared.timers.borrow_mut().insert(dial_id, timer);
+    }
+
+    /// Takes one inbound message (object or JSON text) from the transport.
+    pub fn receive(&self, input: JsValue) {
+        let parsed = match input.as_string() {
+            Some(text) => message::parse_message_text(&text),
+            None => value_from_js(&input, "the message").and_then(|v| message::parse_message_value(&v)),
+        };
+        let outputs = self
+            .shared
+            .core
+            .borrow_mut()
+            .handle(parsed, js_sys::Date::now());
+        self.shared.deliver(outputs);
+    }
+
+    /// Aborts a pending dial (its `AbortSignal` fired).
+    pub fn abort(&self, dial_id: u32) {
+        let outputs = self.shared.core.borrow_mut().abort(dial_id);
+        self.shared.deliver(outputs);
+    }
+
+    /// Settles a pending dial whose MakeCall could not be published.
+    pub fn publish_failed(&self, dial_id: u32, reason: &str) {
+        let outputs = self
+            .shared
+            .core
+            .borrow_mut()
+            .publish_failed(dial_id, reason);
+        self.shared.deliver(outputs);
+    }
+
+    /// Closes the gadget: a pending dial settles with `CLOSED`, timers are cleared.
+    pub fn close(&self) {
+        let outputs = self.shared.core.borrow_mut().close();
+        self.shared.deliver(outputs);
+        self.shared.timers.borrow_mut().clear();
+    }
+
+    /// Validates a number under the gadget's plan (`validateNumber`'s JSON).
+    pub fn validate(&self, input: JsValue) -> String {
+        match number_from_js(&input) {
+            Ok(text) => validation_json(&text, self.shared.core.borrow().plan()),
+            Err(error) => failure(&error),
+        }
+    }
+
+    /// Whether a dial may start now: `{ok:true}` or `{ok:false, code, message}`.
+    pub fn can_dial(&self) -> String {
+        let mut out = String::with_capacity(128);
+        match self.shared.core.borrow().can_dial() {
+            Ok(()) => out.push_str("{\"ok\":true}"),
+            Err(error) => {
+                let mut object = ObjectWriter::new(&mut out);
+                object
+                    .bool("ok", false)
+                    .str("code", error.code)
+                    .str("message", &error.message);
+                object.finish();
+            }
+        }
+        out
+    }
+
+    /// The tracked calls, as a JSON array.
+    pub fn calls(&self) -> String {
+        snapshots_json(&self.shared.core.borrow().calls())
+    }
+
+    /// The last known agent as JSON, or `null`.
+    pub fn agent(&self) -> String {
+        match self.shared.core.borrow().agent() {
+            Some(agent) => {
+                let mut out = String::with_capacity(256);
+                agent.write_json(&mut out);
+                out
+            }
+            None => "null".to_string(),
+        }
+    }
+
+    /// The number of armed dial timers (for leak tests).
+    pub fn timer_count(&self) -> u32 {
+        self.shared.timers.borrow().len() as u32
+    }
+}
+
+/// Bytes of wasm linear memory, for the memory tests and benchmarks.
+#[wasm_bindgen]
+pub fn memory_bytes() -> f64 {
+    let pages = core::arch::wasm32::memory_size::<0>();
+    (pages as f64) * 65536.0
+}

@@ -1,0 +1,199 @@
+// Boundary tests shared by the Node and the browser runs: they call the
+// exported functions with real JS values and check the JSON they return and
+// the failures (a leading "!" and a stable code).
+
+use makecall::wasm;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+fn js(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+fn field(value: &JsValue, key: &str) -> JsValue {
+    js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
+}
+
+fn ok(text: String) -> JsValue {
+    assert!(!text.starts_with('!'), "unexpected failure: {text}");
+    js(&text)
+}
+
+fn failure_code(text: String) -> String {
+    assert!(text.starts_with('!'), "expected a failure, got {text}");
+    field(&js(&text[1..]), "code").as_string().unwrap()
+}
+
+const SEED_SAMPLE: &str = r#"{"channel":"Finesse","topic":"outbound","subtopic":"OutBoundCallStateChange","message":{"source":"event","call":{"ResponseActual":{"fromAddress":"5024","id":"16931876","mediaType":"Voice","participants":{"Participant":[{"mediaAddress":"5024","mediaAddressType":"AGENT_DEVICE","state":"WRAP_UP"}]},"state":"ACTIVE","toAddress":"08234567899","mediaProperties":{"callType":"OUT","dialedNumber":"08234567899",}},"ResponseFields":{"CallState":"WRAP_UP","Type":"OB_OUT"},"id":"16931876","CallType":"OB_OUT","event":"WRAP_UP","CallVariables":{}}}}"#;
+
+#[wasm_bindgen_test]
+fn validate_number_returns_data_for_good_and_bad_numbers() {
+    let good = ok(wasm::validate_number("(608) 555-9000".into(), JsValue::UNDEFINED));
+    assert_eq!(field(&good, "ok"), JsValue::TRUE);
+    assert_eq!(field(&good, "dial").as_string().unwrap(), "6085559000");
+    assert_eq!(field(&good, "kind").as_string().unwrap(), "national");
+
+    let bad = ok(wasm::validate_number("608-555-CALL".into(), JsValue::UNDEFINED));
+    assert_eq!(field(&bad, "ok"), JsValue::FALSE);
+    assert_eq!(field(&bad, "code").as_string().unwrap(), "INVALID_CHARACTER");
+    assert_eq!(field(&bad, "index").as_f64().unwrap(), 8.0);
+}
+
+#[wasm_bindgen_test]
+fn plan_accepts_a_preset_name_or_an_object_and_rejects_garbage() {
+    let nanp = ok(wasm::validate_number("(608) 555-9000".into(), "nanp".into()));
+    assert_eq!(field(&nanp, "e164").as_string().unwrap(), "+16085559000");
+    let access = ok(wasm::validate_number(
+        "6085559000".into(),
+        js(r#"{"preset":"nanp","accessCode":"9"}"#),
+    ));
+    assert_eq!(field(&access, "dial").as_string().unwrap(), "96085559000");
+    assert_eq!(
+        failure_code(wasm::validate_number("5024".into(), "mars".into())),
+        "INVALID_PLAN"
+    );
+    assert_eq!(
+        failure_code(wasm::validate_number("5024".into(), JsValue::from_f64(3.0))),
+        "INVALID_PLAN"
+    );
+}
+
+#[wasm_bindgen_test]
+fn numbers_from_js_must_be_strings_or_safe_integers() {
+    let from_int = ok(wasm::validate_number(JsValue::from_f64(6085559000.0), JsValue::UNDEFINED));
+    assert_eq!(field(&from_int, "dial").as_string().unwrap(), "6085559000");
+    for bad in [
+        JsValue::from_f64(1.5),
+        JsValue::from_f64(-1.0),
+        JsValue::from_f64(f64::NAN),
+        JsValue::from_f64(f64::INFINITY),
+        JsValue::NULL,
+        JsValue::UNDEFINED,
+        js("{}"),
+    ] {
+        assert_eq!(
+            failure_code(wasm::validate_number(bad, JsValue::UNDEFINED)),
+            "INVALID_INPUT"
+        );
+    }
+}
+
+#[wasm_bindgen_test]
+fn build_make_call_gives_the_documented_wire_form() {
+    let text = wasm::build_make_call("(608) 555-9000".into(), JsValue::UNDEFINED);
+    assert_eq!(
+        text,
+        r#"{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000"}"#
+    );
+    let with_source = wasm::build_make_call(JsValue::from_f64(1234567890.0), js(r#"{"source":"my-crm"}"#));
+    assert_eq!(
+        with_source,
+        r#"{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"1234567890","source":"my-crm"}"#
+    );
+    let invalid = wasm::build_make_call("12".into(), JsValue::UNDEFINED);
+    assert_eq!(failure_code(invalid.clone()), "TOO_SHORT");
+    let validation = field(&js(&invalid[1..]), "validation");
+    assert_eq!(field(&validation, "ok"), JsValue::FALSE);
+}
+
+#[wasm_bindgen_test]
+fn parse_message_reads_the_seed_sample_as_text_and_as_an_object() {
+    let from_text = ok(wasm::parse_message(SEED_SAMPLE.into()));
+    assert_eq!(field(&from_text, "kind").as_string().unwrap(), "callStateChange");
+    let call = field(&from_text, "call");
+    assert_eq!(field(&call, "callId").as_string().unwrap(), "16931876");
+    assert_eq!(field(&call, "state").as_string().unwrap(), "wrapUp");
+
+    let object = js(r#"{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":16930170,"event":"Alerting"}}}"#);
+    let call = ok(wasm::parse_state_change(object));
+    assert_eq!(field(&call, "callId").as_string().unwrap(), "16930170");
+    assert_eq!(field(&call, "state").as_string().unwrap(), "alerting");
+}
+
+#[wasm_bindgen_test]
+fn parse_message_failures_carry_codes() {
+    assert_eq!(failure_code(wasm::parse_message("{\"a\":".into())), "INVALID_JSON");
+    assert_eq!(failure_code(wasm::parse_message(JsValue::from_f64(1.0))), "NOT_AN_OBJECT");
+    assert_eq!(failure_code(wasm::parse_message(JsValue::NULL)), "NOT_AN_OBJECT");
+    assert_eq!(failure_code(wasm::parse_message(js(r#"{"x":1}"#))), "NOT_A_WORKSPACE_MESSAGE");
+    // A cycle cannot be read as JSON: a typed failure, not a thrown TypeError.
+    let cyclic = js_sys::Object::new();
+    js_sys::Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
+    assert_eq!(failure_code(wasm::parse_message(cyclic.into())), "INVALID_INPUT");
+    let other = js(r#"{"channel":"Finesse","topic":"Agent","subtopic":"Login","message":{}}"#);
+    assert_eq!(failure_code(wasm::parse_state_change(other)), "NOT_A_STATE_CHANGE");
+}
+
+#[wasm_bindgen_test]
+fn call_variables_named_proto_stay_plain_data() {
+    let text = r#"{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":"1","event":"active","CallVariables":{"__proto__":"x","constructor":"y"}}}}"#;
+    let call = ok(wasm::parse_state_change(text.into()));
+    let vars = field(&call, "callVariables");
+    let own = js_sys::Object::get_own_property_names(&vars.clone().into());
+    assert_eq!(own.length(), 2);
+    assert_eq!(js_sys::Object::get_prototype_of(&vars), js_sys::Object::get_prototype_of(&js("{}")));
+}
+
+#[wasm_bindgen_test]
+fn tracker_applies_messages_and_rejects_bad_options() {
+    let mut tracker = wasm::create_tracker(JsValue::UNDEFINED).unwrap();
+    let first = ok(tracker.apply(js(r#"{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":"7","event":"initiating"}}}"#)));
+    assert_eq!(field(&first, "change").as_string().unwrap(), "new");
+    let again = ok(tracker.apply(js(r#"{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":"7","event":"initiating"}}}"#)));
+    assert_eq!(field(&again, "change").as_string().unwrap(), "duplicate");
+    assert!(wasm::create_tracker(js(r#"{"maxEndedCalls":-1}"#)).is_none());
+    assert_eq!(failure_code(wasm::last_error()), "INVALID_INPUT");
+}
+
+#[wasm_bindgen_test]
+fn redaction_keeps_only_the_last_four_digits() {
+    assert_eq!(wasm::redact_number("6085559000"), "••••••9000");
+}
+
+fn recording_gadget(options: &str) -> (wasm::Gadget, std::rc::Rc<std::cell::RefCell<Vec<String>>>) {
+    let outputs = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+    let sink = outputs.clone();
+    let callback = Closure::<dyn FnMut(String)>::new(move |json: String| sink.borrow_mut().push(json));
+    let function: js_sys::Function = callback.as_ref().unchecked_ref::<js_sys::Function>().clone();
+    callback.forget();
+    let gadget = wasm::create_gadget(js(options), function).unwrap();
+    (gadget, outputs)
+}
+
+#[wasm_bindgen_test]
+async fn a_dial_with_no_answer_times_out_once_and_releases_its_timer() {
+    let (gadget, outputs) = recording_gadget(r#"{"dialTimeoutMs":30}"#);
+    let started = ok(gadget.dial("6085559000".into()));
+    assert_eq!(field(&started, "dial").as_string().unwrap(), "6085559000");
+    assert_eq!(gadget.timer_count(), 1);
+    gloo_timers::future::TimeoutFuture::new(90).await;
+    let all = outputs.borrow().join("\n");
+    assert_eq!(all.matches("\"TIMEOUT\"").count(), 1, "{all}");
+    assert_eq!(gadget.timer_count(), 0);
+    // The gadget is free for the next dial.
+    assert!(!gadget.dial("6085559000".into()).starts_with('!'));
+    gadget.close();
+    assert_eq!(gadget.timer_count(), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_correlated_call_settles_the_dial_and_cancels_its_timer() {
+    let (gadget, outputs) = recording_gadget(r#"{"dialTimeoutMs":40}"#);
+    ok(gadget.dial("6085559000".into()));
+    gadget.receive(js(r#"{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":"42","event":"initiating","CallType":"OB_OUT","ResponseActual":{"toAddress":"6085559000"}}}}"#));
+    assert_eq!(gadget.timer_count(), 0);
+    gloo_timers::future::TimeoutFuture::new(80).await;
+    let all = outputs.borrow().join("\n");
+    assert!(all.contains("\"settled\"") && all.contains("\"callId\":\"42\""), "{all}");
+    assert!(!all.contains("TIMEOUT"), "{all}");
+}
+
+#[wasm_bindgen_test]
+fn close_settles_a_pending_dial_with_closed() {
+    let (gadget, outputs) = recording_gadget("{}");
+    ok(gadget.dial("6085559000".into()));
+    gadget.close();
+    assert!(outputs.borrow().join("").contains("\"CLOSED\""));
+    assert_eq!(gadget.timer_count(), 0);
+    assert_eq!(failure_code(gadget.dial("6085559000".into())), "CLOSED");
+}
