@@ -103,6 +103,8 @@ pub mod codes {
     pub const ABORTED: &str = "ABORTED";
     /// Dial: the gadget was closed while the dial was pending.
     pub const CLOSED: &str = "CLOSED";
+    /// Dial: the transport threw while publishing the MakeCall message.
+    pub const PUBLISH_FAILED: &str = "PUBLISH_FAILED";
     /// A resource limit (tracked calls, participants, ...) was exceeded.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }

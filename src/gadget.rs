@@ -1,10 +1,50 @@
-//! The gadget core. (Interface fixed; implementation in progress.)
+//! The gadget core: every decision behind `createGadget()` (dial sessions,
+//! correlation of a dial with the call it produced, the agent-state policy),
+//! as a plain state machine the JS glue drives.
+//!
+//! The glue only forwards: it calls [`GadgetCore::start_dial`] and publishes
+//! the MakeCall message it gets back, arms a timer that calls
+//! [`GadgetCore::timeout`], forwards an `AbortSignal` to [`GadgetCore::abort`],
+//! passes every inbound message (or its parse error) to
+//! [`GadgetCore::handle`], and hands the [`Output`]s to listeners and to the
+//! dial's promise. Nothing here panics, so nothing a transport delivers can
+//! throw out of the gadget.
+//!
+//! # Settling a dial
+//!
+//! A dial settles exactly once: with the first of a correlated call
+//! ([`Placed`] or `CALL_FAILED`), its timeout (`TIMEOUT`), its abort
+//! (`ABORTED`) or [`GadgetCore::close`] (`CLOSED`). Everything after that is
+//! ignored for this dial; late events for its call still update the tracker.
+//!
+//! # Correlation
+//!
+//! A MakeCall request carries no id, so a state change settles the pending
+//! dial when:
+//! - its call id was not tracked when the dial started (calls already alive,
+//!   such as a dialer call on hold, never settle it);
+//! - its direction (in the message and as tracked) is not inbound;
+//! - its `toAddress` or `dialedNumber` (from the message or from earlier
+//!   messages of the call) matches the dialled number by [`numbers_match`].
+//!
+//! The first such message settles: `CALL_FAILED` if the call failed (its
+//! tracked state, whatever the message said), [`Placed`] otherwise.
+//!
+//! Listeners get every state change, including `duplicate` and `stale` ones:
+//! the `change` field tells them which they may ignore.
 
-use crate::dialplan::Plan;
-use crate::error::Error;
-use crate::json::Value;
-use crate::model::{Agent, Message};
-use crate::tracker::CallSnapshot;
+use std::collections::HashSet;
+
+use crate::dialplan::{validate, Plan};
+use crate::error::{codes, Error};
+use crate::json::{ObjectWriter, Value};
+use crate::model::{Agent, AgentState, Call, Direction, Message};
+use crate::tracker::{CallSnapshot, CallTracker, DEFAULT_MAX_ENDED_CALLS, MAX_ENDED_CALLS_LIMIT};
+
+/// Default dial timeout, in ms.
+pub const DEFAULT_DIAL_TIMEOUT_MS: u32 = 15_000;
+/// Largest accepted dial timeout, in ms (10 minutes).
+pub const MAX_DIAL_TIMEOUT_MS: u32 = 600_000;
 
 /// Which agent states allow a dial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -16,6 +56,64 @@ pub enum AgentPolicy {
     NotReady,
     /// Any state.
     Any,
+}
+
+impl AgentPolicy {
+    /// The JS name (`"ready"`, `"notReady"`, `"any"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentPolicy::Ready => "ready",
+            AgentPolicy::NotReady => "notReady",
+            AgentPolicy::Any => "any",
+        }
+    }
+
+    /// Reads a policy name: `ready`, `notReady` (also `not_ready`,
+    /// `NOT READY`, ...) or `any`, ignoring case, spaces, `_` and `-`.
+    pub fn parse(text: &str) -> Option<AgentPolicy> {
+        let folded: String = text
+            .chars()
+            .filter(|c| !matches!(c, ' ' | '_' | '-'))
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
+        match folded.as_str() {
+            "ready" => Some(AgentPolicy::Ready),
+            "notready" => Some(AgentPolicy::NotReady),
+            "any" => Some(AgentPolicy::Any),
+            _ => None,
+        }
+    }
+}
+
+/// Whether `policy` allows a dial when the agent is in `state`.
+///
+/// An agent state not known yet (`None`, or a value the parser could not
+/// map, `UNKNOWN`) allows the dial: the gadget may start before the first
+/// agent event, and the workspace still enforces its own rules. The error
+/// text names the state and the policy, for a UI to show.
+pub fn agent_allowed(policy: AgentPolicy, state: Option<AgentState>) -> Result<(), String> {
+    let state = match state {
+        None | Some(AgentState::Unknown) => return Ok(()),
+        Some(state) => state,
+    };
+    let allowed = match policy {
+        AgentPolicy::Any => true,
+        AgentPolicy::Ready => state == AgentState::Ready,
+        AgentPolicy::NotReady => state == AgentState::NotReady,
+    };
+    if allowed {
+        return Ok(());
+    }
+    let needed = match policy {
+        AgentPolicy::NotReady => "NOT_READY",
+        _ => "READY",
+    };
+    Err(format!(
+        "the agent is {}; the agentStatePolicy \"{}\" allows calling only in {}",
+        state.as_str(),
+        policy.as_str(),
+        needed
+    ))
 }
 
 /// The gadget's configuration.
@@ -35,12 +133,125 @@ pub struct GadgetConfig {
     pub max_ended_calls: usize,
 }
 
+impl Default for GadgetConfig {
+    fn default() -> Self {
+        GadgetConfig {
+            plan: Plan::default(),
+            policy: AgentPolicy::Ready,
+            dial_timeout_ms: DEFAULT_DIAL_TIMEOUT_MS,
+            source: None,
+            channel: "Finesse".to_string(),
+            max_ended_calls: DEFAULT_MAX_ENDED_CALLS,
+        }
+    }
+}
+
+/// Looks up an option, treating `null` like an absent key (JS `undefined`
+/// is stripped by the glue; `null` most likely means "the default" too).
+fn option<'a>(entries: &'a [(String, Value)], key: &str) -> Option<&'a Value> {
+    entries
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .filter(|v| !matches!(v, Value::Null))
+}
+
+fn invalid(path: &str, message: String) -> Error {
+    Error::new(codes::INVALID_INPUT, message).with_path(path)
+}
+
+/// Reads a whole number in `min..=max` from a JSON number (its source text).
+fn integer_option(value: &Value, path: &str, min: u64, max: u64) -> Result<u64, Error> {
+    let bad = || {
+        invalid(
+            path,
+            format!("{path} must be an integer from {min} to {max}"),
+        )
+    };
+    let text = match value {
+        Value::Number(text) => text,
+        other => {
+            return Err(invalid(
+                path,
+                format!(
+                    "{path} must be an integer from {min} to {max}, not a {}",
+                    other.type_name()
+                ),
+            ))
+        }
+    };
+    // JSON number text may be written `15000`, `15000.0` or `1.5e4`; go
+    // through f64 (exact for every integer in range) and check it is whole.
+    let number: f64 = text.parse().map_err(|_| bad())?;
+    if !number.is_finite() || number.fract() != 0.0 || number < min as f64 || number > max as f64 {
+        return Err(bad());
+    }
+    // In range and whole, so the cast is exact.
+    Ok(number as u64)
+}
+
+fn string_option<'a>(value: &'a Value, path: &str) -> Result<&'a str, Error> {
+    match value {
+        Value::String(text) => Ok(text),
+        other => Err(invalid(
+            path,
+            format!("{path} must be a string, not a {}", other.type_name()),
+        )),
+    }
+}
+
 impl GadgetConfig {
     /// Reads the configuration from the JS options object (`plan`,
     /// `agentStatePolicy`, `dialTimeoutMs`, `source`, `channel`, `maxEndedCalls`).
+    ///
+    /// Absent (or `null`) options take their defaults; other keys (such as
+    /// `transport`) are ignored. A bad value fails with `INVALID_INPUT` and
+    /// the option's `path` (a bad plan with the dial plan's own error).
     pub fn from_value(value: Option<&Value>) -> Result<GadgetConfig, Error> {
-        let _ = value;
-        Err(Error::new("INVALID_INPUT", "not written yet"))
+        let mut config = GadgetConfig::default();
+        let entries = match value {
+            None | Some(Value::Null) => return Ok(config),
+            Some(Value::Object(entries)) => entries,
+            Some(other) => {
+                return Err(Error::new(
+                    codes::INVALID_INPUT,
+                    format!(
+                        "the gadget options must be an object, not a {}",
+                        other.type_name()
+                    ),
+                ))
+            }
+        };
+        config.plan = Plan::from_value(option(entries, "plan"))?;
+        if let Some(value) = option(entries, "agentStatePolicy") {
+            let text = string_option(value, "agentStatePolicy")?;
+            config.policy = AgentPolicy::parse(text).ok_or_else(|| {
+                invalid(
+                    "agentStatePolicy",
+                    "agentStatePolicy must be \"ready\", \"notReady\" or \"any\"".to_string(),
+                )
+            })?;
+        }
+        if let Some(value) = option(entries, "dialTimeoutMs") {
+            let ms = integer_option(value, "dialTimeoutMs", 1, u64::from(MAX_DIAL_TIMEOUT_MS))?;
+            config.dial_timeout_ms = u32::try_from(ms).unwrap_or(MAX_DIAL_TIMEOUT_MS);
+        }
+        if let Some(value) = option(entries, "source") {
+            let text = string_option(value, "source")?.trim();
+            config.source = (!text.is_empty()).then(|| text.to_string());
+        }
+        if let Some(value) = option(entries, "channel") {
+            let text = string_option(value, "channel")?.trim();
+            if text.is_empty() {
+                return Err(invalid("channel", "channel must not be empty".to_string()));
+            }
+            config.channel = text.to_string();
+        }
+        if let Some(value) = option(entries, "maxEndedCalls") {
+            let max = integer_option(value, "maxEndedCalls", 0, MAX_ENDED_CALLS_LIMIT as u64)?;
+            config.max_ended_calls = usize::try_from(max).unwrap_or(MAX_ENDED_CALLS_LIMIT);
+        }
+        Ok(config)
     }
 }
 
@@ -71,6 +282,18 @@ pub struct DialError {
     pub cause: Option<String>,
     /// For `CALL_FAILED`/`TIMEOUT`: the call id, when known.
     pub call_id: Option<String>,
+}
+
+impl DialError {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        DialError {
+            code,
+            message: message.into(),
+            reason: None,
+            cause: None,
+            call_id: None,
+        }
+    }
 }
 
 /// Something the glue must pass on to JS.
@@ -107,61 +330,404 @@ pub struct Placed {
     pub dial: String,
 }
 
+/// The one dial that may be pending.
+#[derive(Debug)]
+struct PendingDial {
+    dial_id: u32,
+    dial: String,
+    /// Ids tracked when the dial started: none of them can be its call.
+    known_ids: HashSet<String>,
+}
+
 /// The gadget's state: tracker, agent, pending dial.
 #[derive(Debug)]
-pub struct GadgetCore {}
+pub struct GadgetCore {
+    config: GadgetConfig,
+    tracker: CallTracker,
+    agent: Option<Agent>,
+    pending: Option<PendingDial>,
+    last_dial_id: u32,
+    closed: bool,
+}
 
 impl GadgetCore {
     /// A gadget core with this configuration.
     pub fn new(config: GadgetConfig) -> Self {
-        let _ = config;
-        GadgetCore {}
+        GadgetCore {
+            tracker: CallTracker::new(config.max_ended_calls),
+            config,
+            agent: None,
+            pending: None,
+            last_dial_id: 0,
+            closed: false,
+        }
+    }
+
+    /// The configuration in force.
+    pub fn config(&self) -> &GadgetConfig {
+        &self.config
+    }
+
+    /// Whether a dial could start now (no dial pending, not closed, the
+    /// agent-state policy allows it); the error is the one
+    /// [`GadgetCore::start_dial`] would return, so a UI can show why.
+    pub fn can_dial(&self) -> Result<(), DialError> {
+        if self.pending.is_some() {
+            return Err(DialError::new(
+                codes::DIAL_IN_PROGRESS,
+                "another dial is still waiting for its call",
+            ));
+        }
+        if self.closed {
+            return Err(DialError::new(codes::CLOSED, "the gadget is closed"));
+        }
+        agent_allowed(self.config.policy, self.agent.as_ref().map(|a| a.state))
+            .map_err(|message| DialError::new(codes::AGENT_NOT_READY, message))
     }
 
     /// Starts a dial at `now_ms`.
+    ///
+    /// Checks, in order: a dial already pending (`DIAL_IN_PROGRESS`, the
+    /// pending dial is unaffected), closed (`CLOSED`), the number
+    /// (`INVALID_NUMBER` with `reason`), the agent-state policy
+    /// (`AGENT_NOT_READY`). An `Err` is the dial's settlement.
     pub fn start_dial(&mut self, input: &str, now_ms: f64) -> Result<DialStarted, DialError> {
-        let _ = (input, now_ms);
-        Err(DialError {
-            code: "CLOSED",
-            message: String::new(),
-            reason: None,
-            cause: None,
-            call_id: None,
+        // The start time is not needed: correlation uses the set of ids
+        // known now, which is exact where a time window would be a guess.
+        let _ = now_ms;
+        if self.pending.is_some() {
+            return Err(DialError::new(
+                codes::DIAL_IN_PROGRESS,
+                "another dial is still waiting for its call",
+            ));
+        }
+        if self.closed {
+            return Err(DialError::new(codes::CLOSED, "the gadget is closed"));
+        }
+        let valid = validate(input, &self.config.plan).map_err(|rejection| DialError {
+            reason: Some(rejection.code),
+            ..DialError::new(codes::DIAL_INVALID_NUMBER, rejection.message)
+        })?;
+        agent_allowed(self.config.policy, self.agent.as_ref().map(|a| a.state))
+            .map_err(|message| DialError::new(codes::AGENT_NOT_READY, message))?;
+        self.last_dial_id = self.last_dial_id.wrapping_add(1);
+        let message_json = make_call_json(
+            &valid.dial,
+            &self.config.channel,
+            self.config.source.as_deref(),
+        );
+        self.pending = Some(PendingDial {
+            dial_id: self.last_dial_id,
+            dial: valid.dial.clone(),
+            known_ids: self.tracker.call_ids().map(str::to_string).collect(),
+        });
+        Ok(DialStarted {
+            dial_id: self.last_dial_id,
+            message_json,
+            dial: valid.dial,
+            timeout_ms: self.config.dial_timeout_ms,
         })
     }
 
     /// Handles one inbound message (or the error parsing it).
+    ///
+    /// State changes are tracked and reported (`Output::Call`, whatever the
+    /// change), then may settle the pending dial (`Output::Settled`, after
+    /// the call). Agent events are stored and reported; other workspace
+    /// messages are ignored; parse errors are reported (`Output::Error`).
+    /// After [`GadgetCore::close`] everything is ignored.
     pub fn handle(&mut self, message: Result<Message, Error>, now_ms: f64) -> Vec<Output> {
-        let _ = (message, now_ms);
-        Vec::new()
+        if self.closed {
+            return Vec::new();
+        }
+        let message = match message {
+            Ok(message) => message,
+            Err(error) => return vec![Output::Error(error)],
+        };
+        match message {
+            Message::CallStateChange { call, .. } => {
+                let (change, snapshot) = self.tracker.apply(&call, now_ms);
+                let mut outputs = Vec::with_capacity(2);
+                let settled = self.correlate(&call, &snapshot);
+                outputs.push(Output::Call {
+                    change,
+                    call: snapshot,
+                });
+                outputs.extend(settled);
+                outputs
+            }
+            Message::AgentState { agent, .. } => {
+                self.agent = Some(agent.clone());
+                vec![Output::Agent(agent)]
+            }
+            Message::Other { .. } => Vec::new(),
+        }
     }
 
-    /// The dial's deadline passed.
+    /// Settles the pending dial if `call` is the call it produced.
+    fn correlate(&mut self, call: &Call, snapshot: &CallSnapshot) -> Option<Output> {
+        let pending = self.pending.as_ref()?;
+        if pending.known_ids.contains(&call.call_id)
+            || call.direction == Direction::Inbound
+            || snapshot.direction == Direction::Inbound
+        {
+            return None;
+        }
+        let addresses = [
+            call.to_address.as_deref(),
+            call.dialed_number.as_deref(),
+            snapshot.to_address.as_deref(),
+            snapshot.dialed_number.as_deref(),
+        ];
+        if !addresses
+            .iter()
+            .flatten()
+            .any(|address| numbers_match(address, &pending.dial))
+        {
+            return None;
+        }
+        let pending = self.pending.take()?;
+        let outcome = if snapshot.has_failed() {
+            let cause = snapshot.cause.clone().or_else(|| call.cause.clone());
+            let message = match &cause {
+                Some(cause) => format!(
+                    "the call to {} failed: {}",
+                    redact_number(&pending.dial),
+                    cause
+                ),
+                None => format!(
+                    "the call to {} failed (no cause given)",
+                    redact_number(&pending.dial)
+                ),
+            };
+            Err(DialError {
+                cause,
+                call_id: Some(snapshot.call_id.clone()),
+                ..DialError::new(codes::CALL_FAILED, message)
+            })
+        } else {
+            Ok(Placed {
+                call_id: snapshot.call_id.clone(),
+                state: snapshot.state,
+                dial: pending.dial,
+            })
+        };
+        Some(Output::Settled {
+            dial_id: pending.dial_id,
+            outcome,
+        })
+    }
+
+    /// Settles the pending dial `dial_id` with `code`, if it is still pending.
+    fn settle_with(&mut self, dial_id: u32, code: &'static str) -> Vec<Output> {
+        let is_this = self.pending.as_ref().is_some_and(|p| p.dial_id == dial_id);
+        if !is_this {
+            return Vec::new();
+        }
+        let Some(pending) = self.pending.take() else {
+            return Vec::new();
+        };
+        let number = redact_number(&pending.dial);
+        let message = match code {
+            codes::TIMEOUT => format!(
+                "no call for {} within {} ms",
+                number, self.config.dial_timeout_ms
+            ),
+            codes::ABORTED => format!("the dial of {number} was aborted"),
+            codes::PUBLISH_FAILED => {
+                format!("the MakeCall message for {number} could not be published")
+            }
+            _ => format!("the gadget was closed while dialling {number}"),
+        };
+        vec![Output::Settled {
+            dial_id: pending.dial_id,
+            outcome: Err(DialError::new(code, message)),
+        }]
+    }
+
+    /// The dial's deadline passed: settles it with `TIMEOUT` if still pending.
     pub fn timeout(&mut self, dial_id: u32) -> Vec<Output> {
-        let _ = dial_id;
-        Vec::new()
+        self.settle_with(dial_id, codes::TIMEOUT)
     }
 
-    /// The dial was aborted by its signal.
+    /// The dial was aborted by its signal: settles it with `ABORTED` if still pending.
     pub fn abort(&mut self, dial_id: u32) -> Vec<Output> {
-        let _ = dial_id;
-        Vec::new()
+        self.settle_with(dial_id, codes::ABORTED)
     }
 
-    /// The gadget closes: a pending dial settles with `CLOSED`.
+    /// The transport threw while publishing the dial's MakeCall: settles it
+    /// with `PUBLISH_FAILED` if still pending. The transport's own error text
+    /// (`reason`, shortened) is appended, since it says what went wrong.
+    pub fn publish_failed(&mut self, dial_id: u32, reason: &str) -> Vec<Output> {
+        let mut outputs = self.settle_with(dial_id, codes::PUBLISH_FAILED);
+        let reason: String = reason.chars().take(200).collect();
+        for output in &mut outputs {
+            if let Output::Settled {
+                outcome: Err(error),
+                ..
+            } = output
+            {
+                if !reason.is_empty() {
+                    error.message.push_str(": ");
+                    error.message.push_str(&reason);
+                }
+            }
+        }
+        outputs
+    }
+
+    /// The dial plan in use.
+    pub fn plan(&self) -> &Plan {
+        &self.config.plan
+    }
+
+    /// The gadget closes: a pending dial settles with `CLOSED`; afterwards
+    /// every dial fails with `CLOSED` and inbound messages are ignored.
     pub fn close(&mut self) -> Vec<Output> {
-        Vec::new()
+        self.closed = true;
+        match self.pending.as_ref().map(|p| p.dial_id) {
+            Some(dial_id) => self.settle_with(dial_id, codes::CLOSED),
+            None => Vec::new(),
+        }
+    }
+
+    /// Whether [`GadgetCore::close`] was called.
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    /// The id of the pending dial, if any.
+    pub fn pending_dial(&self) -> Option<u32> {
+        self.pending.as_ref().map(|p| p.dial_id)
     }
 
     /// The last known agent, if any.
     pub fn agent(&self) -> Option<&Agent> {
-        None
+        self.agent.as_ref()
     }
 
-    /// Snapshots of the tracked calls.
+    /// Snapshots of the tracked calls, oldest first.
     pub fn calls(&self) -> Vec<CallSnapshot> {
-        Vec::new()
+        self.tracker.calls()
     }
+
+    /// The tracker, for reads (snapshots, size, evictions).
+    pub fn tracker(&self) -> &CallTracker {
+        &self.tracker
+    }
+}
+
+/// The digits of `text`, in order.
+fn digits(text: &str) -> Vec<u8> {
+    text.bytes().filter(u8::is_ascii_digit).collect()
+}
+
+/// Shortest common tail for numbers that differ in their leading part.
+const MIN_MATCH_DIGITS: usize = 7;
+/// Longest leading part (access code, trunk prefix, country code) allowed to differ.
+const MAX_PREFIX_DIGITS: usize = 4;
+/// Shortest common tail when both numbers carry a different leading part
+/// (e.g. `90` access+trunk vs `91` country code): a full national number.
+const MIN_SWAP_MATCH_DIGITS: usize = 10;
+
+/// Whether two numbers, compared on their digits, are the same destination
+/// allowing for an access code, trunk prefix or country code added, removed
+/// or swapped on the way.
+///
+/// Equal digit strings match. Otherwise the numbers must share a tail of at
+/// least 7 digits and each may have at most 4 more leading digits; when both
+/// have leading digits of their own (one prefix replaced by another, as in
+/// `908688553209` vs `+918688553209`) the shared tail must be a full 10-digit
+/// national number. Short numbers (extensions) must be equal.
+pub fn numbers_match(a: &str, b: &str) -> bool {
+    let a = digits(a);
+    let b = digits(b);
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    let common = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take_while(|(x, y)| x == y)
+        .count();
+    let extra_a = a.len().saturating_sub(common);
+    let extra_b = b.len().saturating_sub(common);
+    if common < MIN_MATCH_DIGITS || extra_a > MAX_PREFIX_DIGITS || extra_b > MAX_PREFIX_DIGITS {
+        return false;
+    }
+    extra_a == 0 || extra_b == 0 || common >= MIN_SWAP_MATCH_DIGITS
+}
+
+/// Redacts a phone number for logs and messages: every ASCII digit except the
+/// last four becomes `•`; other characters are kept
+/// (`(608) 555-9000` becomes `(•••) •••-9000`).
+pub fn redact_number(s: &str) -> String {
+    let total = s.bytes().filter(u8::is_ascii_digit).count();
+    let hide = total.saturating_sub(4);
+    let mut seen = 0usize;
+    s.chars()
+        .map(|c| {
+            if c.is_ascii_digit() {
+                seen = seen.saturating_add(1);
+                if seen <= hide {
+                    return '•';
+                }
+            }
+            c
+        })
+        .collect()
+}
+
+/// Builds the MakeCall message.
+// FALLBACK: stands in for `crate::make_call::make_call_json` until that
+// module lands; the lead switches the call in `start_dial` at merge.
+fn make_call_json(dial: &str, channel: &str, source: Option<&str>) -> String {
+    let mut out = String::new();
+    ObjectWriter::new(&mut out)
+        .str("channel", channel)
+        .str("topic", "OutboundCall")
+        .str("subtopic", "MakeCall")
+        .str("data", dial)
+        .opt_str("source", source)
+        .finish();
+    out
+}
+
+/// Writes `{code, message, reason?, cause?, callId?}`.
+pub fn write_dial_error_json(error: &DialError, out: &mut String) {
+    ObjectWriter::new(out)
+        .str("code", error.code)
+        .str("message", &error.message)
+        .opt_str("reason", error.reason)
+        .opt_str("cause", error.cause.as_deref())
+        .opt_str("callId", error.call_id.as_deref())
+        .finish();
+}
+
+/// Writes `{callId, state, dial}`.
+pub fn write_placed_json(placed: &Placed, out: &mut String) {
+    ObjectWriter::new(out)
+        .str("callId", &placed.call_id)
+        .str("state", placed.state.as_str())
+        .str("dial", &placed.dial)
+        .finish();
+}
+
+/// Writes `{code, message, index?, path?}`.
+fn write_error_json(error: &Error, out: &mut String) {
+    let mut object = ObjectWriter::new(out);
+    object
+        .str("code", error.code)
+        .str("message", &error.message);
+    if let Some(index) = error.index {
+        object.uint("index", u64::try_from(index).unwrap_or(u64::MAX));
+    }
+    object.opt_str("path", error.path.as_deref());
+    object.finish();
 }
 
 /// Writes the outputs as a JSON array for the glue:
@@ -170,33 +736,49 @@ impl GadgetCore {
 /// `{type:"settled", dialId, ok:true, result:{callId,state,dial}}` or
 /// `{type:"settled", dialId, ok:false, error:{code,message,reason?,cause?,callId?}}`.
 pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
-    let _ = (outputs, out);
+    out.push('[');
+    for (i, output) in outputs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let mut object = ObjectWriter::new(out);
+        match output {
+            Output::Call { change, call } => {
+                object
+                    .str("type", "call")
+                    .str("change", change.as_str())
+                    .raw("call", |out| call.write_json(out));
+            }
+            Output::Agent(agent) => {
+                object
+                    .str("type", "agent")
+                    .raw("agent", |out| agent.write_json(out));
+            }
+            Output::Error(error) => {
+                object
+                    .str("type", "error")
+                    .raw("error", |out| write_error_json(error, out));
+            }
+            Output::Settled { dial_id, outcome } => {
+                object
+                    .str("type", "settled")
+                    .uint("dialId", u64::from(*dial_id));
+                match outcome {
+                    Ok(placed) => {
+                        object
+                            .bool("ok", true)
+                            .raw("result", |out| write_placed_json(placed, out));
+                    }
+                    Err(error) => {
+                        object
+                            .bool("ok", false)
+                            .raw("error", |out| write_dial_error_json(error, out));
+                    }
+                }
+            }
+        }
+        object.finish();
+    }
+    out.push(']');
 }
 
-impl GadgetCore {
-    /// The plan (stub).
-    pub fn plan(&self) -> &Plan {
-        todo_plan()
-    }
-    /// Can dial (stub).
-    pub fn can_dial(&self) -> Result<(), DialError> {
-        Ok(())
-    }
-    /// Publish failed (stub).
-    pub fn publish_failed(&mut self, dial_id: u32, reason: &str) -> Vec<Output> {
-        let _ = (dial_id, reason);
-        Vec::new()
-    }
-}
-fn todo_plan() -> &'static Plan {
-    static PLAN: Plan = Plan {};
-    &PLAN
-}
-/// stub
-pub fn write_dial_error_json(error: &DialError, out: &mut String) {
-    let _ = (error, out);
-}
-/// stub
-pub fn redact_number(text: &str) -> String {
-    text.to_string()
-}

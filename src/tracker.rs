@@ -1,9 +1,60 @@
-//! Call tracking. (Interface fixed; implementation in progress.)
+//! Call tracking: one record per call id, advanced by state changes that
+//! follow Finesse's state model, with duplicates and late (out-of-order)
+//! events recognised instead of rolling a call back.
+//!
+//! # Rules
+//!
+//! Known states are ranked:
+//!
+//! | rank | states |
+//! |---|---|
+//! | 0 | `unknown` (only ever the state of a call first seen in an unknown state) |
+//! | 1 | `initiating` |
+//! | 2 | `initiated` |
+//! | 3 | `alerting` |
+//! | 4 | `accepted` (an outbound-preview reservation the agent accepted; Finesse sends it after the reservation rang, before the call goes active) |
+//! | 5 | `active`, `held` (these two may alternate freely) |
+//! | end | `wrapUp`, `dropped`, `failed` |
+//!
+//! For a call already tracked in state `S`, a state `T`:
+//! - equal to `S` is [`Change::Duplicate`] and changes nothing;
+//! - while the call is live (not ended): `T` of a higher rank, `T` in the end
+//!   group, or an `active`/`held` swap is [`Change::Advanced`]; a lower rank is
+//!   [`Change::Stale`];
+//! - after `dropped`/`failed`: only a first `wrapUp` (after-call work reported
+//!   after the drop) is accepted; everything else is stale;
+//! - after `wrapUp`: only `dropped` is accepted (the final end); a second
+//!   `dropped` is then a duplicate and a second `wrapUp` is stale;
+//! - `unknown` on a live call is kept: it is recorded in `history` with its raw
+//!   value and reported as [`Change::Advanced`], but `state` stays what it was
+//!   (an unknown value must never move a call backwards, and it cannot be
+//!   ranked forwards either). The same raw value again right after it is a
+//!   duplicate; any unknown value after the end is stale.
+//!
+//! # Limits
+//!
+//! Memory is bounded whatever a transport delivers: at most
+//! `max_ended_calls` ended calls (oldest ended evicted first), at most
+//! [`MAX_LIVE_CALLS`] live calls (least recently advanced evicted first, so a
+//! flood of distinct ids cannot grow the tracker), [`MAX_HISTORY`] history
+//! entries per call (oldest dropped) and [`MAX_FIELD_CHARS`] characters per
+//! stored text field. Every apply is O(log n).
 
-use crate::model::Call;
+use std::collections::{BTreeMap, HashMap};
+
+use crate::json::ObjectWriter;
+use crate::model::{Call, CallState, Direction};
 
 /// Default number of ended calls kept before the oldest are evicted.
 pub const DEFAULT_MAX_ENDED_CALLS: usize = 50;
+/// Largest accepted `max_ended_calls` (larger values are clamped to it).
+pub const MAX_ENDED_CALLS_LIMIT: usize = 10_000;
+/// Most live (not ended) calls kept; beyond it the least recently advanced is evicted.
+pub const MAX_LIVE_CALLS: usize = 1000;
+/// Most history entries kept per call; beyond it the oldest entry is dropped.
+pub const MAX_HISTORY: usize = 32;
+/// Longest stored text field (address, cause, raw state), in characters.
+pub const MAX_FIELD_CHARS: usize = 128;
 
 /// What a state change did to the tracked call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,6 +79,33 @@ impl Change {
             Change::Stale => "stale",
         }
     }
+
+    /// Whether the change was accepted (`new` or `advanced`).
+    pub fn is_accepted(self) -> bool {
+        matches!(self, Change::New | Change::Advanced)
+    }
+}
+
+/// One accepted state of a call, with the time it was accepted.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryEntry {
+    /// The normalised state.
+    pub state: CallState,
+    /// The raw value, kept only for `unknown` states.
+    pub raw: Option<String>,
+    /// When it was accepted, in ms since the epoch.
+    pub at: f64,
+}
+
+impl HistoryEntry {
+    /// Writes `{state, raw?, at}`.
+    pub fn write_json(&self, out: &mut String) {
+        ObjectWriter::new(out)
+            .str("state", self.state.as_str())
+            .opt_str("raw", self.raw.as_deref())
+            .float("at", self.at)
+            .finish();
+    }
 }
 
 /// A tracked call's snapshot.
@@ -35,47 +113,409 @@ impl Change {
 pub struct CallSnapshot {
     /// The call id.
     pub call_id: String,
+    /// The current state.
+    pub state: CallState,
+    /// The state before the last state change, if any.
+    pub previous_state: Option<CallState>,
+    /// The latest known direction.
+    pub direction: Direction,
+    /// The latest non-empty called address.
+    pub to_address: Option<String>,
+    /// The latest non-empty dialled number.
+    pub dialed_number: Option<String>,
+    /// The latest non-empty cause; once the call failed, the failure's cause is kept.
+    pub cause: Option<String>,
+    /// When the call was first seen (ms since the epoch).
+    pub started_at: f64,
+    /// When the call last accepted a change (ms since the epoch).
+    pub updated_at: f64,
+    /// The accepted states, oldest first (at most [`MAX_HISTORY`]).
+    pub history: Vec<HistoryEntry>,
 }
 
 impl CallSnapshot {
-    /// Writes the JS shape of the snapshot.
+    /// Writes the JS shape of the snapshot: `{callId, state, previousState?,
+    /// direction, toAddress?, dialedNumber?, cause?, startedAt, updatedAt,
+    /// history:[{state, raw?, at}]}`.
     pub fn write_json(&self, out: &mut String) {
-        let _ = out;
+        let mut object = ObjectWriter::new(out);
+        object
+            .str("callId", &self.call_id)
+            .str("state", self.state.as_str())
+            .opt_str("previousState", self.previous_state.map(CallState::as_str))
+            .str("direction", self.direction.as_str())
+            .opt_str("toAddress", self.to_address.as_deref())
+            .opt_str("dialedNumber", self.dialed_number.as_deref())
+            .opt_str("cause", self.cause.as_deref())
+            .float("startedAt", self.started_at)
+            .float("updatedAt", self.updated_at)
+            .raw("history", |out| {
+                out.push('[');
+                for (i, entry) in self.history.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    entry.write_json(out);
+                }
+                out.push(']');
+            });
+        object.finish();
+    }
+
+    /// The snapshot as JSON text.
+    pub fn to_json(&self) -> String {
+        let mut out = String::new();
+        self.write_json(&mut out);
+        out
+    }
+
+    /// Whether the call has ended (`dropped`, `failed` or `wrapUp`).
+    pub fn is_ended(&self) -> bool {
+        is_end(self.state)
+    }
+
+    /// Whether the call failed at some point (its state or a kept history entry).
+    pub fn has_failed(&self) -> bool {
+        self.state == CallState::Failed || self.history.iter().any(|h| h.state == CallState::Failed)
     }
 }
 
+/// Writes a list of snapshots as a JSON array.
+pub fn write_snapshots_json(calls: &[CallSnapshot], out: &mut String) {
+    out.push('[');
+    for (i, call) in calls.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        call.write_json(out);
+    }
+    out.push(']');
+}
+
+/// One tracked call with the bookkeeping the rules need.
+#[derive(Debug)]
+struct Entry {
+    snap: CallSnapshot,
+    /// Sequence number when first seen; orders [`CallTracker::calls`].
+    created: u64,
+    /// Key of this call in `live` or `ended` (whichever `snap` says).
+    order: u64,
+    /// A `wrapUp` was accepted, so a later `wrapUp` is stale.
+    wrap_up_seen: bool,
+    /// The call failed; its cause must survive later messages.
+    failed: bool,
+}
+
 /// Tracks calls by id.
-#[derive(Debug, Default)]
-pub struct CallTracker {}
+#[derive(Debug)]
+pub struct CallTracker {
+    calls: HashMap<String, Entry>,
+    /// Live calls by the sequence number of their last accepted change.
+    live: BTreeMap<u64, String>,
+    /// Ended calls by the sequence number of their last accepted change.
+    ended: BTreeMap<u64, String>,
+    seq: u64,
+    max_ended: usize,
+    max_live: usize,
+    evicted: u64,
+}
+
+impl Default for CallTracker {
+    fn default() -> Self {
+        CallTracker::new(DEFAULT_MAX_ENDED_CALLS)
+    }
+}
+
+/// Ends the call for the eviction policy and for the "only wrapUp/dropped
+/// after the end" rules.
+fn is_end(state: CallState) -> bool {
+    matches!(
+        state,
+        CallState::WrapUp | CallState::Dropped | CallState::Failed
+    )
+}
+
+/// Rank of a live state; end states are handled separately.
+fn rank(state: CallState) -> u8 {
+    match state {
+        CallState::Unknown => 0,
+        CallState::Initiating => 1,
+        CallState::Initiated => 2,
+        CallState::Alerting => 3,
+        CallState::Accepted => 4,
+        CallState::Active | CallState::Held => 5,
+        CallState::WrapUp | CallState::Dropped | CallState::Failed => 6,
+    }
+}
+
+/// Trimmed, non-empty, at most [`MAX_FIELD_CHARS`] characters.
+fn clean(text: Option<&str>) -> Option<String> {
+    let text = text?.trim();
+    if text.is_empty() {
+        return None;
+    }
+    Some(text.chars().take(MAX_FIELD_CHARS).collect())
+}
+
+fn history_entry(call: &Call, at: f64) -> HistoryEntry {
+    HistoryEntry {
+        state: call.state,
+        raw: if call.state == CallState::Unknown {
+            clean(Some(&call.raw_state)).or_else(|| Some(String::new()))
+        } else {
+            None
+        },
+        at,
+    }
+}
+
+/// Decides what `call` does to `entry` under the rules of the module docs.
+fn decide(entry: &Entry, call: &Call) -> Change {
+    let current = entry.snap.state;
+    let next = call.state;
+    if next == CallState::Unknown {
+        if entry.snap.is_ended() {
+            return Change::Stale;
+        }
+        let raw = clean(Some(&call.raw_state)).unwrap_or_default();
+        let repeated = entry.snap.history.last().is_some_and(|last| {
+            last.state == CallState::Unknown
+                && last
+                    .raw
+                    .as_deref()
+                    .is_some_and(|r| r.eq_ignore_ascii_case(&raw))
+        });
+        return if repeated {
+            Change::Duplicate
+        } else {
+            Change::Advanced
+        };
+    }
+    if next == current {
+        return Change::Duplicate;
+    }
+    match current {
+        CallState::Dropped | CallState::Failed => {
+            if next == CallState::WrapUp && !entry.wrap_up_seen {
+                Change::Advanced
+            } else {
+                Change::Stale
+            }
+        }
+        CallState::WrapUp => {
+            if next == CallState::Dropped {
+                Change::Advanced
+            } else {
+                Change::Stale
+            }
+        }
+        _ => {
+            let swap = matches!(
+                (current, next),
+                (CallState::Active, CallState::Held) | (CallState::Held, CallState::Active)
+            );
+            if swap || is_end(next) || rank(next) > rank(current) {
+                Change::Advanced
+            } else {
+                Change::Stale
+            }
+        }
+    }
+}
 
 impl CallTracker {
-    /// A tracker keeping at most `max_ended_calls` ended calls.
+    /// A tracker keeping at most `max_ended_calls` ended calls (clamped to
+    /// [`MAX_ENDED_CALLS_LIMIT`]) and at most [`MAX_LIVE_CALLS`] live ones.
     pub fn new(max_ended_calls: usize) -> Self {
-        let _ = max_ended_calls;
-        CallTracker {}
+        CallTracker::with_limits(max_ended_calls, MAX_LIVE_CALLS)
+    }
+
+    /// A tracker with both limits given (`max_ended_calls` clamped to
+    /// [`MAX_ENDED_CALLS_LIMIT`], `max_live_calls` to [`MAX_LIVE_CALLS`], at least 1).
+    pub fn with_limits(max_ended_calls: usize, max_live_calls: usize) -> Self {
+        CallTracker {
+            calls: HashMap::new(),
+            live: BTreeMap::new(),
+            ended: BTreeMap::new(),
+            seq: 0,
+            max_ended: max_ended_calls.min(MAX_ENDED_CALLS_LIMIT),
+            max_live: max_live_calls.clamp(1, MAX_LIVE_CALLS),
+            evicted: 0,
+        }
+    }
+
+    fn next_seq(&mut self) -> u64 {
+        // u64 cannot wrap in practice (one per event); wrapping_add just
+        // keeps the arithmetic panic-free.
+        self.seq = self.seq.wrapping_add(1);
+        self.seq
     }
 
     /// Applies one state change at time `now_ms` (ms since the epoch).
+    ///
+    /// Returns what it did and the call's snapshot after it. A duplicate or
+    /// stale change leaves the call (including `updatedAt`) untouched.
     pub fn apply(&mut self, call: &Call, now_ms: f64) -> (Change, CallSnapshot) {
-        let _ = now_ms;
-        (
-            Change::New,
-            CallSnapshot {
-                call_id: call.call_id.clone(),
-            },
-        )
+        let seq = self.next_seq();
+        let (change, snapshot) = match self.calls.get_mut(&call.call_id) {
+            None => {
+                let snap = CallSnapshot {
+                    call_id: call.call_id.clone(),
+                    state: call.state,
+                    previous_state: None,
+                    direction: call.direction,
+                    to_address: clean(call.to_address.as_deref()),
+                    dialed_number: clean(call.dialed_number.as_deref()),
+                    cause: clean(call.cause.as_deref()),
+                    started_at: now_ms,
+                    updated_at: now_ms,
+                    history: vec![history_entry(call, now_ms)],
+                };
+                let entry = Entry {
+                    created: seq,
+                    order: seq,
+                    wrap_up_seen: call.state == CallState::WrapUp,
+                    failed: call.state == CallState::Failed,
+                    snap: snap.clone(),
+                };
+                if snap.is_ended() {
+                    self.ended.insert(seq, call.call_id.clone());
+                } else {
+                    self.live.insert(seq, call.call_id.clone());
+                }
+                self.calls.insert(call.call_id.clone(), entry);
+                (Change::New, snap)
+            }
+            Some(entry) => {
+                let change = decide(entry, call);
+                if change == Change::Advanced {
+                    let was_ended = entry.snap.is_ended();
+                    advance(entry, call, now_ms);
+                    let old = entry.order;
+                    entry.order = seq;
+                    if was_ended {
+                        self.ended.remove(&old);
+                    } else {
+                        self.live.remove(&old);
+                    }
+                    if entry.snap.is_ended() {
+                        self.ended.insert(seq, call.call_id.clone());
+                    } else {
+                        self.live.insert(seq, call.call_id.clone());
+                    }
+                }
+                (change, entry.snap.clone())
+            }
+        };
+        self.evict();
+        (change, snapshot)
     }
 
-    /// Snapshots of every tracked call, oldest first.
+    fn evict(&mut self) {
+        while self.ended.len() > self.max_ended {
+            match self.ended.pop_first() {
+                Some((_, id)) => self.forget(&id),
+                None => break,
+            }
+        }
+        while self.live.len() > self.max_live {
+            match self.live.pop_first() {
+                Some((_, id)) => self.forget(&id),
+                None => break,
+            }
+        }
+    }
+
+    fn forget(&mut self, id: &str) {
+        if self.calls.remove(id).is_some() {
+            self.evicted = self.evicted.saturating_add(1);
+        }
+    }
+
+    /// Snapshots of every tracked call, oldest (first seen) first.
     pub fn calls(&self) -> Vec<CallSnapshot> {
-        Vec::new()
+        let mut entries: Vec<&Entry> = self.calls.values().collect();
+        entries.sort_by_key(|e| e.created);
+        entries.into_iter().map(|e| e.snap.clone()).collect()
+    }
+
+    /// The snapshot of one call, if tracked.
+    pub fn snapshot(&self, call_id: &str) -> Option<CallSnapshot> {
+        self.calls.get(call_id).map(|e| e.snap.clone())
     }
 
     /// Whether a call id is tracked.
     pub fn contains(&self, call_id: &str) -> bool {
-        let _ = call_id;
-        false
+        self.calls.contains_key(call_id)
+    }
+
+    /// The ids of every tracked call, in no particular order.
+    pub fn call_ids(&self) -> impl Iterator<Item = &str> + '_ {
+        self.calls.keys().map(String::as_str)
+    }
+
+    /// How many calls are tracked.
+    pub fn len(&self) -> usize {
+        self.calls.len()
+    }
+
+    /// Whether no call is tracked.
+    pub fn is_empty(&self) -> bool {
+        self.calls.is_empty()
+    }
+
+    /// How many calls were evicted to respect the limits, since creation.
+    pub fn evicted(&self) -> u64 {
+        self.evicted
+    }
+
+    /// The ended-call limit in force.
+    pub fn max_ended_calls(&self) -> usize {
+        self.max_ended
     }
 }
-/// Upper bound for maxEndedCalls.
-pub const MAX_ENDED_CALLS_LIMIT: usize = 100_000;
+
+/// Applies an accepted change to the entry: state, fields, history.
+fn advance(entry: &mut Entry, call: &Call, now_ms: f64) {
+    let snap = &mut entry.snap;
+    if call.state != CallState::Unknown && call.state != snap.state {
+        snap.previous_state = Some(snap.state);
+        snap.state = call.state;
+    }
+    if call.direction != Direction::Unknown {
+        snap.direction = call.direction;
+    }
+    if let Some(to) = clean(call.to_address.as_deref()) {
+        snap.to_address = Some(to);
+    }
+    if let Some(dialed) = clean(call.dialed_number.as_deref()) {
+        snap.dialed_number = Some(dialed);
+    }
+    if let Some(cause) = clean(call.cause.as_deref()) {
+        // The failure's cause (BUSY, BAD_DESTINATION) is what a caller needs;
+        // a later wrap-up or drop must not replace it.
+        if !entry.failed || snap.cause.is_none() || call.state == CallState::Failed {
+            snap.cause = Some(cause);
+        }
+    }
+    if call.state == CallState::Failed {
+        entry.failed = true;
+    }
+    if call.state == CallState::WrapUp {
+        entry.wrap_up_seen = true;
+    }
+    snap.updated_at = now_ms;
+    if snap.history.len() >= MAX_HISTORY {
+        snap.history.remove(0);
+    }
+    snap.history.push(history_entry(call, now_ms));
+}
+
+/// Writes `{change, call}` as the JS result of `tracker.apply`.
+pub fn write_apply_json(change: Change, call: &CallSnapshot, out: &mut String) {
+    let mut object = ObjectWriter::new(out);
+    object
+        .str("change", change.as_str())
+        .raw("call", |out| call.write_json(out));
+    object.finish();
+}
