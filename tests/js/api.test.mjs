@@ -1,0 +1,190 @@
+// The public JS API against the real wasm build (pkg/), in Node.
+import { test, describe, before } from "node:test";
+import assert from "node:assert/strict";
+import {
+  init,
+  validateNumber,
+  buildMakeCall,
+  parseMessage,
+  parseStateChange,
+  redactNumber,
+  CallTracker,
+} from "../../js/index.js";
+
+before(async () => {
+  await init();
+});
+
+describe("init", () => {
+  test("is idempotent: every call returns the same promise", async () => {
+    assert.equal(init(), init());
+    await init();
+  });
+});
+
+describe("validateNumber: the documented examples", () => {
+  const cases = [
+    ["(608) 555-9000", undefined, { ok: true, dial: "6085559000", kind: "national" }],
+    [" +1 608-555-9000 ", undefined, { ok: true, dial: "+16085559000", kind: "international", e164: "+16085559000" }],
+    ["5024", undefined, { ok: true, dial: "5024", kind: "extension" }],
+    ["", undefined, { ok: false, code: "EMPTY" }],
+    ["12", undefined, { ok: false, code: "TOO_SHORT" }],
+    ["608-555-CALL", undefined, { ok: false, code: "INVALID_CHARACTER", index: 8 }],
+    ["608-555-CALL", { letters: true }, { ok: true, dial: "6085552255" }],
+    ["5024", { ownExtension: "5024" }, { ok: false, code: "OWN_EXTENSION" }],
+    ["911", { blockedPrefixes: ["911"] }, { ok: false, code: "BLOCKED" }],
+    ["６０８５５５９０００", undefined, { ok: true, dial: "6085559000" }],
+    ["(608) 555-9000", "nanp", { ok: true, e164: "+16085559000" }],
+    ["555-9000", "nanp", { ok: false, code: "TOO_SHORT" }],
+    ["6085559000", { preset: "nanp", accessCode: "9" }, { ok: true, dial: "96085559000" }],
+    ["908688553209", { preset: "in", accessCode: "9" }, { ok: true, dial: "908688553209", e164: "+918688553209" }],
+    ["08234567899", "in", { ok: true, e164: "+918234567899" }],
+  ];
+  for (const [input, plan, expected] of cases) {
+    test(`${JSON.stringify(input)} with ${JSON.stringify(plan) ?? "the default plan"}`, () => {
+      const result = validateNumber(input, plan);
+      for (const [key, value] of Object.entries(expected)) {
+        assert.deepEqual(result[key], value, `${key} of ${JSON.stringify(result)}`);
+      }
+      assert.equal(result.input, input);
+      if (!result.ok) assert.equal(typeof result.message, "string");
+    });
+  }
+
+  test("the index is a UTF-16 offset, so it points at the right character after an emoji", () => {
+    const input = "📞 608 555 x";
+    const result = validateNumber(input);
+    assert.equal(result.ok, false);
+    assert.equal(result.code, "INVALID_CHARACTER");
+    // The first offending character is the emoji itself, at 0; after removing it, the "x".
+    assert.equal(input[result.index] ?? input.codePointAt(result.index), input[result.index]);
+    const later = validateNumber("608 555 x 📞");
+    assert.equal("608 555 x 📞"[later.index], "x");
+  });
+
+  test("a bad plan throws INVALID_PLAN with the option's path", () => {
+    assert.throws(() => validateNumber("5024", "mars"), (e) => e instanceof Error && e.code === "INVALID_PLAN");
+    assert.throws(
+      () => validateNumber("5024", { extensionDigits: [6, 2] }),
+      (e) => e.code === "INVALID_PLAN" && e.path === "extensionDigits",
+    );
+  });
+
+  test("non-string input: safe integers are digits, anything else is INVALID_INPUT", () => {
+    assert.equal(validateNumber(6085559000).dial, "6085559000");
+    for (const bad of [1.5, -3, NaN, Infinity, null, undefined, {}, 10n]) {
+      assert.throws(() => validateNumber(bad), (e) => e.code === "INVALID_INPUT", String(bad));
+    }
+  });
+});
+
+describe("buildMakeCall", () => {
+  test("gives the documented wire form, keys in order", () => {
+    assert.equal(
+      JSON.stringify(buildMakeCall("(608) 555-9000")),
+      '{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000"}',
+    );
+  });
+
+  test("accepts the seed sample's numeric data and adds source last", () => {
+    assert.equal(
+      JSON.stringify(buildMakeCall(1234567890, { source: "my-crm" })),
+      '{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"1234567890","source":"my-crm"}',
+    );
+  });
+
+  test("applies the plan", () => {
+    assert.equal(buildMakeCall("6085559000", { plan: { preset: "nanp", accessCode: "9" } }).data, "96085559000");
+  });
+
+  test("an invalid number throws with the validation code and result", () => {
+    assert.throws(
+      () => buildMakeCall("12"),
+      (e) => e.code === "TOO_SHORT" && e.validation?.ok === false && e.validation.code === "TOO_SHORT",
+    );
+    assert.throws(() => buildMakeCall({ number: 1 }), (e) => e.code === "INVALID_INPUT");
+  });
+});
+
+const alerting = {
+  channel: "Finesse",
+  topic: "Outbound",
+  subtopic: "OutboundCallStateChange",
+  message: {
+    source: "event",
+    call: { id: 16930170, event: "Alerting", CallType: "OB_OUT", ResponseActual: { toAddress: "6085559000" } },
+  },
+};
+
+describe("parseMessage / parseStateChange", () => {
+  test("text and object give the same result", () => {
+    assert.deepEqual(parseMessage(JSON.stringify(alerting)), parseMessage(alerting));
+  });
+
+  test("numeric ids stay strings; states are normalised", () => {
+    const call = parseStateChange(alerting);
+    assert.equal(call.callId, "16930170");
+    assert.equal(call.state, "alerting");
+    assert.equal(call.rawState, "Alerting");
+    assert.equal(call.direction, "outbound");
+    assert.deepEqual(call.participants, []);
+  });
+
+  test("errors carry stable codes and the JSON error index", () => {
+    assert.throws(() => parseMessage('{"channel": "Finesse",, }'), (e) => e.code === "INVALID_JSON" && e.index === 22);
+    assert.throws(() => parseMessage("[1]"), (e) => e.code === "NOT_AN_OBJECT");
+    assert.throws(() => parseMessage({ hello: 1 }), (e) => e.code === "NOT_A_WORKSPACE_MESSAGE");
+    assert.throws(
+      () => parseStateChange({ channel: "Finesse", topic: "Agent", subtopic: "Login", message: {} }),
+      (e) => e.code === "NOT_A_STATE_CHANGE",
+    );
+    assert.throws(() => parseMessage("x".repeat(1024 * 1024 + 1)), (e) => e.code === "TOO_LARGE");
+    assert.throws(() => parseMessage("[".repeat(100000)), (e) => e.code === "TOO_DEEP");
+    const cyclic = { channel: "Finesse" };
+    cyclic.self = cyclic;
+    assert.throws(() => parseMessage(cyclic), (e) => e.code === "INVALID_INPUT");
+  });
+
+  test("__proto__ in call variables is plain data", () => {
+    const text = '{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":"1","event":"active","CallVariables":{"__proto__":"polluted","constructor":"x"}}}}';
+    const call = parseStateChange(text);
+    assert.equal(Object.getPrototypeOf(call.callVariables), Object.prototype);
+    assert.deepEqual(Object.keys(call.callVariables).sort(), ["__proto__", "constructor"]);
+    assert.equal({}.polluted, undefined);
+  });
+});
+
+describe("CallTracker", () => {
+  const event = (id, state) => ({
+    channel: "Finesse",
+    topic: "Outbound",
+    subtopic: "OutboundCallStateChange",
+    message: { call: { id, event: state } },
+  });
+
+  test("new, advanced, duplicate, stale", () => {
+    const tracker = new CallTracker();
+    assert.equal(tracker.apply(event("1", "initiating")).change, "new");
+    assert.equal(tracker.apply(event("1", "alerting")).change, "advanced");
+    assert.equal(tracker.apply(event("1", "alerting")).change, "duplicate");
+    const stale = tracker.apply(event("1", "initiated"));
+    assert.equal(stale.change, "stale");
+    assert.equal(stale.call.state, "alerting");
+    assert.deepEqual(stale.call.history.map((h) => h.state), ["initiating", "alerting"]);
+  });
+
+  test("accepts a call from parseStateChange as well as a message", () => {
+    const tracker = new CallTracker();
+    const { call } = tracker.apply(parseStateChange(event("9", "active")));
+    assert.equal(call.callId, "9");
+    assert.equal(call.state, "active");
+  });
+
+  test("bad options throw", () => {
+    assert.throws(() => new CallTracker({ maxEndedCalls: -1 }), (e) => e.code === "INVALID_INPUT");
+  });
+});
+
+test("redactNumber keeps the last four digits", () => {
+  assert.equal(redactNumber("(608) 555-9000"), "(•••) •••-9000");
+});
