@@ -1,0 +1,92 @@
+// Compiled with `tsc --noEmit` in npm test: the declarations must describe the
+// whole public API, so a renamed export or a changed shape fails the build.
+import {
+  init,
+  validateNumber,
+  buildMakeCall,
+  parseMessage,
+  parseStateChange,
+  redactNumber,
+  memoryBytes,
+  CallTracker,
+  createGadget,
+  createSimulatedWorkspace,
+  postMessageTransport,
+  openAjaxTransport,
+  hubTransport,
+  type Validation,
+  type MakeCallMessage,
+  type Call,
+  type CallSnapshot,
+  type MakecallError,
+  type Transport,
+  type Gadget,
+  type ParsedMessage,
+} from "makecall";
+
+async function main(): Promise<void> {
+  await init();
+
+  const result: Validation = validateNumber("(608) 555-9000", { preset: "nanp", accessCode: "9" });
+  if (result.ok) {
+    const dial: string = result.dial;
+    const e164: string | undefined = result.e164;
+    console.log(dial, e164, result.kind);
+  } else {
+    console.log(result.code, result.message, result.index);
+  }
+  validateNumber(6085559000, "in");
+
+  const message: MakeCallMessage = buildMakeCall("6085559000", { source: "my-crm", plan: "nanp" });
+  console.log(message.channel, message.subtopic, message.data);
+
+  const parsed: ParsedMessage = parseMessage('{"channel":"Finesse","topic":"Agent"}');
+  if (parsed.kind === "callStateChange") console.log(parsed.call.state);
+  else if (parsed.kind === "agentState") console.log(parsed.agent.state);
+
+  const call: Call = parseStateChange({});
+  console.log(call.callId, call.participants.length, call.callVariables["x"]);
+
+  const tracker = new CallTracker({ maxEndedCalls: 10 });
+  const { change, call: snapshot } = tracker.apply(call);
+  const snapshots: CallSnapshot[] = tracker.calls();
+  console.log(change, snapshot.history.length, snapshots.length, redactNumber("6085559000"), memoryBytes());
+
+  const workspace = createSimulatedWorkspace({ scenario: "answered", stepMs: 10 });
+  const transport: Transport = workspace.gadgetTransport;
+  const gadget: Gadget = createGadget({
+    transport,
+    plan: "nanp",
+    agentStatePolicy: "ready",
+    dialTimeoutMs: 15000,
+    source: "my-crm",
+  });
+  const off = gadget.on("call", (c, how) => console.log(c.state, how));
+  gadget.on("agent", (agent) => console.log(agent.state));
+  gadget.on("error", (error: MakecallError) => console.log(error.code));
+  const controller = new AbortController();
+  try {
+    const placed = await gadget.dial("(608) 555-9000", { signal: controller.signal });
+    console.log(placed.callId, placed.state, placed.dial);
+  } catch (error) {
+    const failure = error as MakecallError;
+    if (failure.code === "CALL_FAILED") console.log(failure.cause);
+  }
+  off();
+  console.log(gadget.canDial(), gadget.agentState, gadget.calls().length);
+  gadget.close();
+  workspace.close();
+
+  const iframeSide: Transport = postMessageTransport({
+    targetOrigin: "https://workspace.example.com",
+    allowedOrigins: ["https://workspace.example.com"],
+  });
+  const hubSide: Transport = openAjaxTransport({ subscribeTopic: "makecall.events" });
+  const anyHub: Transport = hubTransport({
+    publish: (_message: unknown) => {},
+    subscribe: (_handler: (message: unknown) => void) => () => {},
+  });
+  console.log(iframeSide, hubSide, anyHub);
+}
+
+void main();
