@@ -69,8 +69,31 @@ function pascal(state) {
 }
 
 /**
- * Creates an in-process simulated workspace. See `simulated.d.ts` for the
- * options and the returned object.
+ * Creates a simulated workspace. See `simulated.d.ts` for every option and
+ * member.
+ *
+ * In-process (no contact center, no iframe):
+ *
+ * ```js
+ * const ws = createSimulatedWorkspace({ scenario: "answered", stepMs: 400 });
+ * const gadget = createGadget({ transport: ws.gadgetTransport, ... });
+ * ws.onWire(({ direction, message }) => console.log(direction, message));
+ * ws.setScenario("busy");          // the next MakeCall gets a busy line
+ * ws.setAgentState("NOT_READY");   // broadcasts Agent/SetAgentState
+ * ```
+ *
+ * Across an iframe, pass the workspace side of a channel instead, e.g.
+ * `transport: postMessageTransport({ window, target: iframe.contentWindow,
+ * targetOrigin: "https://gadget.example.com" })`.
+ *
+ * On a MakeCall (`channel` Finesse, `topic` OutboundCall, `subtopic`
+ * MakeCall, keys and values matched loosely, `data` a string or integer of
+ * 1..40 characters) it plays the current scenario; `toAddress` is
+ * `accessCode + data`, and nothing else from the gadget is echoed back. A
+ * `topic` Agent / `subtopic` GetAgentState request re-broadcasts the agent
+ * state, which is also announced to each new in-process subscriber (or once,
+ * at start, over an external transport). The agent state only changes via
+ * `setAgentState`.
  * @param {object} [options]
  */
 export function createSimulatedWorkspace(options = {}) {
