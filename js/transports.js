@@ -224,6 +224,9 @@ export function whenHubConnected(gadgetsGlobal = globalThis.gadgets) {
     gadgetsGlobal.HubSettings = {};
   }
   const settings = gadgetsGlobal.HubSettings;
+  if (typeof settings !== "object" && typeof settings !== "function") {
+    throw transportError("gadgets.HubSettings is not an object");
+  }
   const previous = typeof settings.onConnect === "function" ? settings.onConnect : undefined;
   let resolve;
   const promise = new Promise((r) => {
