@@ -1,1 +1,638 @@
-export function createSimulatedWorkspace(){} export const SCENARIOS=[];
+// A simulated Acqueon Workspace (Finesse channel) that runs in the page or in
+// Node: it answers MakeCall with scripted OutboundCallStateChange sequences in
+// the documented wire shapes, and broadcasts agent-state events. It is the
+// basis of the demo and of the tests, and lets gadget developers work without
+// a contact center.
+//
+// The messages deliberately vary their spelling between scenarios (topic
+// "outbound" / "Outbound" / "OutboundCall", subtopic "OutBoundCallStateChange"
+// / "OutboundCallStateChange", "ResponseFields" / "responsefields", a lone
+// participant collapsed to an object, the Cisco channel's `data` envelope and
+// `ResponseActual.dialog`), because the real workspace's documentation does
+// too, and a gadget that only copes with one spelling will break in the field.
+
+/** Error code thrown by `setScenario` for an unknown scenario name. */
+export const INVALID_SCENARIO = "INVALID_SCENARIO";
+/** Error code thrown for bad options or arguments. */
+export const INVALID_INPUT = "INVALID_INPUT";
+
+function simError(code, message) {
+  const error = new Error(`makecall: ${message}`);
+  error.code = code;
+  return error;
+}
+
+/** The scenario names and what each one plays when a MakeCall arrives. */
+export const SCENARIOS = Object.freeze(
+  [
+    ["answered", "The customer answers: initiating, initiated, alerting, active; after talkMs: dropped, wrap-up. Seed-sample spelling."],
+    ["busy", "The line is busy: initiating, initiated, FAILED with stateCause BUSY. Doc-table spelling."],
+    ["badDestination", "The number cannot be reached: initiating, FAILED with stateCause BAD_DESTINATION. Seed-sample spelling."],
+    ["noAnswer", "Nobody answers: initiating, initiated, alerting, then after noAnswerMs dropped. Doc-table spelling."],
+    ["noResponse", "The workspace never answers the MakeCall: nothing is sent (the gadget must time out)."],
+    ["duplicates", "The answered sequence with every event sent twice (the copy in the other spelling) and a stale alerting repeated after active."],
+    ["outOfOrder", "Events arrive out of order: initiating, alerting, initiated (late), active, then wrap-up before dropped."],
+    ["unrelatedCall", "A dialer call (another id and number, CallType Outbound Preview) starts first and is interleaved with the real call's answered sequence."],
+    ["ciscoChannel", "The answered sequence in the Cisco-channel shape: channel Cisco, topic OutboundCall, envelope key data, dialog under ResponseActual.dialog."],
+  ].map(([name, description]) => Object.freeze({ name, description })),
+);
+const SCENARIO_NAMES = new Set(SCENARIOS.map((s) => s.name));
+
+// Event spellings per message shape. "seed" follows the Make a Call sample
+// (Finesse's upper-case enum, e.g. "WRAP_UP"); "table" follows the doc
+// tables ("Alerting", "wrap-up", ...); "cisco" uses a third casing.
+const EVENT_SPELLING = {
+  seed: { INITIATING: "INITIATING", INITIATED: "INITIATED", ALERTING: "ALERTING", ACTIVE: "ACTIVE", DROPPED: "DROPPED", WRAP_UP: "WRAP_UP", FAILED: "FAILED" },
+  table: { INITIATING: "initiating", INITIATED: "initiated", ALERTING: "Alerting", ACTIVE: "active", DROPPED: "dropped", WRAP_UP: "wrap-up", FAILED: "FAILED" },
+  cisco: { INITIATING: "Initiating", INITIATED: "Initiated", ALERTING: "Alerting", ACTIVE: "Active", DROPPED: "Dropped", WRAP_UP: "Wrap-Up", FAILED: "Failed" },
+};
+const CALL_STATES = new Set(Object.keys(EVENT_SPELLING.seed));
+const ENDING_STATES = new Set(["DROPPED", "WRAP_UP", "FAILED"]);
+
+// Keys and values are matched loosely, as the docs spell them many ways.
+const loose = (text) => text.toLowerCase().replace(/[\s_-]/g, "");
+function field(object, name) {
+  for (const key of Object.keys(object)) if (loose(key) === name) return object[key];
+  return undefined;
+}
+const looseText = (value) => (typeof value === "string" ? loose(value) : "");
+
+// The Finesse CTI limit on a dialled string; longer `data` is not a number.
+const MAX_DIAL_LENGTH = 40;
+
+function pascal(state) {
+  return state
+    .split("_")
+    .filter(Boolean)
+    .map((word) => word.charAt(0) + word.slice(1).toLowerCase())
+    .join("");
+}
+
+/**
+ * Creates a simulated workspace. See `simulated.d.ts` for every option and
+ * member.
+ *
+ * In-process (no contact center, no iframe):
+ *
+ * ```js
+ * const ws = createSimulatedWorkspace({ scenario: "answered", stepMs: 400 });
+ * const gadget = createGadget({ transport: ws.gadgetTransport, ... });
+ * ws.onWire(({ direction, message }) => console.log(direction, message));
+ * ws.setScenario("busy");          // the next MakeCall gets a busy line
+ * ws.setAgentState("NOT_READY");   // broadcasts Agent/SetAgentState
+ * ```
+ *
+ * Across an iframe, pass the workspace side of a channel instead, e.g.
+ * `transport: postMessageTransport({ window, target: iframe.contentWindow,
+ * targetOrigin: "https://gadget.example.com" })`.
+ *
+ * On a MakeCall (`channel` Finesse, `topic` OutboundCall, `subtopic`
+ * MakeCall, keys and values matched loosely, `data` a string or integer of
+ * 1..40 characters) it plays the current scenario; `toAddress` is
+ * `accessCode + data`, and nothing else from the gadget is echoed back. A
+ * `topic` Agent / `subtopic` GetAgentState request re-broadcasts the agent
+ * state, which is also announced to each new in-process subscriber (or once,
+ * at start, over an external transport). The agent state only changes via
+ * `setAgentState`.
+ * @param {object} [options]
+ */
+export function createSimulatedWorkspace(options = {}) {
+  if (options === null || typeof options !== "object") throw simError(INVALID_INPUT, "options must be an object");
+  const num = (name, fallback) => {
+    const value = options[name] === undefined ? fallback : options[name];
+    if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
+      throw simError(INVALID_INPUT, `${name} must be a non-negative number`);
+    }
+    return value;
+  };
+  const stepMs = num("stepMs", 400);
+  const ringMs = num("ringMs", 2000);
+  const talkMs = num("talkMs", 8000);
+  const noAnswerMs = num("noAnswerMs", 12000);
+  let nextCallId = num("firstCallId", 16931876);
+  if (!Number.isSafeInteger(nextCallId)) throw simError(INVALID_INPUT, "firstCallId must be an integer");
+  const str = (name, fallback) => {
+    const value = options[name] === undefined ? fallback : options[name];
+    if (typeof value !== "string") throw simError(INVALID_INPUT, `${name} must be a string`);
+    return value;
+  };
+  const extension = str("extension", "5024");
+  const accessCode = str("accessCode", "");
+  const wire = options.wire === undefined ? "object" : options.wire;
+  if (wire !== "object" && wire !== "json") throw simError(INVALID_INPUT, 'wire must be "object" or "json"');
+  const agentInfo = {
+    loginId: "812508198",
+    loginName: "agent5024",
+    name: "Sam Agent",
+    teamId: "5000",
+    teamName: "Default",
+    ...(options.agent && typeof options.agent === "object" ? options.agent : {}),
+  };
+  const clock = options.clock === undefined ? globalThis : options.clock;
+  if (!clock || typeof clock.setTimeout !== "function" || typeof clock.clearTimeout !== "function") {
+    throw simError(INVALID_INPUT, "clock must have setTimeout and clearTimeout");
+  }
+  const now = () => (typeof clock.now === "function" ? clock.now() : Date.now());
+  const onError =
+    typeof options.onError === "function"
+      ? options.onError
+      : (error) => console.error(`makecall simulator: a listener threw (${error && error.name ? error.name : "Error"})`);
+  const safely = (fn, ...args) => {
+    try {
+      fn(...args);
+    } catch (error) {
+      try {
+        onError(error);
+      } catch {
+        // nothing more to do
+      }
+    }
+  };
+
+  let scenario = options.scenario === undefined ? "answered" : options.scenario;
+  if (!SCENARIO_NAMES.has(scenario)) throw simError(INVALID_SCENARIO, `unknown scenario ${JSON.stringify(String(scenario))}`);
+  let agentState = normaliseAgentState(options.agentState === undefined ? "READY" : options.agentState);
+  let closed = false;
+
+  const timers = new Set();
+  function schedule(fn, ms) {
+    const handle = clock.setTimeout(() => {
+      timers.delete(handle);
+      if (!closed) fn();
+    }, ms);
+    timers.add(handle);
+    return handle;
+  }
+  function cancel(handle) {
+    if (handle === undefined || handle === null || !timers.has(handle)) return;
+    timers.delete(handle);
+    clock.clearTimeout(handle);
+  }
+
+  // --- wire -------------------------------------------------------------
+  const wireListeners = new Set();
+  function logWire(direction, message) {
+    const entry = { direction, message, at: now() };
+    for (const listener of [...wireListeners]) safely(listener, entry);
+  }
+
+  const gadgetHandlers = new Set();
+  let unsubscribeTransport;
+  let gadgetTransport;
+  const external = options.transport;
+  if (external !== undefined && (!external || typeof external.publish !== "function" || typeof external.subscribe !== "function")) {
+    throw simError(INVALID_INPUT, "transport must have publish and subscribe");
+  }
+
+  function send(message) {
+    if (closed) return;
+    const payload = wire === "json" ? JSON.stringify(message) : message;
+    logWire("toGadget", payload);
+    if (external !== undefined) {
+      safely(() => external.publish(payload));
+      return;
+    }
+    for (const handler of [...gadgetHandlers]) safely(handler, payload);
+  }
+
+  function receive(raw) {
+    if (closed) return;
+    logWire("toWorkspace", raw);
+    let message = raw;
+    if (typeof raw === "string") {
+      try {
+        message = JSON.parse(raw);
+      } catch {
+        return;
+      }
+    }
+    if (message === null || typeof message !== "object" || Array.isArray(message)) return;
+    const topic = looseText(field(message, "topic"));
+    const subtopic = looseText(field(message, "subtopic"));
+    if (looseText(field(message, "channel")) === "finesse" && topic === "outboundcall" && subtopic === "makecall") {
+      const number = dialString(field(message, "data"));
+      if (number !== undefined) placeCall(number);
+      return;
+    }
+    if (topic === "agent" && subtopic === "getagentstate") broadcastAgentState();
+  }
+
+  // --- agent state --------------------------------------------------------
+  function broadcastAgentState() {
+    send({
+      channel: "Finesse",
+      topic: "Agent",
+      subtopic: "SetAgentState",
+      message: {
+        event: pascal(agentState),
+        source: "event",
+        data: {
+          extension,
+          loginId: agentInfo.loginId,
+          loginName: agentInfo.loginName,
+          name: agentInfo.name,
+          state: agentState,
+          stateChangeTime: new Date(now()).toISOString(),
+          teamId: agentInfo.teamId,
+          teamName: agentInfo.teamName,
+        },
+      },
+    });
+  }
+
+  // --- calls ----------------------------------------------------------------
+  const calls = new Map(); // id -> call record
+  const playbacks = new Set();
+
+  function newCall(toAddress, kind) {
+    const id = String(nextCallId);
+    nextCallId += 1;
+    const call = {
+      id,
+      toAddress,
+      kind,
+      callType: kind === "dialer" ? "Outbound Preview" : "OB_OUT",
+      mediaCallType: kind === "dialer" ? "OUTBOUND_PREVIEW" : "OUT",
+      outboundType: kind === "dialer" ? "preview" : "manualdial",
+      startTime: new Date(now()).toISOString(),
+      reachedAt: undefined,
+      lastState: undefined,
+      ended: false,
+    };
+    calls.set(id, call);
+    return call;
+  }
+
+  function participantsFor(call, state, cause, time) {
+    const agentSide = { ALERTING: "INITIATED", WRAP_UP: "WRAP_UP" }[state] ?? state;
+    const list = [
+      { mediaAddress: extension, mediaAddressType: "AGENT_DEVICE", startTime: call.startTime, state: agentSide, stateCause: cause, stateChangeTime: time },
+    ];
+    if (state === "ALERTING" || state === "ACTIVE") call.reachedAt ??= time;
+    if (call.reachedAt !== undefined) {
+      const customer = { ALERTING: "ALERTING", ACTIVE: "ACTIVE", DROPPED: "DROPPED", WRAP_UP: "DROPPED", FAILED: "DROPPED" }[state] ?? "ALERTING";
+      list.push({ mediaAddress: call.toAddress, mediaAddressType: "", startTime: call.reachedAt, state: customer, stateCause: "", stateChangeTime: time });
+    }
+    return list;
+  }
+
+  function callMessage(call, step) {
+    const { state, shape } = step;
+    const time = new Date(now()).toISOString();
+    const cause = state === "FAILED" ? step.cause ?? "OTHER" : "";
+    // Finesse's dialog has no WRAP_UP state: the dialog is DROPPED and only
+    // the agent's participant is in wrap-up (workspace-api.md §B.3 row 8).
+    const dialogState = state === "WRAP_UP" ? "DROPPED" : state;
+    const participants = participantsFor(call, state, cause, time);
+    const event = EVENT_SPELLING[shape][state];
+    const mediaProperties = { callType: call.mediaCallType, dialedNumber: call.toAddress };
+    if (shape === "cisco") {
+      return {
+        channel: "Cisco",
+        topic: "OutboundCall",
+        subtopic: "OutBoundCallStateChange",
+        data: {
+          source: "event",
+          call: {
+            ButtonStates: { items: { Drop: state === "ACTIVE" ? "Enable" : "Hide", Hold: state === "ACTIVE" ? "Enable" : "Hide" }, count: 2 },
+            ResponseType: 0,
+            ResponseText: "Success",
+            ResponseActual: {
+              dialog: {
+                associatedDialogUri: "",
+                fromAddress: extension,
+                id: call.id,
+                mediaType: "Voice",
+                mediaProperties: { DNIS: "", ...mediaProperties },
+                participants: { Participant: participants },
+                state: dialogState,
+                stateCause: cause,
+                toAddress: call.toAddress,
+              },
+            },
+            id: call.id,
+            event,
+            CallType: call.callType,
+          },
+        },
+      };
+    }
+    if (shape === "table") {
+      return {
+        channel: "Finesse",
+        topic: "Outbound",
+        subtopic: "OutboundCallStateChange",
+        message: {
+          call: {
+            ResponseActual: {
+              fromaddress: extension,
+              id: call.id,
+              mediaType: "Voice",
+              // Finesse's XML-to-JSON conversion collapses a lone participant
+              // into an object (workspace-api.md §e.12).
+              participants: { Participant: participants.length === 1 ? participants[0] : participants },
+              state: dialogState,
+              stateCause: cause,
+              toaddress: call.toAddress,
+              mediaProperties,
+            },
+            Callvariables: {},
+            responsefields: {
+              fromAddress: extension,
+              toAddress: call.toAddress,
+              CallState: state,
+              Type: call.callType,
+              Campaign: "",
+              OutboundType: call.outboundType,
+            },
+            id: call.id,
+            event,
+            CallType: call.callType,
+          },
+          source: "event",
+        },
+      };
+    }
+    // The seed sample's shape (seed-make-a-call.txt), key for key.
+    return {
+      channel: "Finesse",
+      topic: "outbound",
+      subtopic: "OutBoundCallStateChange",
+      message: {
+        source: "event",
+        call: {
+          ResponseActual: {
+            fromAddress: extension,
+            id: call.id,
+            mediaType: "Voice",
+            participants: { Participant: participants },
+            state: dialogState,
+            stateCause: cause,
+            toAddress: call.toAddress,
+            mediaProperties,
+          },
+          ResponseFields: {
+            fromAddress: extension,
+            toAddress: call.toAddress,
+            CallState: state,
+            Type: call.callType,
+            Campaign: "",
+            OutBoundType: call.outboundType,
+          },
+          id: call.id,
+          CallType: call.callType,
+          event,
+          CallVariables: {},
+        },
+      },
+    };
+  }
+
+  function emitStep(step) {
+    const { call } = step;
+    call.lastState = step.state;
+    if (ENDING_STATES.has(step.state)) call.ended = true;
+    send(callMessage(call, step));
+  }
+
+  // A playback sends its steps one after another, each `wait` ms after the
+  // previous one, so order holds whatever the clock does with equal delays.
+  function play(steps) {
+    const playback = { steps: [...steps], current: undefined, timer: undefined };
+    playbacks.add(playback);
+    advance(playback);
+  }
+  function advance(playback) {
+    const step = playback.steps.shift();
+    if (!step) {
+      playbacks.delete(playback);
+      playback.current = undefined;
+      return;
+    }
+    playback.current = step;
+    playback.timer = schedule(() => {
+      playback.timer = undefined;
+      emitStep(step);
+      advance(playback);
+    }, step.wait);
+  }
+
+  const at = (call, shape) => (state, wait, cause) => ({ call, shape, state, wait, cause });
+
+  function answeredSteps(call, shape) {
+    const s = at(call, shape);
+    return [
+      s("INITIATING", 0),
+      s("INITIATED", stepMs),
+      s("ALERTING", stepMs),
+      s("ACTIVE", ringMs),
+      s("DROPPED", talkMs),
+      s("WRAP_UP", stepMs),
+    ];
+  }
+
+  function scenarioSteps(name, call) {
+    const seed = at(call, "seed");
+    const table = at(call, "table");
+    switch (name) {
+      case "answered":
+        return answeredSteps(call, "seed");
+      case "ciscoChannel":
+        return answeredSteps(call, "cisco");
+      case "busy":
+        return [table("INITIATING", 0), table("INITIATED", stepMs), table("FAILED", stepMs, "BUSY")];
+      case "badDestination":
+        return [seed("INITIATING", 0), seed("FAILED", stepMs, "BAD_DESTINATION")];
+      case "noAnswer":
+        return [table("INITIATING", 0), table("INITIATED", stepMs), table("ALERTING", stepMs), table("DROPPED", noAnswerMs)];
+      case "duplicates": {
+        const steps = [];
+        for (const step of answeredSteps(call, "seed")) {
+          steps.push(step, { ...step, shape: "table", wait: 0 });
+          // A stale alerting, long after the call was answered.
+          if (step.state === "ACTIVE") steps.push(seed("ALERTING", stepMs));
+        }
+        return steps;
+      }
+      case "outOfOrder":
+        return [
+          table("INITIATING", 0),
+          table("ALERTING", stepMs),
+          table("INITIATED", stepMs),
+          table("ACTIVE", ringMs),
+          table("WRAP_UP", talkMs),
+          table("DROPPED", 0),
+        ];
+      default:
+        return [];
+    }
+  }
+
+  /**
+   * Plays the current scenario as if a MakeCall for `number` had arrived.
+   * Returns the new call's id, or null for `noResponse`.
+   */
+  function placeCall(number) {
+    if (closed) return null;
+    const dial = dialString(number);
+    if (dial === undefined) throw simError(INVALID_INPUT, `placeCall needs a number of 1..${MAX_DIAL_LENGTH} characters`);
+    if (scenario === "noResponse") return null;
+    if (scenario === "unrelatedCall") {
+      const dialer = newCall("907981406214", "dialer");
+      const mine = newCall(accessCode + dial, "manual");
+      const d = at(dialer, "table");
+      const [initiating, initiated, alerting, active, dropped, wrapUp] = answeredSteps(mine, "seed");
+      play([
+        d("INITIATING", 0),
+        d("ALERTING", stepMs),
+        { ...initiating, wait: stepMs },
+        d("DROPPED", stepMs),
+        initiated,
+        alerting,
+        active,
+        dropped,
+        wrapUp,
+      ]);
+      return mine.id;
+    }
+    const call = newCall(accessCode + dial, "manual");
+    play(scenarioSteps(scenario, call));
+    return call.id;
+  }
+
+  function injectCall(script = {}) {
+    if (closed) return null;
+    if (script === null || typeof script !== "object") throw simError(INVALID_INPUT, "injectCall needs a script object");
+    const toAddress = script.toAddress === undefined ? "907981406214" : dialString(script.toAddress);
+    if (toAddress === undefined) throw simError(INVALID_INPUT, "injectCall: bad toAddress");
+    const shape = script.shape === undefined ? "table" : script.shape;
+    if (!(shape in EVENT_SPELLING)) throw simError(INVALID_INPUT, 'injectCall: shape must be "seed", "table" or "cisco"');
+    const call = newCall(toAddress, script.kind === "manual" ? "manual" : "dialer");
+    if (typeof script.callType === "string") call.callType = script.callType;
+    const raw = script.steps === undefined ? ["INITIATING", "INITIATED", "ALERTING", "ACTIVE"] : script.steps;
+    if (!Array.isArray(raw)) throw simError(INVALID_INPUT, "injectCall: steps must be an array");
+    const steps = raw.map((item, index) => {
+      const step = typeof item === "string" ? { state: item } : item;
+      const state = step && typeof step.state === "string" ? step.state.toUpperCase().replace(/[\s-]/g, "_") : "";
+      if (!CALL_STATES.has(state)) throw simError(INVALID_INPUT, `injectCall: unknown state at step ${index}`);
+      const wait = step.wait === undefined ? (index === 0 ? 0 : stepMs) : step.wait;
+      if (typeof wait !== "number" || !Number.isFinite(wait) || wait < 0) throw simError(INVALID_INPUT, "injectCall: bad wait");
+      return { call, shape, state, wait, cause: typeof step.cause === "string" ? step.cause : undefined };
+    });
+    play(steps);
+    return call.id;
+  }
+
+  function hangUp(callId) {
+    if (closed) return false;
+    let call;
+    if (callId === undefined) {
+      for (const candidate of calls.values()) if (!candidate.ended && candidate.lastState !== undefined) call = candidate;
+    } else {
+      call = calls.get(String(callId));
+    }
+    if (!call || call.ended || call.lastState === undefined) return false;
+    // Drop whatever the script still had in store for this call.
+    for (const playback of [...playbacks]) {
+      playback.steps = playback.steps.filter((step) => step.call !== call);
+      if (playback.current && playback.current.call === call && playback.timer !== undefined) {
+        cancel(playback.timer);
+        playback.timer = undefined;
+        advance(playback);
+      }
+    }
+    call.ended = true;
+    const shape = call.kind === "dialer" ? "table" : scenario === "ciscoChannel" ? "cisco" : "seed";
+    const s = at(call, shape);
+    play([s("DROPPED", 0), s("WRAP_UP", stepMs)]);
+    return true;
+  }
+
+  // Wired last, so a transport that delivers during subscribe finds
+  // everything above initialised.
+  if (external !== undefined) {
+    unsubscribeTransport = external.subscribe((message) => receive(message));
+    // The gadget on the other side cannot be seen subscribing: announce the
+    // agent state once, so it does not wait for the first change.
+    schedule(broadcastAgentState, 0);
+  } else {
+    gadgetTransport = Object.freeze({
+      publish(message) {
+        if (closed) return;
+        receive(message);
+      },
+      subscribe(handler) {
+        if (typeof handler !== "function") throw simError(INVALID_INPUT, "subscribe(handler) needs a function");
+        if (closed) return () => {};
+        gadgetHandlers.add(handler);
+        // A gadget that has just subscribed learns the agent state, as it
+        // would from the workspace's login-time events.
+        schedule(broadcastAgentState, 0);
+        return () => {
+          gadgetHandlers.delete(handler);
+        };
+      },
+    });
+  }
+
+  return {
+    get gadgetTransport() {
+      return gadgetTransport;
+    },
+    scenarios: SCENARIOS,
+    get scenario() {
+      return scenario;
+    },
+    setScenario(name) {
+      if (!SCENARIO_NAMES.has(name)) throw simError(INVALID_SCENARIO, `unknown scenario ${JSON.stringify(String(name))}`);
+      scenario = name;
+    },
+    get agentState() {
+      return agentState;
+    },
+    setAgentState(state) {
+      agentState = normaliseAgentState(state);
+      broadcastAgentState();
+    },
+    onWire(listener) {
+      if (typeof listener !== "function") throw simError(INVALID_INPUT, "onWire(listener) needs a function");
+      wireListeners.add(listener);
+      return () => {
+        wireListeners.delete(listener);
+      };
+    },
+    placeCall,
+    injectCall,
+    hangUp,
+    close() {
+      if (closed) return;
+      closed = true;
+      for (const handle of timers) clock.clearTimeout(handle);
+      timers.clear();
+      playbacks.clear();
+      gadgetHandlers.clear();
+      wireListeners.clear();
+      if (unsubscribeTransport) safely(unsubscribeTransport);
+      unsubscribeTransport = undefined;
+    },
+  };
+}
+
+// The dialled string from MakeCall `data`: a string or a finite number,
+// 1..40 characters once trimmed; anything else is not a dial request.
+function dialString(data) {
+  let text;
+  if (typeof data === "string") text = data.trim();
+  else if (typeof data === "number" && Number.isSafeInteger(data) && data >= 0) text = String(data);
+  else return undefined;
+  return text.length >= 1 && text.length <= MAX_DIAL_LENGTH ? text : undefined;
+}
+
+// Agent states travel in Finesse's spelling: upper case, `_` between words
+// ("not ready" -> "NOT_READY").
+function normaliseAgentState(state) {
+  if (typeof state !== "string") throw simError(INVALID_INPUT, "agent state must be a string such as \"READY\"");
+  const normal = state.trim().toUpperCase().replace(/[\s-]+/g, "_");
+  if (!/^[A-Z][A-Z0-9_]*$/.test(normal)) throw simError(INVALID_INPUT, "agent state must be a word such as \"NOT_READY\"");
+  return normal;
+}

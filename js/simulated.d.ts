@@ -1,0 +1,133 @@
+/**
+ * An in-process simulated Acqueon Workspace (Finesse channel) for demos,
+ * tests and development without a contact center.
+ */
+import type { Transport, WireMessage } from "./transports.js";
+
+/** The names of the scripted scenarios. */
+export type ScenarioName =
+  | "answered"
+  | "busy"
+  | "badDestination"
+  | "noAnswer"
+  | "noResponse"
+  | "duplicates"
+  | "outOfOrder"
+  | "unrelatedCall"
+  | "ciscoChannel";
+
+/** A scenario and what it plays. */
+export interface ScenarioInfo {
+  readonly name: ScenarioName;
+  readonly description: string;
+}
+
+/** Every scenario, in a stable order. */
+export declare const SCENARIOS: readonly ScenarioInfo[];
+
+/** Thrown by `setScenario` (and the constructor) for an unknown scenario. */
+export declare const INVALID_SCENARIO: "INVALID_SCENARIO";
+/** Thrown for bad options or arguments. */
+export declare const INVALID_INPUT: "INVALID_INPUT";
+
+/** A timer source; inject one in tests. `now` is optional (default `Date.now`). */
+export interface SimulatedClock {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+  now?(): number;
+}
+
+/** Options for {@link createSimulatedWorkspace}. */
+export interface SimulatedWorkspaceOptions {
+  /** Initial scenario. Default `"answered"`. */
+  scenario?: ScenarioName;
+  /** Initial agent state, in Finesse spelling (`"READY"`, `"NOT_READY"`, ...; `"not ready"` is normalised). Default `"READY"`. */
+  agentState?: string;
+  /** Delay between scripted events, ms. Default 400. */
+  stepMs?: number;
+  /** Ring time before an answer, ms. Default 2000. */
+  ringMs?: number;
+  /** Talk time before the scripted hang-up, ms. Default 8000. */
+  talkMs?: number;
+  /** Ring time before `noAnswer` drops, ms. Default 12000. */
+  noAnswerMs?: number;
+  /** The workspace side of a real channel. When absent, an in-process pair is made (`gadgetTransport`). */
+  transport?: Transport;
+  /** First call id; ids increment from it and are sent as strings. Default 16931876. */
+  firstCallId?: number;
+  /** The agent's extension (`fromAddress`). Default `"5024"`. */
+  extension?: string;
+  /** Prefix the workspace adds to `toAddress`, e.g. `"9"`. Default `""`. */
+  accessCode?: string;
+  /** How messages are sent. Default `"object"`. */
+  wire?: "object" | "json";
+  /** Agent identity used in agent-state events. */
+  agent?: { loginId?: string; loginName?: string; name?: string; teamId?: string; teamName?: string };
+  /** Timers; default `globalThis`. */
+  clock?: SimulatedClock;
+  /** Called when a gadget handler or wire listener throws. Default: a content-free `console.error`. */
+  onError?: (error: unknown) => void;
+}
+
+/** One message on the simulated wire. */
+export interface WireEntry {
+  direction: "toWorkspace" | "toGadget";
+  /** The message as sent (a JSON string when `wire` is `"json"`). */
+  message: WireMessage;
+  /** Clock time, ms. */
+  at: number;
+}
+
+/** A step of an injected call. */
+export type CallStep =
+  | "INITIATING"
+  | "INITIATED"
+  | "ALERTING"
+  | "ACTIVE"
+  | "DROPPED"
+  | "WRAP_UP"
+  | "FAILED"
+  | { state: string; wait?: number; cause?: string };
+
+/** The script of an unsolicited call for `injectCall`. */
+export interface InjectedCall {
+  /** Default `"907981406214"`. */
+  toAddress?: string;
+  /** Default: initiating, initiated, alerting, active. */
+  steps?: CallStep[];
+  /** `CallType` value. Default `"Outbound Preview"`. */
+  callType?: string;
+  /** Spelling of the messages. Default `"table"`. */
+  shape?: "seed" | "table" | "cisco";
+  /** `"manual"` makes it look like the agent's own call. Default `"dialer"`. */
+  kind?: "dialer" | "manual";
+}
+
+/** A running simulated workspace. */
+export interface SimulatedWorkspace {
+  /** The gadget's side of the in-process channel; `undefined` when `transport` was given. */
+  readonly gadgetTransport: Transport | undefined;
+  /** Every scenario with its description. */
+  readonly scenarios: readonly ScenarioInfo[];
+  /** The scenario played by the next MakeCall. */
+  readonly scenario: ScenarioName;
+  /** Switches scenario; throws `INVALID_SCENARIO` for unknown names. */
+  setScenario(name: ScenarioName): void;
+  /** The agent state, in Finesse spelling. */
+  readonly agentState: string;
+  /** Changes the agent state and broadcasts `Agent`/`SetAgentState`. */
+  setAgentState(state: string): void;
+  /** Sees every message in both directions; returns an unsubscribe. */
+  onWire(listener: (entry: WireEntry) => void): () => void;
+  /** Plays the scenario as if MakeCall arrived; returns the call id, or null (`noResponse`, closed). */
+  placeCall(number: string | number): string | null;
+  /** Emits an unsolicited call (e.g. a dialer call); returns its id, or null when closed. */
+  injectCall(script?: InjectedCall): string | null;
+  /** Drops a started call (default: the latest live one) with dropped then wrap-up; false if none. */
+  hangUp(callId?: string): boolean;
+  /** Stops every timer and unsubscribes; idempotent. */
+  close(): void;
+}
+
+/** Creates a simulated workspace. */
+export declare function createSimulatedWorkspace(options?: SimulatedWorkspaceOptions): SimulatedWorkspace;

@@ -1,0 +1,556 @@
+import { test, describe } from "node:test";
+import assert from "node:assert/strict";
+import {
+  postMessageTransport,
+  openAjaxTransport,
+  hubTransport,
+  whenHubConnected,
+  DEFAULT_PUBLISH_TOPIC,
+  DEFAULT_SUBSCRIBE_TOPIC,
+} from "../../js/transports.js";
+
+const WS = "https://workspace.example.com";
+const GADGET = "https://gadget.example.net";
+
+// A window stand-in: an EventTarget whose postMessage records the call and,
+// when the target origin matches, dispatches a MessageEvent-like event on
+// itself coming from its `peer` (the window that holds a reference to it).
+class FakeWindow extends EventTarget {
+  constructor(origin) {
+    super();
+    this.origin = origin;
+    this.posted = [];
+    this.peer = null;
+    this.listenerCount = 0;
+  }
+  addEventListener(type, fn, opts) {
+    if (type === "message") this.listenerCount += 1;
+    super.addEventListener(type, fn, opts);
+  }
+  removeEventListener(type, fn, opts) {
+    if (type === "message") this.listenerCount -= 1;
+    super.removeEventListener(type, fn, opts);
+  }
+  postMessage(data, targetOrigin) {
+    this.posted.push({ data, targetOrigin });
+    if (this.peer && targetOrigin === this.origin) this.deliver(data, this.peer.origin, this.peer);
+  }
+  deliver(data, origin, source) {
+    const event = new Event("message");
+    Object.defineProperties(event, {
+      data: { value: data },
+      origin: { value: origin },
+      source: { value: source },
+    });
+    this.dispatchEvent(event);
+  }
+}
+
+function framedGadget() {
+  const workspace = new FakeWindow(WS);
+  const gadget = new FakeWindow(GADGET);
+  gadget.parent = workspace;
+  workspace.peer = gadget;
+  gadget.peer = workspace;
+  return { workspace, gadget };
+}
+
+const makeCall = { channel: "Finesse", topic: "OutboundCall", subtopic: "MakeCall", data: "6085559000" };
+
+function assertInvalid(fn, pattern) {
+  assert.throws(fn, (error) => {
+    assert.ok(error instanceof Error);
+    assert.equal(error.code, "INVALID_TRANSPORT");
+    if (pattern) assert.match(error.message, pattern);
+    return true;
+  });
+}
+
+describe("postMessageTransport", () => {
+  test('refuses "*" as target origin and in the allow-list', () => {
+    const { gadget } = framedGadget();
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: "*" }), /\*/);
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: " * " }));
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: WS, allowedOrigins: [WS, "*"] }));
+  });
+
+  test("refuses missing, malformed and opaque origins and bad options", () => {
+    const { gadget } = framedGadget();
+    assertInvalid(() => postMessageTransport());
+    assertInvalid(() => postMessageTransport({ window: gadget }));
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: "workspace.example.com" }));
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: "file:///tmp/x.html" }));
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: "data:text/html,hi" }));
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: WS, allowedOrigins: [] }));
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: WS, allowedOrigins: WS }));
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: WS, wire: "xml" }));
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: WS, onError: "log" }));
+  });
+
+  test("refuses a missing target and a window that is its own parent", () => {
+    const lonely = new FakeWindow(GADGET);
+    assertInvalid(() => postMessageTransport({ window: lonely, targetOrigin: WS }), /target/);
+    lonely.parent = lonely;
+    assertInvalid(() => postMessageTransport({ window: lonely, targetOrigin: WS }), /itself/);
+    assertInvalid(() => postMessageTransport({ window: {}, target: new FakeWindow(WS), targetOrigin: WS }));
+  });
+
+  test("posts objects to window.parent with the normalised target origin", () => {
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: `${WS}:443/some/path?q=1` });
+    transport.publish(makeCall);
+    assert.equal(workspace.posted.length, 1);
+    assert.equal(workspace.posted[0].targetOrigin, WS);
+    assert.deepEqual(workspace.posted[0].data, makeCall);
+  });
+
+  test('posts JSON strings when wire is "json", without double-encoding strings', () => {
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS, wire: "json" });
+    transport.publish(makeCall);
+    transport.publish('{"already":"json"}');
+    assert.equal(workspace.posted[0].data, JSON.stringify(makeCall));
+    assert.equal(workspace.posted[1].data, '{"already":"json"}');
+  });
+
+  test("delivers objects and JSON strings from the allowed origin and the target window", () => {
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS });
+    const got = [];
+    transport.subscribe((message) => got.push(message));
+    const event = { channel: "Finesse", topic: "Outbound" };
+    gadget.deliver(event, WS, workspace);
+    gadget.deliver('{"channel":"Finesse"}', WS, workspace);
+    assert.equal(got.length, 2);
+    assert.equal(got[0], event, "objects are delivered as received");
+    assert.equal(got[1], '{"channel":"Finesse"}', "strings are not parsed in JS");
+    assert.deepEqual(transport.stats, { received: 2, dropped: 0 });
+  });
+
+  test("drops messages from other origins before touching their data", () => {
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS });
+    const got = [];
+    transport.subscribe((message) => got.push(message));
+    let touched = false;
+    const bait = new Proxy(
+      {},
+      {
+        get() {
+          touched = true;
+          return undefined;
+        },
+        ownKeys() {
+          touched = true;
+          return [];
+        },
+      },
+    );
+    gadget.deliver(bait, "https://evil.example.org", workspace);
+    gadget.deliver(bait, "http://workspace.example.com", workspace);
+    gadget.deliver(bait, "null", workspace);
+    assert.deepEqual(got, []);
+    assert.equal(touched, false);
+    assert.deepEqual(transport.stats, { received: 3, dropped: 3 });
+  });
+
+  test("drops messages from the right origin but another window", () => {
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS });
+    const got = [];
+    transport.subscribe((message) => got.push(message));
+    const sibling = new FakeWindow(WS);
+    gadget.deliver({ channel: "Finesse" }, WS, sibling);
+    gadget.deliver({ channel: "Finesse" }, WS, null);
+    gadget.deliver({ channel: "Finesse" }, WS, gadget);
+    assert.deepEqual(got, []);
+    assert.equal(transport.stats.dropped, 3);
+    gadget.deliver({ channel: "Finesse" }, WS, workspace);
+    assert.equal(got.length, 1);
+  });
+
+  test("drops data that is neither an object nor a string", () => {
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS });
+    const got = [];
+    transport.subscribe((message) => got.push(message));
+    for (const data of [42, null, undefined, true]) gadget.deliver(data, WS, workspace);
+    assert.deepEqual(got, []);
+    assert.deepEqual(transport.stats, { received: 4, dropped: 4 });
+  });
+
+  test("accepts every listed origin, compared after normalisation", () => {
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({
+      window: gadget,
+      targetOrigin: WS,
+      allowedOrigins: ["https://WORKSPACE.example.com/", "https://backup.example.com:443"],
+    });
+    const got = [];
+    transport.subscribe((message) => got.push(message));
+    gadget.deliver({ n: 1 }, WS, workspace);
+    gadget.deliver({ n: 2 }, "https://backup.example.com", workspace);
+    gadget.deliver({ n: 3 }, "https://backup.example.com:8443", workspace);
+    assert.deepEqual(
+      got.map((m) => m.n),
+      [1, 2],
+    );
+  });
+
+  test("counts each event once however many handlers see it", () => {
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS });
+    transport.subscribe(() => {});
+    transport.subscribe(() => {});
+    gadget.deliver({}, WS, workspace);
+    gadget.deliver({}, "https://evil.example.org", workspace);
+    assert.deepEqual(transport.stats, { received: 2, dropped: 1 });
+  });
+
+  test("a throwing handler does not stop the others and is reported without content", () => {
+    const { workspace, gadget } = framedGadget();
+    const errors = [];
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS, onError: (e) => errors.push(e) });
+    const got = [];
+    transport.subscribe(() => {
+      throw new TypeError("boom");
+    });
+    transport.subscribe((message) => got.push(message));
+    gadget.deliver({ secret: "6085559000" }, WS, workspace);
+    assert.equal(got.length, 1);
+    assert.equal(errors.length, 1);
+    assert.ok(errors[0] instanceof TypeError);
+  });
+
+  test("the default error report goes to console.error without the message", (t) => {
+    const { workspace, gadget } = framedGadget();
+    const logged = [];
+    t.mock.method(console, "error", (...args) => logged.push(args.join(" ")));
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS });
+    transport.subscribe(() => {
+      throw new Error("6085559000");
+    });
+    gadget.deliver({ data: "6085559000" }, WS, workspace);
+    assert.equal(logged.length, 1);
+    assert.doesNotMatch(logged[0], /6085559000/);
+  });
+
+  test("unsubscribe is idempotent and close removes every listener", () => {
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS });
+    const got = [];
+    const off = transport.subscribe((m) => got.push(["a", m]));
+    transport.subscribe((m) => got.push(["b", m]));
+    transport.subscribe((m) => got.push(["c", m]));
+    assert.equal(gadget.listenerCount, 3);
+    off();
+    off();
+    assert.equal(gadget.listenerCount, 2);
+    gadget.deliver({}, WS, workspace);
+    assert.deepEqual(
+      got.map(([who]) => who),
+      ["b", "c"],
+    );
+    transport.close();
+    assert.equal(gadget.listenerCount, 0);
+    gadget.deliver({}, WS, workspace);
+    assert.equal(got.length, 2);
+    assertInvalid(() => transport.publish(makeCall), /closed/);
+    assertInvalid(() => transport.subscribe(() => {}), /closed/);
+  });
+
+  test("subscribe requires a function", () => {
+    const { gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS });
+    assertInvalid(() => transport.subscribe("handler"));
+  });
+
+  test("a 10 000-message burst is delivered completely and in order", () => {
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS });
+    const seen = [];
+    transport.subscribe((message) => seen.push(typeof message === "string" ? JSON.parse(message).n : message.n));
+    for (let n = 0; n < 10_000; n += 1) {
+      gadget.deliver(n % 2 ? { n } : JSON.stringify({ n }), WS, workspace);
+      // Interleave noise from elsewhere, which must be dropped.
+      if (n % 100 === 0) gadget.deliver({ n: -1 }, "https://evil.example.org", workspace);
+    }
+    assert.equal(seen.length, 10_000);
+    assert.ok(seen.every((value, index) => value === index));
+    assert.deepEqual(transport.stats, { received: 10_100, dropped: 100 });
+  });
+
+  test("two linked transports talk to each other (gadget <-> workspace)", () => {
+    const { workspace, gadget } = framedGadget();
+    const gadgetSide = postMessageTransport({ window: gadget, targetOrigin: WS, wire: "json" });
+    const workspaceSide = postMessageTransport({ window: workspace, target: gadget, targetOrigin: GADGET });
+    const atWorkspace = [];
+    const atGadget = [];
+    workspaceSide.subscribe((m) => atWorkspace.push(m));
+    gadgetSide.subscribe((m) => atGadget.push(m));
+    gadgetSide.publish(makeCall);
+    workspaceSide.publish({ channel: "Finesse", topic: "Outbound" });
+    assert.deepEqual(atWorkspace, [JSON.stringify(makeCall)]);
+    assert.deepEqual(atGadget, [{ channel: "Finesse", topic: "Outbound" }]);
+  });
+});
+
+// An OpenAjax hub stand-in with numbered subscriptions.
+function fakeOpenAjaxHub() {
+  const hub = {
+    published: [],
+    subs: new Map(),
+    nextId: 1,
+    publish(topic, data) {
+      hub.published.push([topic, data]);
+    },
+    subscribe(topic, onData) {
+      const id = `sub${hub.nextId++}`;
+      hub.subs.set(id, { topic, onData });
+      return id;
+    },
+    unsubscribe(id) {
+      hub.subs.delete(id);
+    },
+    emit(topic, data) {
+      for (const { topic: t, onData } of [...hub.subs.values()]) if (t === topic) onData(topic, data);
+    },
+  };
+  return hub;
+}
+
+describe("whenHubConnected / openAjaxTransport", () => {
+  test("assigns onConnect synchronously and resolves with the hub once connected", async () => {
+    const gadgets = { HubSettings: {} };
+    const connected = whenHubConnected(gadgets);
+    assert.equal(typeof gadgets.HubSettings.onConnect, "function", "assigned before any await");
+    let settled = false;
+    connected.then(() => {
+      settled = true;
+    });
+    await Promise.resolve();
+    assert.equal(settled, false);
+    // What the container does in its onLoad handler.
+    gadgets.Hub = fakeOpenAjaxHub();
+    gadgets.HubSettings.onConnect();
+    assert.equal(await connected, gadgets.Hub);
+  });
+
+  test("copes with onConnect firing before anyone awaited, and memoises", async () => {
+    const gadgets = {};
+    const first = whenHubConnected(gadgets);
+    gadgets.Hub = fakeOpenAjaxHub();
+    gadgets.HubSettings.onConnect();
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(whenHubConnected(gadgets), first);
+    assert.equal(await first, gadgets.Hub);
+  });
+
+  test("keeps an onConnect assigned by other code", async () => {
+    let calls = 0;
+    const gadgets = {
+      HubSettings: {
+        onConnect() {
+          calls += 1;
+        },
+      },
+    };
+    const connected = whenHubConnected(gadgets);
+    gadgets.Hub = fakeOpenAjaxHub();
+    gadgets.HubSettings.onConnect();
+    await connected;
+    assert.equal(calls, 1);
+  });
+
+  test("resolves at once when the hub reports it is already connected", async () => {
+    const hub = { ...fakeOpenAjaxHub(), isConnected: () => true };
+    const result = await whenHubConnected({ HubSettings: {}, Hub: hub });
+    assert.equal(result, hub);
+  });
+
+  test("throws without a gadgets global", () => {
+    assertInvalid(() => whenHubConnected(undefined), /pubsub-2/);
+  });
+
+  test("queues publishes and defers subscriptions until the hub connects", async () => {
+    const gadgets = { HubSettings: {} };
+    const transport = openAjaxTransport({ ready: whenHubConnected(gadgets), subscribeTopic: "acqueon.events" });
+    const got = [];
+    transport.subscribe((m) => got.push(m));
+    transport.publish({ n: 1 });
+    transport.publish({ n: 2 });
+    const hub = fakeOpenAjaxHub();
+    gadgets.Hub = hub;
+    assert.equal(hub.published.length, 0);
+    gadgets.HubSettings.onConnect();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(hub.published, [
+      [DEFAULT_PUBLISH_TOPIC, { n: 1 }],
+      [DEFAULT_PUBLISH_TOPIC, { n: 2 }],
+    ]);
+    transport.publish({ n: 3 });
+    assert.deepEqual(hub.published.at(-1), [DEFAULT_PUBLISH_TOPIC, { n: 3 }]);
+    hub.emit("acqueon.events", '{"channel":"Finesse"}');
+    hub.emit("other.topic", { ignored: true });
+    assert.deepEqual(got, ['{"channel":"Finesse"}']);
+  });
+
+  test("a subscription removed before connecting is never made", async () => {
+    const gadgets = { HubSettings: {} };
+    const transport = openAjaxTransport({ ready: whenHubConnected(gadgets) });
+    const off = transport.subscribe(() => {});
+    off();
+    gadgets.Hub = fakeOpenAjaxHub();
+    gadgets.HubSettings.onConnect();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(gadgets.Hub.subs.size, 0);
+  });
+
+  test("connect() is openAjaxTransport with whenHubConnected", async () => {
+    const gadgets = { HubSettings: {} };
+    const transport = openAjaxTransport.connect({ gadgets, publishTopic: "out" });
+    assert.equal(typeof gadgets.HubSettings.onConnect, "function");
+    transport.publish("queued");
+    gadgets.Hub = fakeOpenAjaxHub();
+    gadgets.HubSettings.onConnect();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.deepEqual(gadgets.Hub.published, [["out", "queued"]]);
+  });
+
+  test("without ready, uses a given hub and its default topics at once", () => {
+    const hub = fakeOpenAjaxHub();
+    const transport = openAjaxTransport({ hub });
+    const got = [];
+    const off = transport.subscribe((m) => got.push(m));
+    transport.publish(makeCall);
+    assert.deepEqual(hub.published, [[DEFAULT_PUBLISH_TOPIC, makeCall]]);
+    hub.emit(DEFAULT_SUBSCRIBE_TOPIC, { a: 1 });
+    assert.deepEqual(got, [{ a: 1 }]);
+    off();
+    off();
+    assert.equal(hub.subs.size, 0);
+    hub.emit(DEFAULT_SUBSCRIBE_TOPIC, { a: 2 });
+    assert.equal(got.length, 1);
+  });
+
+  test("without ready, refuses a missing hub and bad topics", () => {
+    assertInvalid(() => openAjaxTransport({}), /hub/);
+    assertInvalid(() => openAjaxTransport({ hub: { publish() {} } }));
+    assertInvalid(() => openAjaxTransport({ hub: fakeOpenAjaxHub(), publishTopic: "" }));
+    assertInvalid(() => openAjaxTransport({ hub: fakeOpenAjaxHub(), ready: 5 }));
+  });
+
+  test("close unsubscribes everything and drops the queue", async () => {
+    const hub = fakeOpenAjaxHub();
+    const transport = openAjaxTransport({ hub });
+    transport.subscribe(() => {});
+    transport.subscribe(() => {});
+    assert.equal(hub.subs.size, 2);
+    transport.close();
+    assert.equal(hub.subs.size, 0);
+    assertInvalid(() => transport.publish({}), /closed/);
+
+    const gadgets = { HubSettings: {} };
+    const queued = openAjaxTransport({ ready: whenHubConnected(gadgets) });
+    queued.publish({ n: 1 });
+    queued.close();
+    gadgets.Hub = fakeOpenAjaxHub();
+    gadgets.HubSettings.onConnect();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    assert.equal(gadgets.Hub.published.length, 0);
+  });
+
+  test("handler errors are isolated", () => {
+    const hub = fakeOpenAjaxHub();
+    const errors = [];
+    const transport = openAjaxTransport({ hub, onError: (e) => errors.push(e) });
+    const got = [];
+    transport.subscribe(() => {
+      throw new Error("x");
+    });
+    transport.subscribe((m) => got.push(m));
+    hub.emit(DEFAULT_SUBSCRIBE_TOPIC, 1);
+    assert.deepEqual(got, [1]);
+    assert.equal(errors.length, 1);
+  });
+});
+
+describe("hubTransport", () => {
+  test("refuses objects without publish and subscribe", () => {
+    assertInvalid(() => hubTransport(null));
+    assertInvalid(() => hubTransport({ publish() {} }));
+    assertInvalid(() => hubTransport({ publish() {}, subscribe() {} }, { topic: 7 }));
+  });
+
+  test("without a topic: publish(message) and subscribe(fn) returning an unsubscribe function", () => {
+    const subs = new Set();
+    const published = [];
+    const hub = {
+      publish: (m) => published.push(m),
+      subscribe: (fn) => {
+        subs.add(fn);
+        return () => subs.delete(fn);
+      },
+    };
+    const transport = hubTransport(hub);
+    const got = [];
+    const off = transport.subscribe((m) => got.push(m));
+    transport.publish(makeCall);
+    assert.deepEqual(published, [makeCall]);
+    for (const fn of subs) fn({ a: 1 });
+    assert.deepEqual(got, [{ a: 1 }]);
+    off();
+    off();
+    assert.equal(subs.size, 0);
+  });
+
+  test("with a topic: publish(topic, message); subscribe returns an object with unsubscribe()", () => {
+    const subs = new Map();
+    const published = [];
+    const hub = {
+      publish: (topic, m) => published.push([topic, m]),
+      subscribe: (topic, fn) => {
+        subs.set(fn, topic);
+        return { unsubscribe: () => subs.delete(fn) };
+      },
+    };
+    const transport = hubTransport(hub, { topic: "workspace" });
+    const got = [];
+    const off = transport.subscribe((m) => got.push(m));
+    transport.publish("text");
+    assert.deepEqual(published, [["workspace", "text"]]);
+    // The hub may call back as (topic, data) or as (data).
+    for (const fn of subs.keys()) {
+      fn("workspace", { a: 1 });
+      fn({ b: 2 });
+    }
+    assert.deepEqual(got, [{ a: 1 }, { b: 2 }]);
+    off();
+    assert.equal(subs.size, 0);
+  });
+
+  test("subscribe returning an id is undone with hub.unsubscribe(id)", () => {
+    const hub = fakeOpenAjaxHub();
+    const transport = hubTransport(hub, { topic: "t" });
+    const got = [];
+    const off = transport.subscribe((m) => got.push(m));
+    assert.equal(hub.subs.size, 1);
+    hub.emit("t", "x");
+    off();
+    assert.equal(hub.subs.size, 0);
+    assert.deepEqual(got, ["x"]);
+  });
+
+  test("a hub that offers no way to unsubscribe is still muted locally; close undoes all", () => {
+    const subs = [];
+    const hub = { publish() {}, subscribe: (fn) => void subs.push(fn) };
+    const transport = hubTransport(hub);
+    const got = [];
+    transport.subscribe((m) => got.push(m));
+    subs[0]("before");
+    transport.close();
+    subs[0]("after");
+    assert.deepEqual(got, ["before"]);
+    assertInvalid(() => transport.publish("x"), /closed/);
+  });
+});
