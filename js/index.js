@@ -7,13 +7,8 @@
 
 import initWasm, * as core from "../pkg/makecall.js";
 
-export {
-  postMessageTransport,
-  openAjaxTransport,
-  hubTransport,
-  whenHubConnected,
-} from "./transports.js";
-export { createSimulatedWorkspace, SCENARIOS } from "./simulated.js";
+export * from "./transports.js";
+export * from "./simulated.js";
 
 /** A failure string from the core starts with "!" (char code 33). */
 const FAILURE = 33;
