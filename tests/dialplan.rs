@@ -457,7 +457,8 @@ fn india_rules() {
     assert_eq!(code("0823456789", &p), "INVALID_NUMBER");
     assert_eq!(code("+91 823456789", &p), "TOO_SHORT");
     assert_eq!(code("+91 0823456789", &p), "INVALID_NUMBER");
-    assert_eq!(code("0 0823456789", &p), "INVALID_NUMBER");
+    // 00 is the international prefix, tried first: this is +82 (South Korea).
+    assert_eq!(ok("0 0823456789", &p).e164.as_deref(), Some("+823456789"));
 }
 
 #[test]
