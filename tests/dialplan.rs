@@ -805,3 +805,58 @@ fn long_garbage_never_panics() {
         .collect();
     let _ = validate(&mixed, &p);
 }
+
+// ---- properties ----
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn plans() -> Vec<Plan> {
+        vec![
+            Plan::default(),
+            nanp9(),
+            plan(obj(vec![
+                ("preset", s("in")),
+                ("accessCode", s("9")),
+                ("dialFormat", s("national")),
+            ])),
+            plan(obj(vec![
+                ("accessCode", s("0")),
+                ("letters", Value::Bool(true)),
+                ("dialFormat", s("e164")),
+            ])),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_gives_a_result_with_an_index_inside_it(input in "\\PC{0,30}") {
+            let utf16 = input.encode_utf16().count();
+            for p in plans() {
+                match validate(&input, &p) {
+                    Ok(v) => {
+                        prop_assert!(v.dial.len() <= p.max_length);
+                        prop_assert!(v.dial.bytes().all(|b| b.is_ascii_digit() || b"+*#".contains(&b)));
+                    }
+                    Err(r) => {
+                        if let Some(index) = r.index {
+                            prop_assert!(index < utf16);
+                            prop_assert_eq!(r.code, "INVALID_CHARACTER");
+                        }
+                    }
+                }
+            }
+        }
+
+        #[test]
+        fn dial_strings_are_fixed_points(input in "[+]?[0-9 ()*#.-]{0,20}") {
+            for p in plans() {
+                if let Ok(first) = validate(&input, &p) {
+                    let again = validate(&first.dial, &p);
+                    prop_assert_eq!(again.map(|v| v.dial), Ok(first.dial.clone()));
+                }
+            }
+        }
+    }
+}
