@@ -1,7 +1,93 @@
-//! Number validation against a dial plan. (Interface fixed; implementation in progress.)
+//! Number validation against a dial plan.
+//!
+//! [`validate`] turns what an agent typed or pasted into the exact string the
+//! CTI layer will dial. Finesse dials the `toAddress` byte for byte (it strips
+//! nothing and converts no letters), so everything a CRM page or a human adds
+//! has to be cleaned here, in one pass over the characters.
+//!
+//! # Cleaning (every plan)
+//!
+//! - Separators are dropped: Unicode whitespace (NBSP, thin, narrow and
+//!   ideographic spaces, ...), hyphens and dashes (`-`, U+2010..U+2015,
+//!   U+2212, the small and fullwidth hyphen-minus), dots, slashes,
+//!   parentheses (ASCII and fullwidth), the soft hyphen and the invisible
+//!   format characters pasted pages carry (U+200B..U+200F, U+202A..U+202E,
+//!   U+2060..U+2064, the bidi isolates U+2066..U+2069, U+061C, U+FEFF).
+//! - Every Unicode decimal digit (general category Nd, up to Unicode 15:
+//!   fullwidth, Arabic-Indic, Devanagari, Thai, ...) becomes its ASCII digit.
+//! - One leading `+` (or fullwidth `＋`) is allowed; `*` and `#` only in
+//!   numbers without `+`. With [`Plan::letters`], vanity letters become keypad
+//!   digits (ABC=2 ... WXYZ=9). Anything else is `INVALID_CHARACTER`, with the
+//!   UTF-16 index (a JS string index) of the character in the original input.
+//!
+//! # Classification
+//!
+//! After cleaning, with `d` the digits:
+//! - fewer than [`Plan::min_digits`] digits: `TOO_SHORT`;
+//! - with `+`: `international`, 7 to 15 digits (E.164), `e164` is the number
+//!   itself. If the plan has a country and the number is in it, its national
+//!   part must also pass the national rules: with `"nanp"`, `+1 608 555 9000`
+//!   is fine and `+1 123 555 9000` is `INVALID_NUMBER`;
+//! - without `+` and with a digit count inside [`Plan::extension_digits`]
+//!   (default 1 to 6): `extension`, dialled as is, never with an access code;
+//! - with `*` or `#` (a feature code such as `*67...`): `national`, dialled
+//!   as is, no country rules, no `e164`;
+//! - otherwise, without a country: `national`, no `e164`;
+//! - otherwise, with a country, the digits (after an optional access code)
+//!   are tried, first match wins, as
+//!   1. international prefix + country code + number: `international`,
+//!      `e164 = +` the rest (7 to 15 digits; checked against the national
+//!      rules when the rest is in the own country);
+//!   2. trunk prefix + national number: `national`, `e164 = +CC` national;
+//!   3. a national number: `national`, `e164 = +CC` national.
+//!
+//!   A national number has a length inside [`Plan::national_digits`], does
+//!   not start with the trunk prefix and, for `"nanp"`, has an area code and
+//!   exchange starting with 2-9. When no form fits
+//!   the result is `TOO_SHORT` (fewer digits than the national minimum),
+//!   `TOO_LONG` (more digits than any form can have) or `INVALID_NUMBER`.
+//!
+//! Worked examples with `"nanp"` (CC 1, trunk 1, international 011, 10 digits):
+//! `(608) 555-9000` is national `6085559000`, e164 `+16085559000`;
+//! `1 608 555 9000` is the trunk form, dialled `16085559000`, same e164;
+//! `011 44 20 7946 0000` is international, e164 `+442079460000`;
+//! `555-9000` is `TOO_SHORT`; `123 555 9000` is `INVALID_NUMBER`.
+//! With `"in"` (CC 91, trunk 0, international 00, 10 digits): `08234567899` is
+//! national, e164 `+918234567899`.
+//!
+//! # Access code
+//!
+//! [`Plan::access_code`] is the outside-line prefix (often `9`). An input is
+//! taken to already carry it only when what follows it is itself a valid
+//! external number under the plan; otherwise the whole input is read as the
+//! number. So `908 555 1234` under `"nanp"` with access code `9` is area code
+//! 908 (`085551234` is not a number), dialled `99085551234`, while
+//! `9 608 555 9000` already carries it and stays `96085559000`. Without a
+//! country, "valid" only means "long enough and not extension-sized", so set
+//! a country for reliable detection.
+//!
+//! # Dial format ([`DialFormat`])
+//!
+//! - `asEntered` (default): the cleaned digits as typed; external numbers
+//!   without `+` get the access code in front when it is configured and not
+//!   already there. A `+` number is dialled as `+E164` without access code
+//!   (a digit before the `+` would make it undialable).
+//! - `national` (needs `countryCode` and `internationalPrefix`): `+` and
+//!   international-prefix numbers of the own country become trunk prefix +
+//!   national number, other international numbers become international
+//!   prefix and E.164 digits; then the access code goes in front. National
+//!   numbers stay as entered (plus access code).
+//! - `e164`: the `+E164` form whenever it is derivable, never with an access
+//!   code; otherwise as `asEntered`.
+//!
+//! Extensions and feature codes are always dialled as entered. The result's
+//! `dial` is at most [`Plan::max_length`] characters (40, the CTI limit), is
+//! not the agent's [`Plan::own_extension`], and does not start with any of
+//! [`Plan::blocked_prefixes`]. Validating a `dial` again under the same plan
+//! gives the same `dial`.
 
-use crate::error::Error;
-use crate::json::Value;
+use crate::error::{codes, Error};
+use crate::json::{ObjectWriter, Value};
 
 /// What kind of number a valid input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,19 +111,333 @@ impl NumberKind {
     }
 }
 
+/// The named starting points of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Preset {
+    /// No country rules (the default).
+    #[default]
+    Any,
+    /// North American Numbering Plan: CC 1, trunk 1, international 011, 10
+    /// national digits whose area code and exchange start with 2-9.
+    Nanp,
+    /// India: CC 91, trunk 0, international 00, 10 national digits.
+    In,
+}
+
+impl Preset {
+    /// The JS name (`"any"`, `"nanp"`, `"in"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Preset::Any => "any",
+            Preset::Nanp => "nanp",
+            Preset::In => "in",
+        }
+    }
+
+    /// The preset with this JS name, if any.
+    pub fn from_name(name: &str) -> Option<Preset> {
+        match name {
+            "any" => Some(Preset::Any),
+            "nanp" => Some(Preset::Nanp),
+            "in" => Some(Preset::In),
+            _ => None,
+        }
+    }
+}
+
+/// How the `dial` string is written (see the module docs).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DialFormat {
+    /// The cleaned input, plus the access code for external numbers.
+    #[default]
+    AsEntered,
+    /// Own-country numbers with the trunk prefix, others with the international prefix.
+    National,
+    /// `+E164` whenever derivable.
+    E164,
+}
+
+impl DialFormat {
+    /// The JS name (`"asEntered"`, `"national"`, `"e164"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DialFormat::AsEntered => "asEntered",
+            DialFormat::National => "national",
+            DialFormat::E164 => "e164",
+        }
+    }
+
+    /// The format with this JS name, if any.
+    pub fn from_name(name: &str) -> Option<DialFormat> {
+        match name {
+            "asEntered" => Some(DialFormat::AsEntered),
+            "national" => Some(DialFormat::National),
+            "e164" => Some(DialFormat::E164),
+            _ => None,
+        }
+    }
+}
+
+/// The CTI limit on a dialled string (`MAKE_CALL_REQ` `DialedNumber`).
+pub const DEFAULT_MAX_LENGTH: usize = 40;
+/// Fewest digits a number may have by default.
+pub const DEFAULT_MIN_DIGITS: usize = 3;
+/// Largest value accepted for `minDigits`, `maxLength` and the ranges.
+const MAX_OPTION_VALUE: usize = 255;
+/// E.164 allows at most 15 digits after the `+`.
+const E164_MAX_DIGITS: usize = 15;
+/// Fewest digits accepted after a `+`.
+const E164_MIN_DIGITS: usize = 7;
+
 /// A dial plan: the rules a number is validated against. Build it with
-/// [`Plan::from_value`] (from the JS option object) or [`Plan::default`].
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Plan {}
+/// [`Plan::from_value`] (from the JS option object), [`Plan::preset`] or
+/// [`Plan::default`].
+///
+/// The fields are public for Rust callers; a plan built by hand is never
+/// rejected, but only [`Plan::from_value`] checks that it makes sense.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The preset the plan started from.
+    pub preset: Preset,
+    /// Fewest digits a number may have (`minDigits`, default 3).
+    pub min_digits: usize,
+    /// Most characters in `dial` (`maxLength`, default 40).
+    pub max_length: usize,
+    /// Digit counts, inclusive, of numbers without `+` read as extensions
+    /// (`extensionDigits`, default `(1, 6)`; `(0, 0)` means none).
+    pub extension_digits: (usize, usize),
+    /// The agent's own extension, which cannot be dialled (`ownExtension`).
+    pub own_extension: Option<String>,
+    /// Dial prefixes that are refused (`blockedPrefixes`).
+    pub blocked_prefixes: Vec<String>,
+    /// Whether vanity letters become keypad digits (`letters`).
+    pub letters: bool,
+    /// The own country calling code, digits only (`countryCode`).
+    pub country_code: Option<String>,
+    /// The national trunk prefix (`trunkPrefix`, `1` in NANP, `0` in India).
+    pub trunk_prefix: Option<String>,
+    /// National significant number length, inclusive (`nationalDigits`);
+    /// with a country and no value, 1 to `15 - len(countryCode)`.
+    pub national_digits: Option<(usize, usize)>,
+    /// The international call prefix (`internationalPrefix`, `011`, `00`).
+    pub international_prefix: Option<String>,
+    /// The outside-line access code (`accessCode`, often `9`).
+    pub access_code: Option<String>,
+    /// How `dial` is written (`dialFormat`).
+    pub dial_format: DialFormat,
+    /// Whether the NANP rule applies: a 10-digit national number's area code
+    /// and exchange start with 2-9. Set by the `"nanp"` preset.
+    pub nanp: bool,
+}
+
+impl Default for Plan {
+    fn default() -> Self {
+        Plan {
+            preset: Preset::Any,
+            min_digits: DEFAULT_MIN_DIGITS,
+            max_length: DEFAULT_MAX_LENGTH,
+            extension_digits: (1, 6),
+            own_extension: None,
+            blocked_prefixes: Vec::new(),
+            letters: false,
+            country_code: None,
+            trunk_prefix: None,
+            national_digits: None,
+            international_prefix: None,
+            access_code: None,
+            dial_format: DialFormat::AsEntered,
+            nanp: false,
+        }
+    }
+}
 
 impl Plan {
+    /// The plan of a preset, with every other option at its default.
+    pub fn preset(preset: Preset) -> Plan {
+        let country = |cc: &str, trunk: &str, international: &str| Plan {
+            preset,
+            country_code: Some(cc.to_string()),
+            trunk_prefix: Some(trunk.to_string()),
+            national_digits: Some((10, 10)),
+            international_prefix: Some(international.to_string()),
+            nanp: preset == Preset::Nanp,
+            ..Plan::default()
+        };
+        match preset {
+            Preset::Any => Plan::default(),
+            Preset::Nanp => country("1", "1", "011"),
+            Preset::In => country("91", "0", "00"),
+        }
+    }
+
     /// Reads a plan from the JS option value: absent/null = default plan, a
     /// string = a preset name, an object = options. Bad options fail with
     /// `INVALID_PLAN` and the `path` of the option.
+    ///
+    /// Unknown keys are errors too: a typo in a dial plan that silently
+    /// dials the wrong numbers is worse than an exception. Explicit options
+    /// override the preset's values; `null` resets an option to its default
+    /// (or removes the preset's value).
     pub fn from_value(value: Option<&Value>) -> Result<Plan, Error> {
-        let _ = value;
-        Ok(Plan::default())
+        match value {
+            None | Some(Value::Null) => Ok(Plan::default()),
+            Some(Value::String(name)) => preset_named(name).map(Plan::preset),
+            Some(Value::Object(entries)) => plan_from_object(entries),
+            Some(other) => Err(Error::new(
+                codes::INVALID_PLAN,
+                format!(
+                    "a dial plan is an object or a preset name, not a {}",
+                    other.type_name()
+                ),
+            )),
+        }
     }
+
+    /// The national significant number length range in force.
+    fn national_range(&self) -> (usize, usize) {
+        match (self.national_digits, &self.country_code) {
+            (Some(range), _) => range,
+            (None, Some(cc)) => (1, E164_MAX_DIGITS.saturating_sub(cc.len())),
+            (None, None) => (1, E164_MAX_DIGITS),
+        }
+    }
+
+    fn is_extension(&self, digits: usize) -> bool {
+        let (min, max) = self.extension_digits;
+        digits > 0 && digits >= min && digits <= max
+    }
+
+    /// Checks a national significant number (ASCII digits) against the
+    /// national rules; the error is a validation code.
+    fn check_national(&self, nsn: &str) -> Result<(), &'static str> {
+        let (min, max) = self.national_range();
+        if nsn.len() < min {
+            return Err(codes::TOO_SHORT);
+        }
+        if nsn.len() > max {
+            return Err(codes::TOO_LONG);
+        }
+        // A national number never starts with the trunk prefix: "0823456789"
+        // in India is a 9-digit number after the trunk 0, not a 10-digit one.
+        if self
+            .trunk_prefix
+            .as_deref()
+            .is_some_and(|trunk| !trunk.is_empty() && nsn.starts_with(trunk))
+        {
+            return Err(codes::INVALID_NUMBER);
+        }
+        if self.nanp && nsn.len() == 10 {
+            let bytes = nsn.as_bytes();
+            let leads_ok = |i: usize| bytes.get(i).is_some_and(|b| (b'2'..=b'9').contains(b));
+            if !(leads_ok(0) && leads_ok(3)) {
+                return Err(codes::INVALID_NUMBER);
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the digits of an international number (after `+` or after the
+    /// international prefix).
+    fn read_international<'a>(&'a self, digits: &'a str) -> Result<Reading<'a>, &'static str> {
+        if digits.len() < E164_MIN_DIGITS {
+            return Err(codes::TOO_SHORT);
+        }
+        if digits.len() > E164_MAX_DIGITS {
+            return Err(codes::TOO_LONG);
+        }
+        let mut own_nsn = None;
+        if let Some(cc) = &self.country_code {
+            // Country codes are prefix-free, so a prefix match is a real match.
+            if let Some(nsn) = digits.strip_prefix(cc.as_str()) {
+                self.check_national(nsn)?;
+                own_nsn = Some(nsn);
+            }
+        }
+        Ok(Reading {
+            kind: NumberKind::International,
+            e164: Some(("", digits)),
+            own_nsn,
+        })
+    }
+
+    /// Reads an external number without `+` (digits only, access code
+    /// already removed); `None` when it is not a valid number.
+    fn read_external<'a>(&'a self, digits: &'a str) -> Option<Reading<'a>> {
+        let Some(cc) = self.country_code.as_deref() else {
+            let valid = digits.len() >= self.min_digits && !self.is_extension(digits.len());
+            return valid.then_some(Reading {
+                kind: NumberKind::National,
+                e164: None,
+                own_nsn: None,
+            });
+        };
+        if let Some(rest) = self
+            .international_prefix
+            .as_deref()
+            .and_then(|prefix| digits.strip_prefix(prefix))
+        {
+            if let Ok(reading) = self.read_international(rest) {
+                return Some(reading);
+            }
+        }
+        let national = |nsn: &'a str| Reading {
+            kind: NumberKind::National,
+            e164: Some((cc, nsn)),
+            own_nsn: Some(nsn),
+        };
+        if let Some(nsn) = self
+            .trunk_prefix
+            .as_deref()
+            .and_then(|prefix| digits.strip_prefix(prefix))
+        {
+            if self.check_national(nsn).is_ok() {
+                return Some(national(nsn));
+            }
+        }
+        self.check_national(digits)
+            .is_ok()
+            .then(|| national(digits))
+    }
+
+    /// Why digits that fit no form failed, for a plan with a country.
+    fn external_failure(&self, digits: usize) -> Rejection {
+        let (min, max) = self.national_range();
+        let len = |prefix: &Option<String>| prefix.as_deref().map_or(0, str::len);
+        // Saturating: a hand-built plan may hold any range.
+        let longest = len(&self.access_code).saturating_add(
+            len(&self.international_prefix)
+                .saturating_add(E164_MAX_DIGITS)
+                .max(len(&self.trunk_prefix).saturating_add(max)),
+        );
+        if digits < min {
+            Rejection::new(
+                codes::TOO_SHORT,
+                format!("{digits} digits are too few for a national number (at least {min})"),
+            )
+        } else if digits > longest {
+            Rejection::new(
+                codes::TOO_LONG,
+                format!(
+                    "{digits} digits are too many for any number of the plan (at most {longest})"
+                ),
+            )
+        } else {
+            Rejection::new(
+                codes::INVALID_NUMBER,
+                "the number fits none of the dial plan's national or international forms",
+            )
+        }
+    }
+}
+
+/// One reading of a number: its kind, its E.164 digits as two parts (so no
+/// allocation is needed until the result is built) and, when it is in the
+/// plan's own country, its national significant number.
+#[derive(Debug, Clone, Copy)]
+struct Reading<'a> {
+    kind: NumberKind,
+    e164: Option<(&'a str, &'a str)>,
+    own_nsn: Option<&'a str>,
 }
 
 /// A number that passed validation.
@@ -62,14 +462,197 @@ pub struct Rejection {
     pub index: Option<usize>,
 }
 
+impl Rejection {
+    fn new(code: &'static str, message: impl Into<String>) -> Rejection {
+        Rejection {
+            code,
+            message: message.into(),
+            index: None,
+        }
+    }
+
+    /// The rejection as a crate [`Error`] with the same code, message and index.
+    pub fn to_error(&self) -> Error {
+        Error {
+            code: self.code,
+            message: self.message.clone(),
+            index: self.index,
+            path: None,
+        }
+    }
+}
+
 /// Validates `input` under `plan`.
+///
+/// # Example
+/// ```
+/// use makecall::dialplan::{validate, NumberKind, Plan, Preset};
+/// let valid = validate("(608) 555-9000", &Plan::preset(Preset::Nanp)).unwrap();
+/// assert_eq!(valid.dial, "6085559000");
+/// assert_eq!(valid.kind, NumberKind::National);
+/// assert_eq!(valid.e164.as_deref(), Some("+16085559000"));
+/// ```
 pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
-    let _ = plan;
-    Ok(ValidNumber {
-        dial: input.chars().filter(char::is_ascii_digit).collect(),
-        kind: NumberKind::National,
-        e164: None,
-    })
+    let Cleaned { plus, body } = clean(input, plan.letters)?;
+    if body.is_empty() {
+        return Err(Rejection::new(codes::EMPTY, "there is no number to dial"));
+    }
+    let digits = body.bytes().filter(u8::is_ascii_digit).count();
+    if digits < plan.min_digits {
+        return Err(Rejection::new(
+            codes::TOO_SHORT,
+            format!("{digits} digits are too few (at least {})", plan.min_digits),
+        ));
+    }
+    let feature_code = digits != body.len();
+    let access_code = plan.access_code.as_deref().unwrap_or("");
+
+    // `core` is the number without any access code; `reading` is None for
+    // numbers the plan cannot place (extensions, feature codes, no country).
+    let (kind, core, reading) = if plus {
+        let reading = plan
+            .read_international(&body)
+            .map_err(|code| international_failure(code, digits))?;
+        (NumberKind::International, body.as_str(), Some(reading))
+    } else if plan.is_extension(digits) {
+        (NumberKind::Extension, body.as_str(), None)
+    } else if feature_code {
+        (NumberKind::National, body.as_str(), None)
+    } else {
+        // An input carries the access code only if the rest is a number by
+        // itself; preferring that reading keeps validation idempotent.
+        let carried = Some(access_code)
+            .filter(|code| !code.is_empty())
+            .and_then(|code| body.strip_prefix(code))
+            .and_then(|rest| plan.read_external(rest).map(|reading| (rest, reading)));
+        let (core, reading) = match carried {
+            Some(found) => found,
+            None => match plan.read_external(&body) {
+                Some(reading) => (body.as_str(), reading),
+                None => return Err(plan.external_failure(digits)),
+            },
+        };
+        (reading.kind, core, Some(reading))
+    };
+
+    let e164 = reading.and_then(|r| r.e164).map(|(head, tail)| {
+        let mut text = String::with_capacity(1 + head.len() + tail.len());
+        text.push('+');
+        text.push_str(head);
+        text.push_str(tail);
+        text
+    });
+    let external = kind != NumberKind::Extension && !feature_code;
+    let dial = match (plan.dial_format, &e164, reading) {
+        (DialFormat::E164, Some(e164), _) if external => e164.clone(),
+        (DialFormat::National, Some(e164), Some(reading))
+            if external && kind == NumberKind::International =>
+        {
+            national_dial(plan, access_code, e164, reading)
+        }
+        _ if plus => {
+            let mut text = String::with_capacity(1 + body.len());
+            text.push('+');
+            text.push_str(&body);
+            text
+        }
+        _ if external => concat(access_code, core),
+        _ => body.clone(),
+    };
+
+    if dial.len() > plan.max_length {
+        return Err(Rejection::new(
+            codes::TOO_LONG,
+            format!(
+                "the dial string has {} characters, more than the limit of {}",
+                dial.len(),
+                plan.max_length
+            ),
+        ));
+    }
+    if let Some(own) = plan.own_extension.as_deref() {
+        if own == body || own == core {
+            return Err(Rejection::new(
+                codes::OWN_EXTENSION,
+                format!("{own} is your own extension"),
+            ));
+        }
+    }
+    check_blocked(plan, &dial, access_code, core, reading)?;
+    Ok(ValidNumber { dial, kind, e164 })
+}
+
+fn concat(first: &str, second: &str) -> String {
+    let mut text = String::with_capacity(first.len() + second.len());
+    text.push_str(first);
+    text.push_str(second);
+    text
+}
+
+/// The `national` dial format of an international number.
+fn national_dial(plan: &Plan, access_code: &str, e164: &str, reading: Reading<'_>) -> String {
+    let digits = e164.strip_prefix('+').unwrap_or(e164);
+    let (prefix, number) = match (reading.own_nsn, plan.international_prefix.as_deref()) {
+        (Some(nsn), _) => (plan.trunk_prefix.as_deref().unwrap_or(""), nsn),
+        (None, Some(international)) => (international, digits),
+        // Only a hand-built plan lacks the prefix; `+` is the only safe form.
+        (None, None) => return e164.to_string(),
+    };
+    let mut text = String::with_capacity(access_code.len() + prefix.len() + number.len());
+    text.push_str(access_code);
+    text.push_str(prefix);
+    text.push_str(number);
+    text
+}
+
+fn international_failure(code: &'static str, digits: usize) -> Rejection {
+    let message = match code {
+        codes::TOO_SHORT => format!(
+            "a number with + needs {E164_MIN_DIGITS} to {E164_MAX_DIGITS} digits, not {digits}"
+        ),
+        codes::TOO_LONG => {
+            format!("a number with + has at most {E164_MAX_DIGITS} digits (E.164), not {digits}")
+        }
+        _ => "the number is not valid in the dial plan's country".to_string(),
+    };
+    Rejection::new(code, message)
+}
+
+/// Refuses a dial whose digits, with or without the access code, or whose
+/// entered national number, start with a blocked prefix.
+fn check_blocked(
+    plan: &Plan,
+    dial: &str,
+    access_code: &str,
+    core: &str,
+    reading: Option<Reading<'_>>,
+) -> Result<(), Rejection> {
+    if plan.blocked_prefixes.is_empty() {
+        return Ok(());
+    }
+    let dialled = dial.strip_prefix('+').unwrap_or(dial);
+    let after_access = Some(access_code)
+        .filter(|code| !code.is_empty())
+        .and_then(|code| dialled.strip_prefix(code));
+    let candidates = [
+        Some(dialled),
+        after_access,
+        Some(core),
+        reading.and_then(|r| r.own_nsn),
+    ];
+    for prefix in &plan.blocked_prefixes {
+        if candidates
+            .iter()
+            .flatten()
+            .any(|text| !prefix.is_empty() && text.starts_with(prefix.as_str()))
+        {
+            return Err(Rejection::new(
+                codes::BLOCKED,
+                format!("numbers starting with {prefix} are blocked"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Writes the JS result of `validateNumber`: `{ok:true, dial, kind, e164?, input}`
@@ -79,5 +662,493 @@ pub fn write_validation_json(
     input: &str,
     out: &mut String,
 ) {
-    let _ = (result, input, out);
+    let mut object = ObjectWriter::new(out);
+    match result {
+        Ok(valid) => {
+            object
+                .bool("ok", true)
+                .str("dial", &valid.dial)
+                .str("kind", valid.kind.as_str())
+                .opt_str("e164", valid.e164.as_deref());
+        }
+        Err(rejection) => {
+            object
+                .bool("ok", false)
+                .str("code", rejection.code)
+                .str("message", &rejection.message);
+            if let Some(index) = rejection.index {
+                object.uint("index", index as u64);
+            }
+        }
+    }
+    object.str("input", input).finish();
+}
+
+// ---------------------------------------------------------------------------
+// Cleaning
+
+/// The input reduced to what is dialled: an optional `+` and a body of ASCII
+/// digits, `*` and `#`.
+struct Cleaned {
+    plus: bool,
+    body: String,
+}
+
+/// What one input character contributes.
+enum Class {
+    /// A dialable character (an ASCII digit, `*` or `#`).
+    Dial(char),
+    /// A `+`.
+    Plus,
+    /// Dropped.
+    Separator,
+    /// A letter, which needs the letters option.
+    Letter(char),
+    /// Anything else.
+    Other,
+}
+
+fn clean(input: &str, letters: bool) -> Result<Cleaned, Rejection> {
+    let mut body = String::with_capacity(input.len().min(64));
+    let mut plus = false;
+    let mut index = 0usize;
+    for (position, ch) in input.chars().enumerate() {
+        let at = index;
+        index += ch.len_utf16();
+        let fault = |why: &str| {
+            let mut rejection = Rejection::new(
+                codes::INVALID_CHARACTER,
+                format!("{ch:?} at position {} {why}", position + 1),
+            );
+            rejection.index = Some(at);
+            rejection
+        };
+        match classify(ch) {
+            Class::Dial(dial) if dial.is_ascii_digit() => body.push(dial),
+            Class::Dial(dial) => {
+                if plus {
+                    return Err(fault("cannot be dialled after a +"));
+                }
+                body.push(dial);
+            }
+            Class::Separator => {}
+            Class::Plus if plus || !body.is_empty() => {
+                return Err(fault("is a + that is not at the start"));
+            }
+            Class::Plus => plus = true,
+            Class::Letter(digit) if letters => body.push(digit),
+            Class::Letter(_) => {
+                return Err(fault("is not a digit; letters need the letters option"))
+            }
+            Class::Other => return Err(fault("cannot be dialled")),
+        }
+    }
+    Ok(Cleaned { plus, body })
+}
+
+fn classify(ch: char) -> Class {
+    match ch {
+        '0'..='9' | '*' | '#' => Class::Dial(ch),
+        '+' | '\u{FF0B}' => Class::Plus,
+        '\u{FF0A}' => Class::Dial('*'),
+        '\u{FF03}' => Class::Dial('#'),
+        // Punctuation people and CRM pages put in numbers.
+        '-' | '.' | '/' | '(' | ')'
+        | '\u{2010}'..='\u{2015}'
+        | '\u{2212}'
+        | '\u{FE58}'
+        | '\u{FE63}'
+        | '\u{FF0D}'
+        | '\u{FF0E}'
+        | '\u{FF0F}'
+        | '\u{FF08}'
+        | '\u{FF09}'
+        // Invisible format characters (soft hyphen, zero-width, bidi marks,
+        // embeddings and isolates, word joiner, BOM) carried by copied text.
+        | '\u{00AD}'
+        | '\u{061C}'
+        | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}' => Class::Separator,
+        'A'..='Z' | 'a'..='z' => Class::Letter(keypad(ch.to_ascii_uppercase())),
+        '\u{FF21}'..='\u{FF3A}' | '\u{FF41}'..='\u{FF5A}' => {
+            // Fullwidth forms sit at a fixed distance from their ASCII letters.
+            let ascii = char::from_u32((ch as u32).saturating_sub(0xFEE0)).unwrap_or('A');
+            Class::Letter(keypad(ascii.to_ascii_uppercase()))
+        }
+        c if c.is_whitespace() => Class::Separator,
+        c => unicode_digit(c).map_or(Class::Other, Class::Dial),
+    }
+}
+
+/// The keypad digit of an upper-case ASCII letter.
+fn keypad(letter: char) -> char {
+    match letter {
+        'A'..='C' => '2',
+        'D'..='F' => '3',
+        'G'..='I' => '4',
+        'J'..='L' => '5',
+        'M'..='O' => '6',
+        'P'..='S' => '7',
+        'T'..='V' => '8',
+        _ => '9',
+    }
+}
+
+/// The code point of digit zero of every run of ten decimal digits (general
+/// category Nd) outside ASCII, as of Unicode 15, sorted. Each run holds the
+/// digits 0-9 in order, so a digit's value is its distance from the zero.
+pub const UNICODE_DIGIT_ZEROS: [u32; 67] = [
+    0x0660, 0x06F0, 0x07C0, 0x0966, 0x09E6, 0x0A66, 0x0AE6, 0x0B66, 0x0BE6, 0x0C66, 0x0CE6, 0x0D66,
+    0x0DE6, 0x0E50, 0x0ED0, 0x0F20, 0x1040, 0x1090, 0x17E0, 0x1810, 0x1946, 0x19D0, 0x1A80, 0x1A90,
+    0x1B50, 0x1BB0, 0x1C40, 0x1C50, 0xA620, 0xA8D0, 0xA900, 0xA9D0, 0xA9F0, 0xAA50, 0xABF0, 0xFF10,
+    0x104A0, 0x10D30, 0x11066, 0x110F0, 0x11136, 0x111D0, 0x112F0, 0x11450, 0x114D0, 0x11650,
+    0x116C0, 0x11730, 0x118E0, 0x11950, 0x11C50, 0x11D50, 0x11DA0, 0x11F50, 0x16A60, 0x16AC0,
+    0x16B50, 0x1D7CE, 0x1D7D8, 0x1D7E2, 0x1D7EC, 0x1D7F6, 0x1E140, 0x1E2F0, 0x1E4F0, 0x1E950,
+    0x1FBF0,
+];
+
+/// The ASCII digit of a non-ASCII decimal digit, if `ch` is one.
+fn unicode_digit(ch: char) -> Option<char> {
+    let code = ch as u32;
+    let run = UNICODE_DIGIT_ZEROS.partition_point(|&zero| zero <= code);
+    let zero = *UNICODE_DIGIT_ZEROS.get(run.checked_sub(1)?)?;
+    let value = code.checked_sub(zero)?;
+    if value < 10 {
+        char::from_digit(value, 10)
+    } else {
+        None
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Reading a plan from JS options
+
+fn plan_error(path: &str, message: impl Into<String>) -> Error {
+    Error::new(codes::INVALID_PLAN, message).with_path(path)
+}
+
+fn preset_named(name: &str) -> Result<Preset, Error> {
+    Preset::from_name(name).ok_or_else(|| {
+        plan_error(
+            "preset",
+            format!("unknown dial-plan preset {name:?} (use \"any\", \"nanp\" or \"in\")"),
+        )
+    })
+}
+
+fn plan_from_object(entries: &[(String, Value)]) -> Result<Plan, Error> {
+    // The preset is the base whatever its position among the keys.
+    let preset = match entries.iter().find(|(key, _)| key == "preset") {
+        None | Some((_, Value::Null)) => Preset::Any,
+        Some((_, Value::String(name))) => preset_named(name)?,
+        Some((_, other)) => {
+            return Err(plan_error(
+                "preset",
+                format!("preset must be a string, not a {}", other.type_name()),
+            ))
+        }
+    };
+    let mut plan = Plan::preset(preset);
+    let defaults = Plan::default();
+    for (key, value) in entries {
+        let path = key.as_str();
+        let null = matches!(value, Value::Null);
+        match path {
+            "preset" => {}
+            "minDigits" => {
+                plan.min_digits = if null {
+                    defaults.min_digits
+                } else {
+                    read_uint(value, path, 1)?
+                }
+            }
+            "maxLength" => {
+                plan.max_length = if null {
+                    defaults.max_length
+                } else {
+                    read_uint(value, path, 1)?
+                }
+            }
+            "extensionDigits" => {
+                plan.extension_digits = if null {
+                    defaults.extension_digits
+                } else {
+                    read_range(value, path, 0)?
+                }
+            }
+            "nationalDigits" => {
+                plan.national_digits = if null {
+                    None
+                } else {
+                    Some(read_range(value, path, 1)?)
+                }
+            }
+            "letters" => {
+                plan.letters = match value {
+                    Value::Bool(flag) => *flag,
+                    Value::Null => false,
+                    other => {
+                        return Err(plan_error(
+                            path,
+                            format!("letters must be a boolean, not a {}", other.type_name()),
+                        ))
+                    }
+                }
+            }
+            "ownExtension" => plan.own_extension = read_opt_digits(value, path, 20)?,
+            "countryCode" => {
+                // "+91" is how people write a country code; the + adds nothing.
+                let value = match value {
+                    Value::String(text) => {
+                        Value::String(text.strip_prefix('+').unwrap_or(text).to_string())
+                    }
+                    other => other.clone(),
+                };
+                plan.country_code = read_opt_digits(&value, path, 3)?;
+                if plan.country_code.as_deref().is_some_and(|cc| cc.starts_with('0')) {
+                    return Err(plan_error(path, "a country code does not start with 0"));
+                }
+            }
+            "trunkPrefix" => plan.trunk_prefix = read_opt_digits(value, path, 4)?,
+            "internationalPrefix" => plan.international_prefix = read_opt_digits(value, path, 6)?,
+            "accessCode" => plan.access_code = read_opt_digits(value, path, 6)?,
+            "blockedPrefixes" => plan.blocked_prefixes = read_prefixes(value, path)?,
+            "dialFormat" => {
+                plan.dial_format = match value {
+                    Value::Null => DialFormat::AsEntered,
+                    Value::String(name) => DialFormat::from_name(name).ok_or_else(|| {
+                        plan_error(
+                            path,
+                            format!(
+                                "unknown dialFormat {name:?} (use \"asEntered\", \"national\" or \"e164\")"
+                            ),
+                        )
+                    })?,
+                    other => {
+                        return Err(plan_error(
+                            path,
+                            format!("dialFormat must be a string, not a {}", other.type_name()),
+                        ))
+                    }
+                }
+            }
+            unknown => {
+                return Err(plan_error(
+                    unknown,
+                    format!("unknown dial-plan option {unknown:?}"),
+                ))
+            }
+        }
+    }
+    check_plan(&mut plan)?;
+    Ok(plan)
+}
+
+/// Cross-option checks, once every option is read.
+fn check_plan(plan: &mut Plan) -> Result<(), Error> {
+    if plan.min_digits > plan.max_length {
+        return Err(plan_error(
+            "minDigits",
+            format!(
+                "minDigits ({}) is larger than maxLength ({})",
+                plan.min_digits, plan.max_length
+            ),
+        ));
+    }
+    if plan.country_code.is_none() {
+        for (set, name) in [
+            (plan.trunk_prefix.is_some(), "trunkPrefix"),
+            (plan.international_prefix.is_some(), "internationalPrefix"),
+            (plan.national_digits.is_some(), "nationalDigits"),
+        ] {
+            if set {
+                return Err(plan_error(
+                    "countryCode",
+                    format!("{name} needs a countryCode"),
+                ));
+            }
+        }
+    }
+    if plan.dial_format == DialFormat::National
+        && (plan.country_code.is_none() || plan.international_prefix.is_none())
+    {
+        return Err(plan_error(
+            "dialFormat",
+            "dialFormat \"national\" needs a countryCode and an internationalPrefix",
+        ));
+    }
+    // The NANP area-code rule belongs to country code 1 only.
+    plan.nanp = plan.preset == Preset::Nanp && plan.country_code.as_deref() == Some("1");
+    Ok(())
+}
+
+/// A small non-negative integer from a JSON number's text (`3`, also `3.0`).
+fn parse_uint(text: &str) -> Option<usize> {
+    let whole = match text.split_once('.') {
+        Some((whole, fraction)) if fraction.bytes().all(|b| b == b'0') => whole,
+        Some(_) => return None,
+        None => text,
+    };
+    if whole.is_empty() || whole.len() > 6 || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    whole.parse().ok()
+}
+
+fn read_uint(value: &Value, path: &str, min: usize) -> Result<usize, Error> {
+    match value {
+        Value::Number(text) => parse_uint(text).filter(|n| (min..=MAX_OPTION_VALUE).contains(n)),
+        _ => None,
+    }
+    .ok_or_else(|| {
+        plan_error(
+            path,
+            format!(
+                "{path} must be an integer from {min} to {MAX_OPTION_VALUE}, not {}",
+                describe(value)
+            ),
+        )
+    })
+}
+
+fn read_range(value: &Value, path: &str, min: usize) -> Result<(usize, usize), Error> {
+    let Value::Array(items) = value else {
+        return Err(plan_error(
+            path,
+            format!(
+                "{path} must be an array [min, max], not {}",
+                describe(value)
+            ),
+        ));
+    };
+    let [low, high] = items.as_slice() else {
+        return Err(plan_error(
+            path,
+            format!(
+                "{path} must have exactly two items [min, max], not {}",
+                items.len()
+            ),
+        ));
+    };
+    let low = read_uint(low, &format!("{path}[0]"), min)?;
+    let high = read_uint(high, &format!("{path}[1]"), min)?;
+    if low > high {
+        return Err(plan_error(
+            path,
+            format!("{path} must be [min, max] with min <= max, not [{low}, {high}]"),
+        ));
+    }
+    Ok((low, high))
+}
+
+/// A string of ASCII digits (a JSON integer is accepted as its digits), or
+/// `None` for null.
+fn read_opt_digits(value: &Value, path: &str, max_len: usize) -> Result<Option<String>, Error> {
+    let text = match value {
+        Value::Null => return Ok(None),
+        Value::String(text) | Value::Number(text) => text,
+        other => {
+            return Err(plan_error(
+                path,
+                format!(
+                    "{path} must be a string of digits, not a {}",
+                    other.type_name()
+                ),
+            ))
+        }
+    };
+    if text.is_empty() || text.len() > max_len || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(plan_error(
+            path,
+            format!("{path} must be 1 to {max_len} digits, not {text:?}"),
+        ));
+    }
+    Ok(Some(text.clone()))
+}
+
+fn read_prefixes(value: &Value, path: &str) -> Result<Vec<String>, Error> {
+    let items = match value {
+        Value::Null => return Ok(Vec::new()),
+        Value::Array(items) => items,
+        other => {
+            return Err(plan_error(
+                path,
+                format!(
+                    "{path} must be an array of digit strings, not a {}",
+                    other.type_name()
+                ),
+            ))
+        }
+    };
+    let mut prefixes = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let item_path = format!("{path}[{i}]");
+        let text = match item {
+            Value::String(text) | Value::Number(text) => text,
+            other => {
+                return Err(plan_error(
+                    &item_path,
+                    format!(
+                        "a blocked prefix must be a string, not a {}",
+                        other.type_name()
+                    ),
+                ))
+            }
+        };
+        let dialable = |b: u8| b.is_ascii_digit() || b == b'*' || b == b'#';
+        if text.is_empty() || text.len() > DEFAULT_MAX_LENGTH || !text.bytes().all(dialable) {
+            return Err(plan_error(
+                &item_path,
+                format!("a blocked prefix must be 1 to 40 of 0-9, * and #, not {text:?}"),
+            ));
+        }
+        prefixes.push(text.clone());
+    }
+    Ok(prefixes)
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Number(text) => text.clone(),
+        other => format!("a {}", other.type_name()),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digit_runs_are_sorted_and_numeric() {
+        assert!(UNICODE_DIGIT_ZEROS.windows(2).all(|w| w[0] + 10 <= w[1]));
+        for zero in UNICODE_DIGIT_ZEROS {
+            for value in 0..10 {
+                let ch = char::from_u32(zero + value).unwrap();
+                assert!(ch.is_numeric(), "{zero:x}+{value}");
+                assert_eq!(unicode_digit(ch), char::from_digit(value, 10));
+            }
+        }
+    }
+
+    #[test]
+    fn keypad_covers_the_alphabet() {
+        let mapped: String = ('A'..='Z').map(keypad).collect();
+        assert_eq!(mapped, "22233344455566677778889999");
+    }
+
+    #[test]
+    fn parse_uint_accepts_integers_only() {
+        assert_eq!(parse_uint("3"), Some(3));
+        assert_eq!(parse_uint("3.0"), Some(3));
+        assert_eq!(parse_uint("3.5"), None);
+        assert_eq!(parse_uint("-3"), None);
+        assert_eq!(parse_uint("1e3"), None);
+        assert_eq!(parse_uint(""), None);
+        assert_eq!(parse_uint("99999999999999999999"), None);
+    }
 }

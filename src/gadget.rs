@@ -38,6 +38,7 @@ use std::collections::HashSet;
 use crate::dialplan::{validate, Plan};
 use crate::error::{codes, Error};
 use crate::json::{ObjectWriter, Value};
+use crate::make_call::make_call_json;
 use crate::model::{Agent, AgentState, Call, Direction, Message};
 use crate::tracker::{CallSnapshot, CallTracker, DEFAULT_MAX_ENDED_CALLS, MAX_ENDED_CALLS_LIMIT};
 
@@ -683,20 +684,6 @@ pub fn redact_number(s: &str) -> String {
 }
 
 /// Builds the MakeCall message.
-// FALLBACK: stands in for `crate::make_call::make_call_json` until that
-// module lands; the lead switches the call in `start_dial` at merge.
-fn make_call_json(dial: &str, channel: &str, source: Option<&str>) -> String {
-    let mut out = String::new();
-    ObjectWriter::new(&mut out)
-        .str("channel", channel)
-        .str("topic", "OutboundCall")
-        .str("subtopic", "MakeCall")
-        .str("data", dial)
-        .opt_str("source", source)
-        .finish();
-    out
-}
-
 /// Writes `{code, message, reason?, cause?, callId?}`.
 pub fn write_dial_error_json(error: &DialError, out: &mut String) {
     ObjectWriter::new(out)

@@ -195,9 +195,7 @@ fn dial_ids_increment() {
     assert_eq!(second, first + 1);
 }
 
-// Needs the real `dialplan::validate`: the stub never rejects. Un-ignore after the merge.
 #[test]
-#[ignore = "needs the real dialplan::validate (the stub never rejects)"]
 fn invalid_numbers_are_rejected_with_the_reason() {
     let mut core = core();
     let err = core.start_dial("", 0.0).unwrap_err();
