@@ -354,7 +354,11 @@ impl Parser<'_> {
         match self.peek() {
             Some(b'"') => {
                 self.pos += 1;
-                return Ok(self.text.get(start..start + run).unwrap_or_default().to_owned());
+                return Ok(self
+                    .text
+                    .get(start..start + run)
+                    .unwrap_or_default()
+                    .to_owned());
             }
             Some(b'\\') => {}
             Some(_) => return Err(self.invalid("raw control character in string; escape it")),
