@@ -191,6 +191,20 @@ impl<'a> ObjectWriter<'a> {
 /// rejected, and a lone surrogate escape (`"\uD800"`) becomes U+FFFD because
 /// a Rust `String` cannot hold it. Duplicate keys are kept in order.
 pub fn parse(text: &str) -> Result<Value, Error> {
+    parse_impl(text, false)
+}
+
+/// Like [`parse`], but also accepts U+00A0 NO-BREAK SPACE wherever JSON
+/// allows whitespace (never inside strings, where it is kept as data).
+///
+/// Text copied out of a web page often indents with no-break spaces: the
+/// workspace's own "Make a Call" sample response does, on almost every line.
+/// The message parser accepts such text; [`parse`] stays strict.
+pub fn parse_lenient(text: &str) -> Result<Value, Error> {
+    parse_impl(text, true)
+}
+
+fn parse_impl(text: &str, nbsp_is_space: bool) -> Result<Value, Error> {
     // Checked before touching the text, so an oversized input costs O(1).
     if text.len() > MAX_INPUT_BYTES {
         return Err(Error::new(
@@ -210,6 +224,7 @@ pub fn parse(text: &str) -> Result<Value, Error> {
         text,
         bytes: text.as_bytes(),
         pos: start,
+        nbsp_is_space,
     };
     parser.skip_whitespace();
     let value = parser.value(0)?;
@@ -238,6 +253,8 @@ struct Parser<'a> {
     text: &'a str,
     bytes: &'a [u8],
     pos: usize,
+    /// Whether U+00A0 (UTF-8 `C2 A0`) counts as whitespace between tokens.
+    nbsp_is_space: bool,
 }
 
 impl Parser<'_> {
@@ -254,8 +271,14 @@ impl Parser<'_> {
     }
 
     fn skip_whitespace(&mut self) {
-        while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.peek() {
-            self.pos += 1;
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                Some(0xC2) if self.nbsp_is_space && self.bytes.get(self.pos + 1) == Some(&0xA0) => {
+                    self.pos += 2;
+                }
+                _ => return,
+            }
         }
     }
 

@@ -37,10 +37,13 @@ type Object = [(String, Value)];
 
 /// Parses JSON text into a workspace message.
 ///
-/// Fails with the JSON errors of [`crate::json::parse`] (`INVALID_JSON` with
-/// its `index`, `TOO_LARGE`, `TOO_DEEP`) or those of [`parse_message_value`].
+/// The text may start with a BOM, have trailing commas and be indented with
+/// no-break spaces (as the workspace's own sample is): see
+/// [`crate::json::parse_lenient`]. Fails with its JSON errors
+/// (`INVALID_JSON` with the `index`, `TOO_LARGE`, `TOO_DEEP`) or those of
+/// [`parse_message_value`].
 pub fn parse_message_text(text: &str) -> Result<Message, Error> {
-    let value = crate::json::parse(text)?;
+    let value = crate::json::parse_lenient(text)?;
     parse_message_value(&value)
 }
 
@@ -180,7 +183,7 @@ fn parse_object(object: &Object, hops: usize) -> Result<Message, Error> {
                 break;
             }
             Some(Value::String(text)) if text.trim_start().starts_with('{') => {
-                let value = crate::json::parse(text).map_err(|err| err.with_path(key))?;
+                let value = crate::json::parse_lenient(text).map_err(|err| err.with_path(key))?;
                 parsed = Some(value);
                 break;
             }
