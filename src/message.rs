@@ -182,7 +182,7 @@ fn parse_object(object: &Object, hops: usize) -> Result<Message, Error> {
                 payload = Some(entries);
                 break;
             }
-            Some(Value::String(text)) if text.trim_start().starts_with('{') => {
+            Some(Value::String(text)) if looks_like_object(text) => {
                 let value = crate::json::parse_lenient(text).map_err(|err| err.with_path(key))?;
                 parsed = Some(value);
                 break;
@@ -230,6 +230,14 @@ fn parse_object(object: &Object, hops: usize) -> Result<Message, Error> {
         return Ok(Message::AgentState { envelope, agent });
     }
     Ok(Message::Other { envelope })
+}
+
+/// Whether a string payload holds JSON text of an object (possibly after a
+/// BOM and whitespace). Anything else, e.g. the bare number a MakeCall
+/// request carries in `data`, is not parsed at all.
+fn looks_like_object(text: &str) -> bool {
+    text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+        .starts_with('{')
 }
 
 /// Whether `text`, normalised like a key, ends with `normalised`.

@@ -7,7 +7,7 @@
 )]
 
 use makecall::error::codes;
-use makecall::json::{loose_eq, parse, Value, MAX_DEPTH, MAX_INPUT_BYTES};
+use makecall::json::{loose_eq, parse, parse_lenient, Value, MAX_DEPTH, MAX_INPUT_BYTES};
 
 fn s(text: &str) -> Value {
     Value::String(text.to_string())
@@ -281,6 +281,31 @@ fn writer_round_trips_parsed_values() {
     let value = parse(text).unwrap();
     assert_eq!(value.to_json(), text);
     assert_eq!(parse(&value.to_json()).unwrap(), value);
+}
+
+#[test]
+fn lenient_parse_takes_no_break_spaces_between_tokens_only() {
+    let text = "\u{a0}{\u{a0}\"a\" \u{a0}:\u{a0}[1,\u{a0}2\u{a0}],\n\u{a0} \"b\":\"x\u{a0}y\"\u{a0}}\u{a0}";
+    assert_eq!(
+        parse_lenient(text).unwrap(),
+        obj(&[
+            ("a", Value::Array(vec![n("1"), n("2")])),
+            ("b", s("x\u{a0}y")),
+        ])
+    );
+    // The strict parser rejects the same text at the first no-break space.
+    let err = parse(text).unwrap_err();
+    assert_eq!((err.code, err.index), (codes::INVALID_JSON, Some(0)));
+    // Other Unicode spaces are still not whitespace, and the tolerances of
+    // `parse` (BOM, trailing commas) still apply.
+    assert_eq!(parse_lenient("[1,\u{2003}2]").unwrap_err().index, Some(3));
+    assert_eq!(
+        parse_lenient("\u{feff}[1,\u{a0}]").unwrap(),
+        Value::Array(vec![n("1")])
+    );
+    // A lone C2 lead byte cannot occur in a &str, but "\u{c2}" (Â) can.
+    assert_eq!(parse_lenient("[\u{c2}]").unwrap_err().index, Some(1));
+    assert_eq!(parse_lenient("[1 \u{a0}x]").unwrap_err().index, Some(4));
 }
 
 #[test]
