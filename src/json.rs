@@ -185,7 +185,405 @@ impl<'a> ObjectWriter<'a> {
 /// and objects. Fails with `TOO_LARGE` over [`MAX_INPUT_BYTES`], `TOO_DEEP`
 /// over [`MAX_DEPTH`], and `INVALID_JSON` (with the UTF-16 `index` of the
 /// fault) for anything else that is not JSON.
+///
+/// Everything else follows RFC 8259: numbers must match the JSON grammar
+/// (their text is kept as written), raw control characters inside strings are
+/// rejected, and a lone surrogate escape (`"\uD800"`) becomes U+FFFD because
+/// a Rust `String` cannot hold it. Duplicate keys are kept in order.
 pub fn parse(text: &str) -> Result<Value, Error> {
-    let _ = text;
-    Err(Error::new(codes::INVALID_JSON, "parser not written yet"))
+    parse_impl(text, false)
+}
+
+/// Like [`parse`], but also accepts U+00A0 NO-BREAK SPACE wherever JSON
+/// allows whitespace (never inside strings, where it is kept as data).
+///
+/// Text copied out of a web page often indents with no-break spaces: the
+/// workspace's own "Make a Call" sample response does, on almost every line.
+/// The message parser accepts such text; [`parse`] stays strict.
+pub fn parse_lenient(text: &str) -> Result<Value, Error> {
+    parse_impl(text, true)
+}
+
+fn parse_impl(text: &str, nbsp_is_space: bool) -> Result<Value, Error> {
+    // Checked before touching the text, so an oversized input costs O(1).
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(Error::new(
+            codes::TOO_LARGE,
+            format!(
+                "the JSON text is {} bytes; the limit is {MAX_INPUT_BYTES}",
+                text.len()
+            ),
+        ));
+    }
+    let start = if text.starts_with('\u{FEFF}') {
+        '\u{FEFF}'.len_utf8()
+    } else {
+        0
+    };
+    let mut parser = Parser {
+        text,
+        bytes: text.as_bytes(),
+        pos: start,
+        nbsp_is_space,
+    };
+    parser.skip_whitespace();
+    let value = parser.value(0)?;
+    parser.skip_whitespace();
+    if parser.pos < parser.bytes.len() {
+        return Err(parser.invalid("trailing characters after the JSON value"));
+    }
+    Ok(value)
+}
+
+/// The UTF-16 length of `text[..byte_pos]`, i.e. the JS string index of the
+/// character starting at `byte_pos`. Only computed on the error path.
+fn utf16_index(text: &str, byte_pos: usize) -> usize {
+    text.char_indices()
+        .take_while(|(at, _)| *at < byte_pos)
+        .map(|(_, ch)| ch.len_utf16())
+        .sum()
+}
+
+/// A single-pass recursive-descent parser over the bytes of a `&str`.
+///
+/// Working on bytes is safe here: every byte the grammar cares about is
+/// ASCII, and a UTF-8 continuation byte can never be mistaken for one, so
+/// `pos` only ever stops on character boundaries.
+struct Parser<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    /// Whether U+00A0 (UTF-8 `C2 A0`) counts as whitespace between tokens.
+    nbsp_is_space: bool,
+}
+
+impl Parser<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.bytes.get(self.pos).copied()
+    }
+
+    fn invalid(&self, message: &str) -> Error {
+        self.invalid_at(self.pos, message)
+    }
+
+    fn invalid_at(&self, byte_pos: usize, message: &str) -> Error {
+        Error::new(codes::INVALID_JSON, message).at(utf16_index(self.text, byte_pos))
+    }
+
+    fn skip_whitespace(&mut self) {
+        loop {
+            match self.peek() {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
+                Some(0xC2) if self.nbsp_is_space && self.bytes.get(self.pos + 1) == Some(&0xA0) => {
+                    self.pos += 2;
+                }
+                _ => return,
+            }
+        }
+    }
+
+    /// Parses one value; `depth` is the number of enclosing arrays/objects.
+    /// Leading whitespace must already be skipped.
+    fn value(&mut self, depth: usize) -> Result<Value, Error> {
+        match self.peek() {
+            Some(b'{') => {
+                self.check_depth(depth)?;
+                self.object(depth + 1)
+            }
+            Some(b'[') => {
+                self.check_depth(depth)?;
+                self.array(depth + 1)
+            }
+            Some(b'"') => self.string().map(Value::String),
+            Some(b'-' | b'0'..=b'9') => self.number(),
+            Some(b't') => self.literal("true", Value::Bool(true)),
+            Some(b'f') => self.literal("false", Value::Bool(false)),
+            Some(b'n') => self.literal("null", Value::Null),
+            Some(_) => Err(self.invalid("unexpected character; expected a JSON value")),
+            None => Err(self.invalid("unexpected end of input; expected a JSON value")),
+        }
+    }
+
+    // Checked before recursing, so a flood of '[' fails at the 65th one
+    // instead of exhausting the (small, in wasm) stack.
+    fn check_depth(&self, depth: usize) -> Result<(), Error> {
+        if depth >= MAX_DEPTH {
+            let index = utf16_index(self.text, self.pos);
+            return Err(Error::new(
+                codes::TOO_DEEP,
+                format!("arrays and objects nest deeper than {MAX_DEPTH} levels"),
+            )
+            .at(index));
+        }
+        Ok(())
+    }
+
+    fn literal(&mut self, word: &str, value: Value) -> Result<Value, Error> {
+        for expected in word.bytes() {
+            if self.peek() != Some(expected) {
+                return Err(self.invalid(&format!("invalid literal; expected '{word}'")));
+            }
+            self.pos += 1;
+        }
+        Ok(value)
+    }
+
+    fn digits(&mut self) -> usize {
+        let start = self.pos;
+        while let Some(b'0'..=b'9') = self.peek() {
+            self.pos += 1;
+        }
+        self.pos - start
+    }
+
+    fn number(&mut self) -> Result<Value, Error> {
+        let start = self.pos;
+        if self.peek() == Some(b'-') {
+            self.pos += 1;
+        }
+        match self.peek() {
+            // A leading zero stands alone; "01" then fails as trailing input.
+            Some(b'0') => self.pos += 1,
+            Some(b'1'..=b'9') => {
+                self.digits();
+            }
+            _ => return Err(self.invalid("invalid number; expected a digit")),
+        }
+        if self.peek() == Some(b'.') {
+            self.pos += 1;
+            if self.digits() == 0 {
+                return Err(self.invalid("invalid number; expected a digit after '.'"));
+            }
+        }
+        if let Some(b'e' | b'E') = self.peek() {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.peek() {
+                self.pos += 1;
+            }
+            if self.digits() == 0 {
+                return Err(self.invalid("invalid number; expected a digit in the exponent"));
+            }
+        }
+        let text = self.text.get(start..self.pos).unwrap_or_default();
+        Ok(Value::Number(text.to_owned()))
+    }
+
+    /// Parses a string literal; `pos` is on the opening quote.
+    fn string(&mut self) -> Result<String, Error> {
+        self.pos += 1;
+        let start = self.pos;
+        // Fast path: most strings have no escapes and are copied in one go.
+        let run = self.scan_plain();
+        match self.peek() {
+            Some(b'"') => {
+                self.pos += 1;
+                return Ok(self
+                    .text
+                    .get(start..start + run)
+                    .unwrap_or_default()
+                    .to_owned());
+            }
+            Some(b'\\') => {}
+            Some(_) => return Err(self.invalid("raw control character in string; escape it")),
+            None => return Err(self.invalid("unterminated string")),
+        }
+        let mut out = String::with_capacity(run + 16);
+        out.push_str(self.text.get(start..start + run).unwrap_or_default());
+        loop {
+            match self.peek() {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(out);
+                }
+                Some(b'\\') => {
+                    self.pos += 1;
+                    self.escape(&mut out)?;
+                }
+                Some(_) => return Err(self.invalid("raw control character in string; escape it")),
+                None => return Err(self.invalid("unterminated string")),
+            }
+            let from = self.pos;
+            let run = self.scan_plain();
+            out.push_str(self.text.get(from..from + run).unwrap_or_default());
+        }
+    }
+
+    /// Advances over characters that need no special handling inside a
+    /// string and returns how many bytes were skipped. Stops on a quote, a
+    /// backslash, a control character or the end of input; all are ASCII, so
+    /// the run always ends on a character boundary.
+    fn scan_plain(&mut self) -> usize {
+        let rest = self.bytes.get(self.pos..).unwrap_or_default();
+        let run = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)
+            .unwrap_or(rest.len());
+        self.pos += run;
+        run
+    }
+
+    /// Decodes one escape; `pos` is just after the backslash.
+    fn escape(&mut self, out: &mut String) -> Result<(), Error> {
+        let decoded = match self.peek() {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                self.pos += 1;
+                let unit = self.hex4()?;
+                out.push(self.surrogate_aware(unit)?);
+                return Ok(());
+            }
+            Some(_) => return Err(self.invalid("invalid escape sequence in string")),
+            None => return Err(self.invalid("unterminated string")),
+        };
+        self.pos += 1;
+        out.push(decoded);
+        Ok(())
+    }
+
+    /// Turns a `\u` code unit into a char, consuming a following low
+    /// surrogate escape when `unit` is a high surrogate. Unpaired surrogates
+    /// become U+FFFD; a non-surrogate escape after a lone high surrogate is
+    /// left for the caller to decode on its own.
+    fn surrogate_aware(&mut self, unit: u16) -> Result<char, Error> {
+        const REPLACEMENT: char = '\u{FFFD}';
+        match unit {
+            0xD800..=0xDBFF => {
+                let rest = self.bytes.get(self.pos..).unwrap_or_default();
+                if !rest.starts_with(b"\\u") {
+                    return Ok(REPLACEMENT);
+                }
+                let save = self.pos;
+                self.pos += 2;
+                let low = self.hex4()?;
+                if (0xDC00..=0xDFFF).contains(&low) {
+                    let code =
+                        0x10000 + ((u32::from(unit) - 0xD800) << 10) + (u32::from(low) - 0xDC00);
+                    Ok(char::from_u32(code).unwrap_or(REPLACEMENT))
+                } else {
+                    self.pos = save;
+                    Ok(REPLACEMENT)
+                }
+            }
+            0xDC00..=0xDFFF => Ok(REPLACEMENT),
+            _ => Ok(char::from_u32(u32::from(unit)).unwrap_or(REPLACEMENT)),
+        }
+    }
+
+    fn hex4(&mut self) -> Result<u16, Error> {
+        let mut unit: u16 = 0;
+        for _ in 0..4 {
+            let digit = match self.peek() {
+                Some(b @ b'0'..=b'9') => b - b'0',
+                Some(b @ b'a'..=b'f') => b - b'a' + 10,
+                Some(b @ b'A'..=b'F') => b - b'A' + 10,
+                Some(_) => {
+                    return Err(self.invalid("invalid \\u escape; expected 4 hex digits"));
+                }
+                None => return Err(self.invalid("unterminated string")),
+            };
+            unit = (unit << 4) | u16::from(digit);
+            self.pos += 1;
+        }
+        Ok(unit)
+    }
+
+    /// Parses an array; `pos` is on `[`, `depth` counts this array.
+    fn array(&mut self, depth: usize) -> Result<Value, Error> {
+        self.pos += 1;
+        let mut items = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return Ok(Value::Array(items));
+        }
+        loop {
+            items.push(self.value(depth)?);
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_whitespace();
+                    // Tolerated: a trailing comma before the closing bracket.
+                    if self.peek() == Some(b']') {
+                        self.pos += 1;
+                        return Ok(Value::Array(items));
+                    }
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return Ok(Value::Array(items));
+                }
+                _ => return Err(self.invalid("expected ',' or ']' after an array value")),
+            }
+        }
+    }
+
+    /// Parses an object; `pos` is on `{`, `depth` counts this object.
+    fn object(&mut self, depth: usize) -> Result<Value, Error> {
+        self.pos += 1;
+        let mut entries = Vec::new();
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return Ok(Value::Object(entries));
+        }
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(self.invalid("expected a string key or '}'"));
+            }
+            let key = self.string()?;
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self.invalid("expected ':' after an object key"));
+            }
+            self.pos += 1;
+            self.skip_whitespace();
+            let value = self.value(depth)?;
+            entries.push((key, value));
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    self.pos += 1;
+                    self.skip_whitespace();
+                    // Tolerated: a trailing comma before the closing brace.
+                    if self.peek() == Some(b'}') {
+                        self.pos += 1;
+                        return Ok(Value::Object(entries));
+                    }
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return Ok(Value::Object(entries));
+                }
+                _ => return Err(self.invalid("expected ',' or '}' after an object value")),
+            }
+        }
+    }
+}
+
+/// Whether `key` equals `normalised` once trimmed, ASCII-lower-cased and
+/// stripped of `' '`, `'_'` and `'-'`. `normalised` must already be in that
+/// form (e.g. `"callvariables"`). Compares in place, without allocating.
+///
+/// The workspace spells the same key many ways (`CallVariables`,
+/// `Call Variables`, `callvariables`, `"data "`); this is how they all match.
+pub fn loose_eq(key: &str, normalised: &str) -> bool {
+    let mut want = normalised.bytes();
+    for b in key.trim().bytes() {
+        if matches!(b, b' ' | b'_' | b'-') {
+            continue;
+        }
+        match want.next() {
+            Some(w) if w == b.to_ascii_lowercase() => {}
+            _ => return false,
+        }
+    }
+    want.next().is_none()
 }

@@ -4,7 +4,7 @@
 //! Every type can write itself as the camelCase JSON shape that the JS API
 //! documents (absent optional fields are left out, never `null`).
 
-use crate::json::{write_string, ObjectWriter};
+use crate::json::{loose_eq, write_string, ObjectWriter};
 
 /// A call's state, normalised from the many spellings the workspace sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -60,6 +60,60 @@ impl CallState {
             CallState::Accepted => "accepted",
             CallState::Unknown => "unknown",
         }
+    }
+
+    /// Normalises a state value as the workspace sends it (`call.event`,
+    /// `ResponseFields.CallState`, a dialog or participant `state`).
+    ///
+    /// The value is trimmed, ASCII-lower-cased and stripped of `-`, `_` and
+    /// spaces, so `wrap-up`, `WRAP_UP` and `Wrap Up` are all `wrapup`. Then:
+    ///
+    /// | normalised value | state |
+    /// |---|---|
+    /// | `initiating` | `Initiating` |
+    /// | `initiated`, `dialing`, `initiate` | `Initiated` |
+    /// | `alerting`, `ringing` | `Alerting` |
+    /// | `active`, `connected`, `answered`, `custanswered`, `started` | `Active` |
+    /// | `held`, `hold` | `Held` |
+    /// | `wrapup`, `acw` | `WrapUp` |
+    /// | `dropped`, `disconnected`, `terminated`, `ended`, `completed` | `Dropped` |
+    /// | `failed`, `error` | `Failed` |
+    /// | `accepted` | `Accepted` |
+    /// | anything else | `Unknown` |
+    ///
+    /// The JS names from [`CallState::as_str`] map back to their own state,
+    /// so a call written as JSON reads back unchanged.
+    pub fn from_wire(raw: &str) -> CallState {
+        const TABLE: [(&str, CallState); 24] = [
+            ("initiating", CallState::Initiating),
+            ("initiated", CallState::Initiated),
+            ("dialing", CallState::Initiated),
+            ("initiate", CallState::Initiated),
+            ("alerting", CallState::Alerting),
+            ("ringing", CallState::Alerting),
+            ("active", CallState::Active),
+            ("connected", CallState::Active),
+            ("answered", CallState::Active),
+            ("custanswered", CallState::Active),
+            ("started", CallState::Active),
+            ("held", CallState::Held),
+            ("hold", CallState::Held),
+            ("wrapup", CallState::WrapUp),
+            ("acw", CallState::WrapUp),
+            ("dropped", CallState::Dropped),
+            ("disconnected", CallState::Dropped),
+            ("terminated", CallState::Dropped),
+            ("ended", CallState::Dropped),
+            ("completed", CallState::Dropped),
+            ("failed", CallState::Failed),
+            ("error", CallState::Failed),
+            ("accepted", CallState::Accepted),
+            ("unknown", CallState::Unknown),
+        ];
+        TABLE
+            .iter()
+            .find(|(name, _)| loose_eq(raw, name))
+            .map_or(CallState::Unknown, |(_, state)| *state)
     }
 
     /// Whether the state ends the call (only `wrapUp` may follow it).
@@ -261,6 +315,34 @@ impl AgentState {
             AgentState::WorkReady => "WORK_READY",
             AgentState::Unknown => "UNKNOWN",
         }
+    }
+
+    /// Normalises an agent state as the workspace sends it: trimmed,
+    /// ASCII-lower-cased and stripped of `-`, `_` and spaces, then compared
+    /// with Finesse's names, so `NotReady`, `NOT READY` and `not_ready` are
+    /// all `NOT_READY`. Anything else, including the docs' placeholder
+    /// `READY/NOT READY`, is `Unknown`.
+    pub fn from_wire(raw: &str) -> AgentState {
+        const TABLE: [(&str, AgentState); 11] = [
+            ("login", AgentState::Login),
+            ("logout", AgentState::Logout),
+            ("notready", AgentState::NotReady),
+            ("ready", AgentState::Ready),
+            ("reserved", AgentState::Reserved),
+            ("reservedoutbound", AgentState::ReservedOutbound),
+            (
+                "reservedoutboundpreview",
+                AgentState::ReservedOutboundPreview,
+            ),
+            ("talking", AgentState::Talking),
+            ("hold", AgentState::Hold),
+            ("work", AgentState::Work),
+            ("workready", AgentState::WorkReady),
+        ];
+        TABLE
+            .iter()
+            .find(|(name, _)| loose_eq(raw, name))
+            .map_or(AgentState::Unknown, |(_, state)| *state)
     }
 }
 
