@@ -768,4 +768,3 @@ pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
     }
     out.push(']');
 }
-

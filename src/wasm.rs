@@ -38,7 +38,9 @@ fn failure(error: &Error) -> String {
 
 fn write_error(error: &Error, out: &mut String) {
     let mut object = ObjectWriter::new(out);
-    object.str("code", error.code).str("message", &error.message);
+    object
+        .str("code", error.code)
+        .str("message", &error.message);
     if let Some(index) = error.index {
         object.uint("index", index as u64);
     }
@@ -67,7 +69,10 @@ fn value_from_js(input: &JsValue, what: &str) -> Result<Value, Error> {
     }
     Err(Error::new(
         codes::NOT_AN_OBJECT,
-        format!("{what} must be an object or a JSON string, not {}", js_type(input)),
+        format!(
+            "{what} must be an object or a JSON string, not {}",
+            js_type(input)
+        ),
     ))
 }
 
@@ -89,7 +94,10 @@ fn options_from_js(input: &JsValue, what: &str) -> Result<Option<Value>, Error> 
     }
     Err(Error::new(
         codes::INVALID_INPUT,
-        format!("{what} must be an object or a string, not {}", js_type(input)),
+        format!(
+            "{what} must be an object or a string, not {}",
+            js_type(input)
+        ),
     ))
 }
 
@@ -191,13 +199,16 @@ pub fn build_make_call(number: JsValue, options: JsValue) -> String {
     let run = || -> Result<String, String> {
         let text = number_from_js(&number).map_err(|e| failure(&e))?;
         let options_value = options_from_js(&options, "the options").map_err(|e| failure(&e))?;
-        let options = MakeCallOptions::from_value(options_value.as_ref()).map_err(|e| failure(&e))?;
+        let options =
+            MakeCallOptions::from_value(options_value.as_ref()).map_err(|e| failure(&e))?;
         make_call::build_make_call(&text, &options).map_err(|error| match error {
             make_call::BuildError::Invalid(rejection) => {
                 let mut out = String::new();
                 out.push(FAILURE);
                 let mut object = ObjectWriter::new(&mut out);
-                object.str("code", rejection.code).str("message", &rejection.message);
+                object
+                    .str("code", rejection.code)
+                    .str("message", &rejection.message);
                 if let Some(index) = rejection.index {
                     object.uint("index", index as u64);
                 }
@@ -286,8 +297,10 @@ pub fn create_tracker(options: JsValue) -> Option<Tracker> {
                     )
                     .with_path("maxEndedCalls")
                 }),
-            Some(_) => Err(Error::new(codes::INVALID_INPUT, "maxEndedCalls must be a number")
-                .with_path("maxEndedCalls")),
+            Some(_) => Err(
+                Error::new(codes::INVALID_INPUT, "maxEndedCalls must be a number")
+                    .with_path("maxEndedCalls"),
+            ),
         }
     });
     match max {
@@ -305,7 +318,8 @@ pub fn create_tracker(options: JsValue) -> Option<Tracker> {
 impl Tracker {
     /// Applies a state-change message (or a parsed call); returns `{change, call}` as JSON.
     pub fn apply(&mut self, input: JsValue) -> String {
-        let call = value_from_js(&input, "the event").and_then(|v| message::parse_call_or_message(&v));
+        let call =
+            value_from_js(&input, "the event").and_then(|v| message::parse_call_or_message(&v));
         match call {
             Ok(call) => {
                 let (change, snapshot) = self.inner.apply(&call, js_sys::Date::now());
@@ -363,7 +377,9 @@ impl Shared {
         gadget::write_outputs_json(&outputs, &mut out);
         // A throwing callback is the glue's fault; it is not allowed to
         // unwind through the core, so its error is dropped here.
-        let _ = self.on_output.call1(&JsValue::NULL, &JsValue::from_str(&out));
+        let _ = self
+            .on_output
+            .call1(&JsValue::NULL, &JsValue::from_str(&out));
     }
 }
 
@@ -446,7 +462,9 @@ impl Gadget {
     pub fn receive(&self, input: JsValue) {
         let parsed = match input.as_string() {
             Some(text) => message::parse_message_text(&text),
-            None => value_from_js(&input, "the message").and_then(|v| message::parse_message_value(&v)),
+            None => {
+                value_from_js(&input, "the message").and_then(|v| message::parse_message_value(&v))
+            }
         };
         let outputs = self
             .shared

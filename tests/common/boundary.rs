@@ -28,20 +28,32 @@ const SEED_SAMPLE: &str = r#"{"channel":"Finesse","topic":"outbound","subtopic":
 
 #[wasm_bindgen_test]
 fn validate_number_returns_data_for_good_and_bad_numbers() {
-    let good = ok(wasm::validate_number("(608) 555-9000".into(), JsValue::UNDEFINED));
+    let good = ok(wasm::validate_number(
+        "(608) 555-9000".into(),
+        JsValue::UNDEFINED,
+    ));
     assert_eq!(field(&good, "ok"), JsValue::TRUE);
     assert_eq!(field(&good, "dial").as_string().unwrap(), "6085559000");
     assert_eq!(field(&good, "kind").as_string().unwrap(), "national");
 
-    let bad = ok(wasm::validate_number("608-555-CALL".into(), JsValue::UNDEFINED));
+    let bad = ok(wasm::validate_number(
+        "608-555-CALL".into(),
+        JsValue::UNDEFINED,
+    ));
     assert_eq!(field(&bad, "ok"), JsValue::FALSE);
-    assert_eq!(field(&bad, "code").as_string().unwrap(), "INVALID_CHARACTER");
+    assert_eq!(
+        field(&bad, "code").as_string().unwrap(),
+        "INVALID_CHARACTER"
+    );
     assert_eq!(field(&bad, "index").as_f64().unwrap(), 8.0);
 }
 
 #[wasm_bindgen_test]
 fn plan_accepts_a_preset_name_or_an_object_and_rejects_garbage() {
-    let nanp = ok(wasm::validate_number("(608) 555-9000".into(), "nanp".into()));
+    let nanp = ok(wasm::validate_number(
+        "(608) 555-9000".into(),
+        "nanp".into(),
+    ));
     assert_eq!(field(&nanp, "e164").as_string().unwrap(), "+16085559000");
     let access = ok(wasm::validate_number(
         "6085559000".into(),
@@ -60,7 +72,10 @@ fn plan_accepts_a_preset_name_or_an_object_and_rejects_garbage() {
 
 #[wasm_bindgen_test]
 fn numbers_from_js_must_be_strings_or_safe_integers() {
-    let from_int = ok(wasm::validate_number(JsValue::from_f64(6085559000.0), JsValue::UNDEFINED));
+    let from_int = ok(wasm::validate_number(
+        JsValue::from_f64(6085559000.0),
+        JsValue::UNDEFINED,
+    ));
     assert_eq!(field(&from_int, "dial").as_string().unwrap(), "6085559000");
     for bad in [
         JsValue::from_f64(1.5),
@@ -85,7 +100,10 @@ fn build_make_call_gives_the_documented_wire_form() {
         text,
         r#"{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000"}"#
     );
-    let with_source = wasm::build_make_call(JsValue::from_f64(1234567890.0), js(r#"{"source":"my-crm"}"#));
+    let with_source = wasm::build_make_call(
+        JsValue::from_f64(1234567890.0),
+        js(r#"{"source":"my-crm"}"#),
+    );
     assert_eq!(
         with_source,
         r#"{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"1234567890","source":"my-crm"}"#
@@ -99,12 +117,17 @@ fn build_make_call_gives_the_documented_wire_form() {
 #[wasm_bindgen_test]
 fn parse_message_reads_the_seed_sample_as_text_and_as_an_object() {
     let from_text = ok(wasm::parse_message(SEED_SAMPLE.into()));
-    assert_eq!(field(&from_text, "kind").as_string().unwrap(), "callStateChange");
+    assert_eq!(
+        field(&from_text, "kind").as_string().unwrap(),
+        "callStateChange"
+    );
     let call = field(&from_text, "call");
     assert_eq!(field(&call, "callId").as_string().unwrap(), "16931876");
     assert_eq!(field(&call, "state").as_string().unwrap(), "wrapUp");
 
-    let object = js(r#"{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":16930170,"event":"Alerting"}}}"#);
+    let object = js(
+        r#"{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":16930170,"event":"Alerting"}}}"#,
+    );
     let call = ok(wasm::parse_state_change(object));
     assert_eq!(field(&call, "callId").as_string().unwrap(), "16930170");
     assert_eq!(field(&call, "state").as_string().unwrap(), "alerting");
@@ -112,16 +135,34 @@ fn parse_message_reads_the_seed_sample_as_text_and_as_an_object() {
 
 #[wasm_bindgen_test]
 fn parse_message_failures_carry_codes() {
-    assert_eq!(failure_code(wasm::parse_message("{\"a\":".into())), "INVALID_JSON");
-    assert_eq!(failure_code(wasm::parse_message(JsValue::from_f64(1.0))), "NOT_AN_OBJECT");
-    assert_eq!(failure_code(wasm::parse_message(JsValue::NULL)), "NOT_AN_OBJECT");
-    assert_eq!(failure_code(wasm::parse_message(js(r#"{"x":1}"#))), "NOT_A_WORKSPACE_MESSAGE");
+    assert_eq!(
+        failure_code(wasm::parse_message("{\"a\":".into())),
+        "INVALID_JSON"
+    );
+    assert_eq!(
+        failure_code(wasm::parse_message(JsValue::from_f64(1.0))),
+        "NOT_AN_OBJECT"
+    );
+    assert_eq!(
+        failure_code(wasm::parse_message(JsValue::NULL)),
+        "NOT_AN_OBJECT"
+    );
+    assert_eq!(
+        failure_code(wasm::parse_message(js(r#"{"x":1}"#))),
+        "NOT_A_WORKSPACE_MESSAGE"
+    );
     // A cycle cannot be read as JSON: a typed failure, not a thrown TypeError.
     let cyclic = js_sys::Object::new();
     js_sys::Reflect::set(&cyclic, &"self".into(), &cyclic).unwrap();
-    assert_eq!(failure_code(wasm::parse_message(cyclic.into())), "INVALID_INPUT");
+    assert_eq!(
+        failure_code(wasm::parse_message(cyclic.into())),
+        "INVALID_INPUT"
+    );
     let other = js(r#"{"channel":"Finesse","topic":"Agent","subtopic":"Login","message":{}}"#);
-    assert_eq!(failure_code(wasm::parse_state_change(other)), "NOT_A_STATE_CHANGE");
+    assert_eq!(
+        failure_code(wasm::parse_state_change(other)),
+        "NOT_A_STATE_CHANGE"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -131,7 +172,10 @@ fn call_variables_named_proto_stay_plain_data() {
     let vars = field(&call, "callVariables");
     let own = js_sys::Object::get_own_property_names(&vars.clone().into());
     assert_eq!(own.length(), 2);
-    assert_eq!(js_sys::Object::get_prototype_of(&vars), js_sys::Object::get_prototype_of(&js("{}")));
+    assert_eq!(
+        js_sys::Object::get_prototype_of(&vars),
+        js_sys::Object::get_prototype_of(&js("{}"))
+    );
 }
 
 #[wasm_bindgen_test]
@@ -153,8 +197,12 @@ fn redaction_keeps_only_the_last_four_digits() {
 fn recording_gadget(options: &str) -> (wasm::Gadget, std::rc::Rc<std::cell::RefCell<Vec<String>>>) {
     let outputs = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let sink = outputs.clone();
-    let callback = Closure::<dyn FnMut(String)>::new(move |json: String| sink.borrow_mut().push(json));
-    let function: js_sys::Function = callback.as_ref().unchecked_ref::<js_sys::Function>().clone();
+    let callback =
+        Closure::<dyn FnMut(String)>::new(move |json: String| sink.borrow_mut().push(json));
+    let function: js_sys::Function = callback
+        .as_ref()
+        .unchecked_ref::<js_sys::Function>()
+        .clone();
     callback.forget();
     let gadget = wasm::create_gadget(js(options), function).unwrap();
     (gadget, outputs)
@@ -184,7 +232,10 @@ async fn a_correlated_call_settles_the_dial_and_cancels_its_timer() {
     assert_eq!(gadget.timer_count(), 0);
     gloo_timers::future::TimeoutFuture::new(80).await;
     let all = outputs.borrow().join("\n");
-    assert!(all.contains("\"settled\"") && all.contains("\"callId\":\"42\""), "{all}");
+    assert!(
+        all.contains("\"settled\"") && all.contains("\"callId\":\"42\""),
+        "{all}"
+    );
     assert!(!all.contains("TIMEOUT"), "{all}");
 }
 
