@@ -17,7 +17,7 @@ cargo test --quiet
 
 ring "boundary: cargo test --target wasm32-unknown-unknown (Node and headless Chromium)"
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
-cargo test --quiet --target wasm32-unknown-unknown
+cargo test --target wasm32-unknown-unknown
 
 ring "types: tsc --noEmit on a usage file"
 node_modules/.bin/tsc -p tests/types/tsconfig.json

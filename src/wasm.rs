@@ -124,16 +124,17 @@ pub struct DialPlan {
 
 #[wasm_bindgen]
 impl DialPlan {
-    /// Compiles plan options; returns `undefined`-free result through
-    /// [`compile_plan`] instead, since constructors cannot return a failure string.
+    /// Compiles plan options (used by [`compile_plan`], since a constructor
+    /// cannot return a failure string).
     fn from_js(input: &JsValue) -> Result<DialPlan, Error> {
-        let value = options_from_js(input, "the plan")?;
-        let plan = Plan::from_value(value.as_ref()).map_err(|mut error| {
-            if error.code != codes::INVALID_PLAN {
-                error.code = codes::INVALID_PLAN;
-            }
+        // Whatever is wrong with a plan (its type, an option, bad JSON) is
+        // reported as INVALID_PLAN, the one code callers check for plans.
+        let as_plan_error = |mut error: Error| {
+            error.code = codes::INVALID_PLAN;
             error
-        })?;
+        };
+        let value = options_from_js(input, "the plan").map_err(as_plan_error)?;
+        let plan = Plan::from_value(value.as_ref()).map_err(as_plan_error)?;
         Ok(DialPlan { plan })
     }
 
