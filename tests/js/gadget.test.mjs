@@ -1,0 +1,260 @@
+// The gadget end to end in Node: createGadget on the simulated workspace's
+// in-process transport, every scenario, and the settle-once dial contract.
+import { test, describe, before } from "node:test";
+import assert from "node:assert/strict";
+import { init, createGadget, createSimulatedWorkspace, SCENARIOS } from "../../js/index.js";
+
+before(async () => {
+  await init();
+});
+
+const tick = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function setUp(options = {}, gadgetOptions = {}) {
+  const workspace = createSimulatedWorkspace({ stepMs: 2, ringMs: 5, talkMs: 20, noAnswerMs: 20, ...options });
+  const gadget = createGadget({ transport: workspace.gadgetTransport, dialTimeoutMs: 300, ...gadgetOptions });
+  const seen = [];
+  gadget.on("call", (call, change) => seen.push({ id: call.callId, state: call.state, change }));
+  return { workspace, gadget, seen, done: () => (gadget.close(), workspace.close()) };
+}
+
+const statesOf = (seen, id) => seen.filter((e) => e.id === id && (e.change === "new" || e.change === "advanced")).map((e) => e.state);
+
+describe("every scenario through createGadget", () => {
+  test("answered: resolves on the first state, then the call runs to wrap-up", async () => {
+    const { gadget, seen, done } = setUp({ scenario: "answered" });
+    await tick(5); // the agent state is announced to new subscribers
+    assert.equal(gadget.agentState, "READY");
+    const placed = await gadget.dial("(608) 555-9000");
+    assert.equal(placed.dial, "6085559000");
+    assert.equal(typeof placed.callId, "string");
+    await tick(120);
+    assert.deepEqual(statesOf(seen, placed.callId), ["initiating", "initiated", "alerting", "active", "dropped", "wrapUp"]);
+    done();
+  });
+
+  test("CALL_FAILED with the cause when the first report of the call is a failure", async () => {
+    let deliver;
+    const published = [];
+    const gadget = createGadget({
+      transport: { publish: (m) => published.push(m), subscribe: (h) => ((deliver = h), () => {}) },
+    });
+    const dialling = gadget.dial("6085559000");
+    assert.equal(published.length, 1);
+    deliver({
+      channel: "Finesse", topic: "Outbound", subtopic: "OutboundCallStateChange",
+      message: { source: "event", call: { id: "77", event: "FAILED", CallType: "OB_OUT",
+        ResponseActual: { id: "77", state: "FAILED", stateCause: "BUSY", toAddress: "6085559000" } } },
+    });
+    await assert.rejects(dialling, (e) => e.code === "CALL_FAILED" && e.cause === "BUSY" && e.callId === "77");
+    gadget.close();
+  });
+
+  test("badDestination and busy: the call fails with the cause on the call snapshot", async () => {
+    for (const [scenario, cause] of [["busy", "BUSY"], ["badDestination", "BAD_DESTINATION"]]) {
+      const { gadget, done } = setUp({ scenario });
+      const placed = await gadget.dial("6085559000");
+      await tick(60);
+      const call = gadget.calls().find((c) => c.callId === placed.callId);
+      assert.equal(call.state, "failed", scenario);
+      assert.equal(call.cause, cause, scenario);
+      done();
+    }
+  });
+
+  test("noResponse: rejects TIMEOUT after dialTimeoutMs, once, and frees the timer", async () => {
+    const { gadget, done } = setUp({ scenario: "noResponse" }, { dialTimeoutMs: 60 });
+    const started = Date.now();
+    await assert.rejects(gadget.dial("6085559000"), (e) => e.code === "TIMEOUT" && /••••••9000/.test(e.message));
+    assert.ok(Date.now() - started >= 55);
+    assert.deepEqual(gadget.resources, { timers: 0, pendingDials: 0 });
+    done();
+  });
+
+  test("noAnswer: placed, rings, then dropped", async () => {
+    const { gadget, seen, done } = setUp({ scenario: "noAnswer" });
+    const placed = await gadget.dial("6085559000");
+    await tick(80);
+    assert.deepEqual(statesOf(seen, placed.callId), ["initiating", "initiated", "alerting", "dropped"]);
+    done();
+  });
+
+  test("duplicates: each state is accepted once, copies are reported as duplicate or stale", async () => {
+    const { gadget, seen, done } = setUp({ scenario: "duplicates" });
+    const placed = await gadget.dial("6085559000");
+    await tick(150);
+    assert.deepEqual(statesOf(seen, placed.callId), ["initiating", "initiated", "alerting", "active", "dropped", "wrapUp"]);
+    assert.ok(seen.some((e) => e.change === "duplicate"));
+    assert.ok(seen.some((e) => e.change === "stale"));
+    done();
+  });
+
+  test("outOfOrder: a late initiated never moves the call back", async () => {
+    const { gadget, seen, done } = setUp({ scenario: "outOfOrder" });
+    const placed = await gadget.dial("6085559000");
+    await tick(150);
+    const states = statesOf(seen, placed.callId);
+    assert.deepEqual(states.slice(0, 3), ["initiating", "alerting", "active"]);
+    // The late "initiated" is reported as stale and leaves the call where it was.
+    assert.ok(seen.some((e) => e.id === placed.callId && e.change === "stale" && e.state !== "initiated"));
+    assert.ok(!states.includes("initiated"));
+    done();
+  });
+
+  test("unrelatedCall: the dialer call is tracked but the dial settles on its own call", async () => {
+    const { gadget, done } = setUp({ scenario: "unrelatedCall" });
+    const placed = await gadget.dial("6085559000");
+    await tick(60);
+    const calls = gadget.calls();
+    assert.ok(calls.length >= 2, "both calls tracked");
+    const own = calls.find((c) => c.callId === placed.callId);
+    assert.ok(own.toAddress.endsWith("6085559000"));
+    assert.ok(calls.some((c) => c.callId !== placed.callId && !c.toAddress?.endsWith("6085559000")));
+    done();
+  });
+
+  test("ciscoChannel: the Cisco shape settles the dial too", async () => {
+    const { gadget, done } = setUp({ scenario: "ciscoChannel" });
+    const placed = await gadget.dial("6085559000");
+    assert.equal(placed.dial, "6085559000");
+    done();
+  });
+
+  test("an access code added by the workspace still correlates", async () => {
+    const { gadget, done } = setUp({ scenario: "answered", accessCode: "91" });
+    const placed = await gadget.dial("6085559000");
+    assert.ok(placed.callId);
+    done();
+  });
+
+  test("every scenario the simulator names is covered here", () => {
+    assert.deepEqual(
+      SCENARIOS.map((s) => s.name).sort(),
+      ["answered", "badDestination", "busy", "ciscoChannel", "duplicates", "noAnswer", "noResponse", "outOfOrder", "unrelatedCall"],
+    );
+  });
+});
+
+describe("dial() settles once, with a code", () => {
+  test("INVALID_NUMBER with the validation reason, nothing published", async () => {
+    const { gadget, workspace, done } = setUp();
+    const wire = [];
+    workspace.onWire((entry) => wire.push(entry));
+    await assert.rejects(gadget.dial("608-555-CALL"), (e) => e.code === "INVALID_NUMBER" && e.reason === "INVALID_CHARACTER");
+    assert.equal(wire.filter((e) => e.direction === "toWorkspace").length, 0);
+    done();
+  });
+
+  test("AGENT_NOT_READY under the default policy; allowed after switching to Ready", async () => {
+    const { gadget, workspace, done } = setUp({ agentState: "NOT_READY" });
+    await tick(5);
+    assert.equal(gadget.agentState, "NOT_READY");
+    assert.equal(gadget.canDial().code, "AGENT_NOT_READY");
+    await assert.rejects(gadget.dial("6085559000"), (e) => e.code === "AGENT_NOT_READY");
+    workspace.setAgentState("READY");
+    await tick(5);
+    assert.deepEqual(gadget.canDial(), { ok: true });
+    await gadget.dial("6085559000");
+    done();
+  });
+
+  test('policy "notReady" refuses READY; "any" allows both', async () => {
+    const a = setUp({ agentState: "READY" }, { agentStatePolicy: "notReady" });
+    await tick(5);
+    await assert.rejects(a.gadget.dial("6085559000"), (e) => e.code === "AGENT_NOT_READY");
+    a.done();
+    const b = setUp({ agentState: "NOT_READY" }, { agentStatePolicy: "any" });
+    await tick(5);
+    await b.gadget.dial("6085559000");
+    b.done();
+  });
+
+  test("DIAL_IN_PROGRESS while one is pending; the first is unaffected", async () => {
+    const { gadget, done } = setUp({ scenario: "noResponse" }, { dialTimeoutMs: 80 });
+    const first = gadget.dial("6085559000");
+    await assert.rejects(gadget.dial("6085559001"), (e) => e.code === "DIAL_IN_PROGRESS");
+    await assert.rejects(first, (e) => e.code === "TIMEOUT");
+    done();
+  });
+
+  test("ABORTED by an AbortSignal, before or during the dial", async () => {
+    const { gadget, workspace, done } = setUp({ scenario: "noResponse" });
+    const wire = [];
+    workspace.onWire((entry) => wire.push(entry));
+    await assert.rejects(gadget.dial("6085559000", { signal: AbortSignal.abort() }), (e) => e.code === "ABORTED");
+    assert.equal(wire.length, 0, "an aborted dial publishes nothing");
+    const controller = new AbortController();
+    const pending = gadget.dial("6085559000", { signal: controller.signal });
+    controller.abort();
+    await assert.rejects(pending, (e) => e.code === "ABORTED");
+    assert.deepEqual(gadget.resources, { timers: 0, pendingDials: 0 });
+    done();
+  });
+
+  test("CLOSED when the gadget closes while dialling, and for every dial after", async () => {
+    const { gadget, workspace } = setUp({ scenario: "noResponse" });
+    const pending = gadget.dial("6085559000");
+    gadget.close();
+    await assert.rejects(pending, (e) => e.code === "CLOSED");
+    await assert.rejects(gadget.dial("6085559000"), (e) => e.code === "CLOSED");
+    assert.equal(gadget.closed, true);
+    assert.deepEqual(gadget.resources, { timers: 0, pendingDials: 0 });
+    workspace.close();
+  });
+
+  test("PUBLISH_FAILED when the transport throws", async () => {
+    const transport = { publish() { throw new Error("channel down"); }, subscribe: () => () => {} };
+    const gadget = createGadget({ transport });
+    await assert.rejects(gadget.dial("6085559000"), (e) => e.code === "PUBLISH_FAILED" && /channel down/.test(e.message));
+    gadget.close();
+  });
+});
+
+describe("inbound robustness", () => {
+  test("unparseable messages go to error listeners; other messages are ignored; nothing throws into the transport", () => {
+    let deliver;
+    const gadget = createGadget({ transport: { publish() {}, subscribe: (h) => ((deliver = h), () => {}) } });
+    const errors = [];
+    const calls = [];
+    gadget.on("error", (e) => errors.push(e));
+    gadget.on("call", (c) => calls.push(c));
+    deliver("{not json");
+    deliver(42);
+    deliver({ channel: "Finesse", topic: "Agent", subtopic: "SomethingElse", message: {} });
+    deliver({ hello: "world" });
+    assert.deepEqual(errors.map((e) => e.code), ["INVALID_JSON", "NOT_AN_OBJECT", "NOT_A_WORKSPACE_MESSAGE"]);
+    assert.ok(errors.every((e) => e instanceof Error));
+    assert.equal(calls.length, 0);
+    gadget.close();
+  });
+
+  test("a listener that throws does not stop the others or the gadget", async () => {
+    const { gadget, seen, done } = setUp({ scenario: "answered" });
+    const original = process.listeners("uncaughtException");
+    const thrown = [];
+    process.removeAllListeners("uncaughtException");
+    process.on("uncaughtException", (e) => thrown.push(e));
+    gadget.on("call", () => {
+      throw new Error("listener bug");
+    });
+    try {
+      const placed = await gadget.dial("6085559000");
+      await tick(30);
+      assert.ok(statesOf(seen, placed.callId).length >= 3);
+      assert.ok(thrown.length >= 1 && thrown[0].message === "listener bug");
+    } finally {
+      process.removeAllListeners("uncaughtException");
+      for (const l of original) process.on("uncaughtException", l);
+      done();
+    }
+  });
+
+  test("on() returns an unsubscribe function; unknown events are refused", () => {
+    const { gadget, done } = setUp();
+    const off = gadget.on("agent", () => {});
+    assert.equal(typeof off, "function");
+    off();
+    assert.throws(() => gadget.on("nope", () => {}), (e) => e.code === "INVALID_INPUT");
+    done();
+  });
+});
