@@ -243,9 +243,10 @@ describe("inbound robustness", () => {
       assert.ok(statesOf(seen, placed.callId).length >= 3);
       assert.ok(thrown.length >= 1 && thrown[0].message === "listener bug");
     } finally {
+      done();
+      await tick(10); // let the re-thrown listener errors surface before restoring the handlers
       process.removeAllListeners("uncaughtException");
       for (const l of original) process.on("uncaughtException", l);
-      done();
     }
   });
 
