@@ -23,5 +23,5 @@ ring "types: tsc --noEmit on a usage file"
 node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 ring "js: node --test (API, transports, simulated workspace, packaging, real browser)"
-node --test --test-reporter=spec tests/js/ tests/e2e/ 2>&1 | tee /tmp/makecall-node-test.log | grep -vE '^\s*$' | tail -n 400
+node --test --test-reporter=spec tests/js/ $( [ -d tests/e2e ] && echo tests/e2e/ ) 2>&1 | tee /tmp/makecall-node-test.log | grep -vE '^\s*$' | tail -n 400
 grep -qE '^ℹ fail 0$' /tmp/makecall-node-test.log

@@ -53,7 +53,7 @@ async function main(): Promise<void> {
   console.log(change, snapshot.history.length, snapshots.length, redactNumber("6085559000"), memoryBytes());
 
   const workspace = createSimulatedWorkspace({ scenario: "answered", stepMs: 10 });
-  const transport: Transport = workspace.gadgetTransport;
+  const transport: Transport = workspace.gadgetTransport!; // in-process mode always has one
   const gadget: Gadget = createGadget({
     transport,
     plan: "nanp",
