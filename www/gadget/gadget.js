@@ -204,13 +204,14 @@ async function main() {
   }
 
   function renderTimer() {
-    if (activeSince === null) {
-      ui.cardTimer.textContent = "00:00";
-      return;
+    const elapsed = activeSince === null ? 0 : (endedElapsed ?? Date.now() - activeSince);
+    const text = mmss(elapsed);
+    // Written only when it changes, so assistive tech is not told of
+    // identical updates four times a second.
+    if (ui.cardTimer.textContent !== text) {
+      ui.cardTimer.textContent = text;
+      ui.cardTimer.setAttribute("datetime", `PT${Math.floor(elapsed / 1000)}S`);
     }
-    const elapsed = endedElapsed ?? Date.now() - activeSince;
-    ui.cardTimer.textContent = mmss(elapsed);
-    ui.cardTimer.setAttribute("datetime", `PT${Math.floor(elapsed / 1000)}S`);
   }
 
   function stopTimer() {
@@ -310,6 +311,11 @@ async function main() {
       announce(cause ? `${stateWords(call.state)}: ${cause}` : stateWords(call.state));
     }
     if (ENDED.has(call.state)) remember(call);
+    if (call.state === "failed" && previous !== "failed") {
+      // The dial may already have settled (the workspace took the request),
+      // so a later failure is reported here as well as on the card.
+      showAlert(`Call failed: ${causeWords(call.cause) || "the workspace could not place the call"}.`);
+    }
     refreshCallButton();
   }
 
