@@ -1,0 +1,50 @@
+// Builds the static, deployable gadget folder dist/gadget/ from www/gadget/,
+// the package's js/ and the built pkg/ (run by scripts/build.sh after the
+// wasm build). Every path inside is relative, so the folder works when
+// served from any path:
+//
+//   dist/gadget/index.html, gadget.js, gadget.css, config.json
+//   dist/gadget/makecall/js/*.js
+//   dist/gadget/makecall/pkg/makecall.js, makecall_bg.wasm
+//   dist/gadget/MakeCallGadget.xml   (Finesse OpenSocial definition)
+
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = path.join(ROOT, "dist", "gadget");
+
+async function copyFiles(from, to, filter) {
+  await mkdir(to, { recursive: true });
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    if (entry.isFile() && filter(entry.name)) await copyFile(path.join(from, entry.name), path.join(to, entry.name));
+  }
+}
+
+await rm(OUT, { recursive: true, force: true });
+await copyFiles(path.join(ROOT, "www", "gadget"), OUT, (name) => /\.(html|js|css)$/.test(name));
+await copyFiles(path.join(ROOT, "js"), path.join(OUT, "makecall", "js"), (name) => name.endsWith(".js"));
+await mkdir(path.join(OUT, "makecall", "pkg"), { recursive: true });
+for (const name of ["makecall.js", "makecall_bg.wasm"]) {
+  await copyFile(path.join(ROOT, "pkg", name), path.join(OUT, "makecall", "pkg", name));
+}
+
+// Outside Finesse the gadget posts to its parent window and needs the
+// workspace's exact origin: the deployer sets it here (never "*").
+await writeFile(
+  path.join(OUT, "config.json"),
+  JSON.stringify({ workspaceOrigin: "https://workspace.example.com" }, null, 2) + "\n",
+);
+
+// The Finesse definition carries the same markup as index.html.
+const html = await readFile(path.join(ROOT, "www", "gadget", "index.html"), "utf8");
+const body = /<body>([\s\S]*)<\/body>/.exec(html)?.[1];
+if (!body) throw new Error("www/gadget/index.html has no <body>");
+if (body.includes("]]>")) throw new Error("the gadget markup may not contain ']]>' (it goes into CDATA)");
+const template = await readFile(path.join(ROOT, "www", "finesse", "MakeCallGadget.xml"), "utf8");
+const marker = "<!-- makecall:body -->";
+if (!template.includes(marker)) throw new Error(`MakeCallGadget.xml lacks the ${marker} marker`);
+await writeFile(path.join(OUT, "MakeCallGadget.xml"), template.replace(marker, () => body.trim()));
+
+console.log(`[build] ${path.relative(ROOT, OUT)}/: gadget folder and MakeCallGadget.xml`);

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// The deployable gadget folder (dist/gadget, built by `npm run build`) works
+// when served from an arbitrary sub-path, and its Finesse XML is well formed.
+
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import http from "node:http";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { launchBrowser } from "./helpers.mjs";
+
+const DIST = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../dist/gadget");
+const PREFIX = "/apps/finesse/3rdpartygadget/makecall/";
+const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm", ".json": "application/json", ".xml": "application/xml" };
+
+let server;
+let browser;
+let base;
+before(async () => {
+  server = http.createServer(async (req, res) => {
+    const url = new URL(req.url, "http://x");
+    const rel = url.pathname.startsWith(PREFIX) ? url.pathname.slice(PREFIX.length) || "index.html" : null;
+    const file = rel === null ? null : path.resolve(DIST, rel);
+    if (!file || !file.startsWith(DIST + path.sep)) return void res.writeHead(404).end();
+    try {
+      const body = await readFile(file);
+      res.writeHead(200, { "Content-Type": TYPES[path.extname(file)] ?? "application/octet-stream" }).end(body);
+    } catch {
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `http://127.0.0.1:${server.address().port}${PREFIX}`;
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+  server?.closeAllConnections();
+  await new Promise((resolve) => server?.close(resolve));
+});
+
+test("dist/gadget loads its JS, CSS and wasm by relative paths from a sub-path", async () => {
+  const page = await browser.newPage();
+  const failed = [];
+  page.on("response", (response) => {
+    if (response.status() >= 400) failed.push(`${response.status()} ${response.url()}`);
+  });
+  page.on("pageerror", (error) => failed.push(error.message));
+  await page.goto(`${base}index.html`);
+  const dial = await page.evaluate(async () => {
+    const makecall = await import(new URL("makecall/js/index.js", location.href).href);
+    await makecall.init();
+    return makecall.validateNumber("(608) 555-9000").dial;
+  });
+  assert.equal(dial, "6085559000");
+  // Not framed by a workspace, the gadget says so instead of posting anywhere.
+  await page.waitForFunction(() => document.documentElement.dataset.ready === "error");
+  assert.match(await page.locator("#mc-alert").textContent(), /could not start/);
+  assert.equal(await page.locator("link[rel=stylesheet]").evaluate((l) => l.sheet !== null), true);
+  assert.deepEqual(failed, []);
+  await page.close();
+});
+
+test("MakeCallGadget.xml requires pubsub-2 and carries the gadget markup", async () => {
+  const xml = await readFile(path.join(DIST, "MakeCallGadget.xml"), "utf8");
+  assert.match(xml, /<Require feature="pubsub-2"\/>/);
+  assert.match(xml, /<Content type="html">\s*<!\[CDATA\[/);
+  assert.match(xml, /id="mc-number"/);
+  assert.match(xml, /<script type="module" src="gadget.js"><\/script>/);
+  assert.ok(!xml.includes("<!-- makecall:body -->"), "the markup marker was replaced");
+  const page = await browser.newPage();
+  const ok = await page.evaluate((text) => {
+    const doc = new DOMParser().parseFromString(text, "application/xml");
+    return doc.getElementsByTagName("parsererror").length === 0 && doc.documentElement.nodeName === "Module";
+  }, xml);
+  assert.ok(ok, "well-formed XML with a Module root");
+  await page.close();
+});

@@ -1,0 +1,151 @@
+#!/usr/bin/env node
+// Every simulated-workspace scenario end to end through the real UI: type a
+// number, click Call, watch the call card and the live region.
+
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { openWorkspace, recordStates, seen, setUp } from "./helpers.mjs";
+
+const ANSWERED = ["Starting call", "Dialling", "Ringing", "Connected", "Call ended", "Wrap-up"];
+
+let setup;
+before(async () => {
+  setup = await setUp();
+});
+after(async () => {
+  await setup?.tearDown();
+});
+
+async function dial(page, params, number = "(608) 555-9000") {
+  const { frame, gadget } = await openWorkspace(setup, page, params);
+  await recordStates(frame);
+  await gadget.getByLabel("Phone number").fill(number);
+  const call = gadget.getByRole("button", { name: "Call", exact: true });
+  await call.click();
+  return { frame, gadget };
+}
+
+async function waitForCard(frame, text, timeout = 8000) {
+  await frame.waitForFunction((t) => document.getElementById("mc-card-state").textContent === t, text, { timeout });
+}
+
+async function waitForCallButton(gadget) {
+  // The dial has settled once the Call button is usable again.
+  await gadget.getByRole("button", { name: "Call", exact: true }).waitFor({ state: "visible" });
+  await gadget.locator("#mc-call:not([disabled])").waitFor({ timeout: 8000 });
+}
+
+describe("scenarios through the UI", () => {
+  for (const scenario of ["answered", "duplicates", "ciscoChannel", "unrelatedCall"]) {
+    test(`${scenario}: the states in order, the timer runs while connected, the call ends`, async () => {
+      const page = await setup.page();
+      const { frame, gadget } = await dial(page, { scenario, talkMs: 1400 });
+      await waitForCard(frame, "Wrap-up");
+      const states = await seen(frame);
+      assert.deepEqual(states.card, ANSWERED);
+      // Announced once each, duplicates included.
+      assert.deepEqual(states.live, ANSWERED);
+      // The timer counted while the call was connected and stopped after.
+      assert.ok(states.timer.includes("00:01"), `timer values: ${states.timer.join(", ")}`);
+      const frozen = await gadget.locator("#mc-card-timer").textContent();
+      await page.waitForTimeout(1200);
+      assert.equal(await gadget.locator("#mc-card-timer").textContent(), frozen);
+      assert.equal(await gadget.locator("#mc-card-number").textContent(), "6085559000");
+      assert.match(await gadget.locator("#mc-card-id").textContent(), /^\S+$/);
+      assert.equal(await gadget.locator("#mc-alert").textContent(), "");
+      const recent = gadget.locator("#mc-recent-list li");
+      assert.equal(await recent.count(), 1);
+      assert.match(await recent.first().textContent(), /6085559000/);
+      await waitForCallButton(gadget);
+      setup.assertNoErrors(page);
+      await page.context().close();
+    });
+  }
+
+  test("unrelatedCall: the dialer's call never reaches the card", async () => {
+    const page = await setup.page();
+    const { frame, gadget } = await dial(page, { scenario: "unrelatedCall", talkMs: 300 });
+    await waitForCard(frame, "Wrap-up");
+    const ids = await frame.evaluate(() => document.getElementById("mc-card-number").textContent);
+    assert.equal(ids, "6085559000");
+    assert.doesNotMatch(await gadget.locator("#mc-recent-list").textContent(), /907981406214/);
+    setup.assertNoErrors(page);
+    await page.context().close();
+  });
+
+  test("busy: the call fails with 'Line busy'", async () => {
+    const page = await setup.page();
+    const { frame, gadget } = await dial(page, { scenario: "busy" });
+    await waitForCard(frame, "Call failed");
+    assert.equal(await gadget.locator("#mc-card-cause").textContent(), "Line busy");
+    assert.ok(await gadget.locator("#mc-card-cause").isVisible());
+    await waitForCallButton(gadget);
+    const states = await seen(frame);
+    assert.deepEqual(states.card, ["Starting call", "Dialling", "Call failed"]);
+    assert.deepEqual(states.live, ["Starting call", "Dialling", "Call failed: Line busy"]);
+    assert.match(await gadget.getByRole("alert").textContent(), /Line busy/);
+    assert.deepEqual(states.timer, [], "the timer never started");
+    setup.assertNoErrors(page);
+    await page.context().close();
+  });
+
+  test("badDestination: the call fails with 'Number not reachable'", async () => {
+    const page = await setup.page();
+    const { frame, gadget } = await dial(page, { scenario: "badDestination" });
+    await waitForCard(frame, "Call failed");
+    assert.equal(await gadget.locator("#mc-card-cause").textContent(), "Number not reachable");
+    await waitForCallButton(gadget);
+    const states = await seen(frame);
+    assert.deepEqual(states.card, ["Starting call", "Call failed"]);
+    assert.deepEqual(states.live, ["Starting call", "Call failed: Number not reachable"]);
+    assert.match(await gadget.getByRole("alert").textContent(), /Number not reachable/);
+    setup.assertNoErrors(page);
+    await page.context().close();
+  });
+
+  test("noAnswer: ringing, then the call ends", async () => {
+    const page = await setup.page();
+    const { frame, gadget } = await dial(page, { scenario: "noAnswer", noAnswerMs: 500 });
+    await waitForCard(frame, "Call ended");
+    const states = await seen(frame);
+    assert.deepEqual(states.card, ["Starting call", "Dialling", "Ringing", "Call ended"]);
+    assert.deepEqual(states.live, ["Starting call", "Dialling", "Ringing", "Call ended"]);
+    assert.deepEqual(states.timer, [], "never connected, so no timer");
+    await waitForCallButton(gadget);
+    setup.assertNoErrors(page);
+    await page.context().close();
+  });
+
+  test("noResponse: the dial times out with a clear message", async () => {
+    const page = await setup.page();
+    const { frame, gadget } = await dial(page, { scenario: "noResponse", dialTimeoutMs: 1000 });
+    const call = gadget.locator("#mc-call");
+    assert.ok(await call.isDisabled(), "Call is disabled while the dial is pending");
+    assert.equal(await gadget.locator("#mc-call-reason").textContent(), "Placing the call…");
+    await gadget.getByRole("alert").filter({ hasText: "No response" }).waitFor({ timeout: 5000 });
+    assert.equal(
+      await gadget.getByRole("alert").textContent(),
+      "No response from the workspace after 1 s. The call may not have been placed.",
+    );
+    assert.ok(await gadget.locator("#mc-card").isHidden(), "no call card without a call");
+    await waitForCallButton(gadget);
+    assert.deepEqual((await seen(frame)).card, []);
+    setup.assertNoErrors(page);
+    await page.context().close();
+  });
+
+  test("outOfOrder: a late event never rolls the card back", async () => {
+    const page = await setup.page();
+    const { frame, gadget } = await dial(page, { scenario: "outOfOrder", talkMs: 300 });
+    await frame.waitForFunction(() => ["Wrap-up", "Call ended"].includes(document.getElementById("mc-card-state").textContent));
+    await page.waitForTimeout(600); // let the rest of the script play
+    const states = await seen(frame);
+    assert.deepEqual(states.card.slice(0, 3), ["Starting call", "Ringing", "Connected"]);
+    assert.ok(!states.card.includes("Dialling"), `the late 'initiated' was shown: ${states.card.join(", ")}`);
+    assert.ok(["Wrap-up", "Call ended"].includes(states.card.at(-1)));
+    assert.equal(new Set(states.live).size, states.live.length, "each state announced once");
+    await waitForCallButton(gadget);
+    setup.assertNoErrors(page);
+    await page.context().close();
+  });
+});

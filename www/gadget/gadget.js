@@ -1,0 +1,421 @@
+// The Make Call gadget: built only on the public makecall API. It runs in the
+// workspace's iframe and talks to it through postMessage (the demo, or any
+// workspace that frames it), or through the OpenAjax hub when loaded as a
+// Finesse gadget (gadgets.Hub exists there).
+//
+// Everything the workspace sends is shown with textContent, never as HTML.
+
+import {
+  init,
+  createGadget,
+  postMessageTransport,
+  openAjaxTransport,
+  whenHubConnected,
+} from "./makecall/js/index.js";
+
+const SOURCE = "makecall-gadget";
+const RECENT_LIMIT = 5;
+const LIVE_LIMIT = 8;
+
+const STATE_WORDS = {
+  initiating: "Starting call",
+  initiated: "Dialling",
+  alerting: "Ringing",
+  active: "Connected",
+  held: "On hold",
+  wrapUp: "Wrap-up",
+  dropped: "Call ended",
+  failed: "Call failed",
+  accepted: "Accepted by the workspace",
+  unknown: "Unknown state",
+};
+const CAUSE_WORDS = {
+  BUSY: "Line busy",
+  BAD_DESTINATION: "Number not reachable",
+  OTHER: "Phone not available",
+  DEVICE_RESOURCE_NOT_AVAILABLE: "Phone not available",
+};
+const ENDED = new Set(["dropped", "failed", "wrapUp"]);
+
+const $ = (id) => {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`makecall gadget: #${id} is missing from the page`);
+  return element;
+};
+
+const ui = {
+  agent: $("mc-agent-state"),
+  form: $("mc-form"),
+  number: $("mc-number"),
+  numberMsg: $("mc-number-msg"),
+  backspace: $("mc-backspace"),
+  call: $("mc-call"),
+  callReason: $("mc-call-reason"),
+  alert: $("mc-alert"),
+  card: $("mc-card"),
+  cardState: $("mc-card-state"),
+  cardNumber: $("mc-card-number"),
+  cardId: $("mc-card-id"),
+  cardTimer: $("mc-card-timer"),
+  cardCauseRow: $("mc-card-cause-row"),
+  cardCause: $("mc-card-cause"),
+  recentList: $("mc-recent-list"),
+  recentEmpty: $("mc-recent-empty"),
+  live: $("mc-live"),
+};
+
+function stateWords(state) {
+  return STATE_WORDS[state] ?? STATE_WORDS.unknown;
+}
+
+function causeWords(cause) {
+  if (typeof cause !== "string" || cause === "") return "";
+  return CAUSE_WORDS[cause.toUpperCase()] ?? `Call could not be completed (${cause})`;
+}
+
+function agentWords(state) {
+  if (state === null || state === undefined) return "Unknown";
+  if (state === "READY") return "Ready";
+  if (state === "NOT_READY") return "Not Ready";
+  const text = String(state).toLowerCase().replace(/_/g, " ");
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function twoDigits(n) {
+  return String(n).padStart(2, "0");
+}
+
+function mmss(ms) {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  return `${twoDigits(Math.floor(seconds / 60))}:${twoDigits(seconds % 60)}`;
+}
+
+/** Why a number is refused, in words (falls back to the core's message). */
+function reasonWords(result) {
+  switch (result.code) {
+    case "EMPTY":
+      return "Enter a number to call.";
+    case "INVALID_CHARACTER": {
+      const char = typeof result.index === "number" ? Array.from(result.input ?? "")[result.index] : undefined;
+      return char === undefined
+        ? "The number contains a character that cannot be dialled. Use digits, +, *, #, spaces, dashes, dots or brackets."
+        : `“${char}” cannot be dialled. Use digits, +, *, #, spaces, dashes, dots or brackets.`;
+    }
+    case "TOO_SHORT":
+      return "Too short for a phone number.";
+    case "TOO_LONG":
+      return "Too long for a phone number.";
+    case "OWN_EXTENSION":
+      return "That is your own extension.";
+    case "BLOCKED":
+      return "This number may not be dialled from here.";
+    case "INVALID_NUMBER":
+      return result.message ? `Not a valid number: ${result.message}` : "Not a valid number.";
+    default:
+      return result.message || "This number cannot be dialled.";
+  }
+}
+
+async function pickTransport() {
+  // Inside Finesse the OpenSocial container provides `gadgets` (pubsub-2).
+  if (typeof globalThis.gadgets === "object" && globalThis.gadgets !== null) {
+    return openAjaxTransport({ ready: whenHubConnected() });
+  }
+  const response = await fetch(new URL("config.json", import.meta.url), { cache: "no-store" });
+  if (!response.ok) throw new Error("the gadget's config.json could not be loaded");
+  const config = await response.json();
+  if (typeof config?.workspaceOrigin !== "string" || config.workspaceOrigin === "" || config.workspaceOrigin === "*") {
+    throw new Error("config.json must name the workspace's exact origin in workspaceOrigin");
+  }
+  return postMessageTransport({ targetOrigin: config.workspaceOrigin });
+}
+
+function readDialTimeout() {
+  const raw = new URLSearchParams(location.search).get("dialTimeoutMs");
+  const value = raw === null ? NaN : Number(raw);
+  // Bounded: the query string can only make the wait shorter or longer
+  // within reason, never zero or endless.
+  return Number.isFinite(value) ? Math.min(120000, Math.max(500, Math.round(value))) : 15000;
+}
+
+async function main() {
+  await init();
+  const dialTimeoutMs = readDialTimeout();
+  const transport = await pickTransport();
+  const gadget = createGadget({ transport, dialTimeoutMs, source: SOURCE });
+
+  let validation = gadget.validate("");
+  let pending = null; // { dial, controller } while a dial is unsettled
+  let currentCallId = null;
+  let current = null; // the call shown on the card
+  let activeSince = null;
+  let endedElapsed = null;
+  let timerHandle = null;
+  const announced = new Map(); // callId -> Set of states announced
+  const recent = []; // [{ callId, number, state, cause, duration }]
+
+  function announce(text) {
+    const line = document.createElement("p");
+    line.textContent = text;
+    ui.live.append(line);
+    while (ui.live.childElementCount > LIVE_LIMIT) ui.live.firstElementChild?.remove();
+  }
+
+  function showAlert(text) {
+    ui.alert.textContent = text;
+  }
+
+  function refreshCallButton() {
+    let reason = "";
+    const can = gadget.canDial();
+    if (pending) reason = "Placing the call…";
+    else if (!can.ok) {
+      if (can.code === "AGENT_NOT_READY") {
+        reason =
+          gadget.agentState === null
+            ? "Waiting for your agent state from the workspace."
+            : `You are ${agentWords(gadget.agentState)}. Switch to Ready to place a call.`;
+      } else if (can.code === "DIAL_IN_PROGRESS") reason = "A call is already being placed.";
+      else reason = can.message || "Calling is not possible right now.";
+    } else if (!validation.ok) reason = ui.number.value.trim() === "" ? "Enter a number to call." : "Fix the number to call.";
+    ui.call.disabled = reason !== "";
+    ui.callReason.textContent = reason === "" ? `Ready to dial ${validation.dial}.` : reason;
+    ui.callReason.dataset.blocked = String(reason !== "");
+  }
+
+  function revalidate() {
+    const value = ui.number.value;
+    validation = gadget.validate(value);
+    const empty = value.trim() === "";
+    if (validation.ok) {
+      ui.numberMsg.textContent = `Will dial ${validation.dial}.`;
+      ui.numberMsg.dataset.kind = "ok";
+      ui.number.setAttribute("aria-invalid", "false");
+    } else if (empty) {
+      ui.numberMsg.textContent = "Enter a number to call.";
+      ui.numberMsg.dataset.kind = "hint";
+      ui.number.setAttribute("aria-invalid", "false");
+    } else {
+      ui.numberMsg.textContent = reasonWords({ ...validation, input: value });
+      ui.numberMsg.dataset.kind = "error";
+      ui.number.setAttribute("aria-invalid", "true");
+    }
+    refreshCallButton();
+  }
+
+  function renderTimer() {
+    const elapsed = activeSince === null ? 0 : (endedElapsed ?? Date.now() - activeSince);
+    const text = mmss(elapsed);
+    // Written only when it changes, so assistive tech is not told of
+    // identical updates four times a second.
+    if (ui.cardTimer.textContent !== text) {
+      ui.cardTimer.textContent = text;
+      ui.cardTimer.setAttribute("datetime", `PT${Math.floor(elapsed / 1000)}S`);
+    }
+  }
+
+  function stopTimer() {
+    if (timerHandle !== null) clearInterval(timerHandle);
+    timerHandle = null;
+  }
+
+  function renderCard() {
+    if (!current) {
+      ui.card.hidden = true;
+      return;
+    }
+    ui.card.hidden = false;
+    ui.cardState.textContent = stateWords(current.state);
+    ui.cardState.dataset.state = current.state;
+    ui.cardNumber.textContent = current.dialedNumber ?? current.toAddress ?? "—";
+    ui.cardId.textContent = current.callId;
+    const cause = current.state === "failed" ? causeWords(current.cause) : "";
+    ui.cardCause.textContent = cause;
+    ui.cardCauseRow.hidden = cause === "";
+    renderTimer();
+  }
+
+  function renderRecent() {
+    ui.recentList.replaceChildren(
+      ...recent.map((entry) => {
+        const item = document.createElement("li");
+        item.className = "mc-recent-item";
+        const number = document.createElement("span");
+        number.className = "mc-recent-number";
+        number.textContent = entry.number;
+        const outcome = document.createElement("span");
+        outcome.className = "mc-recent-outcome";
+        const words = entry.cause ? causeWords(entry.cause) : stateWords(entry.state);
+        outcome.textContent = entry.duration === null ? words : `${words} · ${entry.duration}`;
+        item.append(number, outcome);
+        return item;
+      }),
+    );
+    ui.recentEmpty.hidden = recent.length > 0;
+  }
+
+  function remember(call) {
+    const duration = activeSince === null ? null : mmss(endedElapsed ?? Date.now() - activeSince);
+    const entry = {
+      callId: call.callId,
+      number: call.dialedNumber ?? call.toAddress ?? "—",
+      state: call.state,
+      cause: call.state === "failed" ? call.cause : undefined,
+      duration,
+    };
+    const index = recent.findIndex((e) => e.callId === call.callId);
+    if (index >= 0) recent.splice(index, 1);
+    recent.unshift(entry);
+    recent.length = Math.min(recent.length, RECENT_LIMIT);
+    renderRecent();
+  }
+
+  const digits = (text) => (typeof text === "string" ? text.replace(/\D/g, "") : "");
+
+  // Is this call the one our pending dial produced? The MakeCall message has
+  // no correlation id, so match the dialled digits (an access code the
+  // workspace adds in front is tolerated).
+  function isOurs(call) {
+    if (currentCallId !== null) return call.callId === currentCallId;
+    if (!pending) return false;
+    const want = digits(pending.dial);
+    if (want === "") return false;
+    return [call.dialedNumber, call.toAddress].some((value) => {
+      const got = digits(value);
+      return got !== "" && (got === want || got.endsWith(want));
+    });
+  }
+
+  function show(call) {
+    const previous = current && current.callId === call.callId ? current.state : null;
+    current = call;
+    if (call.state === "active" && activeSince === null) {
+      activeSince = Date.now();
+      endedElapsed = null;
+      stopTimer();
+      timerHandle = setInterval(renderTimer, 250);
+    }
+    if (ENDED.has(call.state) && timerHandle !== null) {
+      endedElapsed = Date.now() - (activeSince ?? Date.now());
+      stopTimer();
+    }
+    renderCard();
+    let seen = announced.get(call.callId);
+    if (!seen) {
+      seen = new Set();
+      announced.set(call.callId, seen);
+    }
+    if (previous !== call.state && !seen.has(call.state)) {
+      seen.add(call.state);
+      const cause = call.state === "failed" ? causeWords(call.cause) : "";
+      announce(cause ? `${stateWords(call.state)}: ${cause}` : stateWords(call.state));
+    }
+    if (ENDED.has(call.state)) remember(call);
+    if (call.state === "failed" && previous !== "failed") {
+      // The dial may already have settled (the workspace took the request),
+      // so a later failure is reported here as well as on the card.
+      showAlert(`Call failed: ${causeWords(call.cause) || "the workspace could not place the call"}.`);
+    }
+    refreshCallButton();
+  }
+
+  function startNewCard() {
+    stopTimer();
+    currentCallId = null;
+    current = null;
+    activeSince = null;
+    endedElapsed = null;
+    renderCard();
+  }
+
+  gadget.on("call", (call, change) => {
+    if (change === "duplicate" || change === "stale") return;
+    if (!isOurs(call)) return;
+    currentCallId = call.callId;
+    show(call);
+  });
+
+  gadget.on("agent", (agent) => {
+    ui.agent.textContent = agentWords(agent?.state);
+    ui.agent.dataset.state = String(agent?.state ?? "unknown");
+    refreshCallButton();
+  });
+
+  gadget.on("error", () => {
+    // Malformed or unrelated workspace messages are not the agent's concern;
+    // the gadget keeps working.
+  });
+
+  function dialErrorWords(error) {
+    switch (error?.code) {
+      case "INVALID_NUMBER":
+        return `The number cannot be dialled: ${reasonWords({ ...(error.validation ?? {}), code: error.reason ?? error.validation?.code, message: error.message })}`;
+      case "AGENT_NOT_READY":
+        return `You are ${agentWords(gadget.agentState)}. Switch to Ready to place a call.`;
+      case "DIAL_IN_PROGRESS":
+        return "A call is already being placed.";
+      case "CALL_FAILED":
+        return `Call failed: ${causeWords(error.cause) || "the workspace could not place the call"}.`;
+      case "TIMEOUT":
+        return `No response from the workspace after ${Math.round(dialTimeoutMs / 1000)} s. The call may not have been placed.`;
+      case "ABORTED":
+        return "The call was cancelled.";
+      case "CLOSED":
+        return "The gadget was closed.";
+      default:
+        return "The call could not be placed.";
+    }
+  }
+
+  async function placeCall() {
+    revalidate();
+    if (ui.call.disabled || pending) return;
+    const number = ui.number.value;
+    showAlert("");
+    startNewCard();
+    pending = { dial: validation.dial };
+    refreshCallButton();
+    try {
+      const result = await gadget.dial(number);
+      if (result?.callId && currentCallId !== result.callId) {
+        currentCallId = result.callId;
+        const call = gadget.calls().find((c) => c.callId === result.callId);
+        if (call) show(call);
+      }
+    } catch (error) {
+      showAlert(dialErrorWords(error));
+    } finally {
+      pending = null;
+      refreshCallButton();
+    }
+  }
+
+  ui.form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    void placeCall();
+  });
+  ui.number.addEventListener("input", revalidate);
+  for (const key of document.querySelectorAll(".mc-key")) {
+    key.addEventListener("click", () => {
+      ui.number.value += key.dataset.key ?? "";
+      revalidate();
+    });
+  }
+  ui.backspace.addEventListener("click", () => {
+    ui.number.value = Array.from(ui.number.value).slice(0, -1).join("");
+    revalidate();
+  });
+
+  revalidate();
+  // Ask for the agent state (the documented GetAgentState request): a
+  // workspace that announced it before this iframe was listening answers now.
+  transport.publish({ channel: "Cisco", topic: "Agent", subtopic: "GetAgentState", source: SOURCE });
+  document.documentElement.dataset.ready = "true";
+}
+
+main().catch((error) => {
+  ui.alert.textContent = `The gadget could not start: ${error?.message ?? error}`;
+  ui.call.disabled = true;
+  ui.callReason.textContent = "Calling is unavailable.";
+  document.documentElement.dataset.ready = "error";
+});

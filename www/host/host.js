@@ -1,0 +1,190 @@
+// The simulated agent workspace: frames the gadget from another origin and
+// drives it only by postMessage, through the package's simulated workspace.
+// Query parameters (all optional): scenario, agentState, stepMs, talkMs,
+// ringMs, noAnswerMs, wire ("object" | "json"), dialTimeoutMs (passed to the
+// gadget).
+
+import { init, createSimulatedWorkspace, postMessageTransport, redactNumber } from "/makecall/js/index.js";
+
+const LOG_LIMIT = 200;
+const params = new URLSearchParams(location.search);
+
+const $ = (id) => {
+  const element = document.getElementById(id);
+  if (!element) throw new Error(`workspace page: #${id} is missing`);
+  return element;
+};
+
+function numberParam(name) {
+  const raw = params.get(name);
+  if (raw === null) return undefined;
+  const value = Number(raw);
+  return Number.isFinite(value) && value >= 0 ? value : undefined;
+}
+
+// Keys whose string values are phone numbers (compared loosely, as the
+// workspace spells keys many ways). `data` is the MakeCall number.
+const NUMBER_KEY = /^(data|toaddress|fromaddress|dialednumber|mediaaddress|ani|dnis|phonenumber|number)$/;
+
+function redactDeep(value, key = "") {
+  if (typeof value === "string") {
+    return NUMBER_KEY.test(key.toLowerCase().replace(/[\s_-]/g, "")) ? redactNumber(value) : value;
+  }
+  if (typeof value === "number" && NUMBER_KEY.test(key.toLowerCase())) return redactNumber(String(value));
+  if (Array.isArray(value)) return value.map((item) => redactDeep(item, key));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, k)]));
+  }
+  return value;
+}
+
+function summary(message) {
+  if (message === null || typeof message !== "object") return "";
+  const get = (name) => {
+    for (const key of Object.keys(message)) if (key.toLowerCase().trim() === name) return message[key];
+    return undefined;
+  };
+  return [get("channel"), get("topic"), get("subtopic")].filter((part) => typeof part === "string").join(" / ");
+}
+
+async function main() {
+  await init();
+  const config = await (await fetch("/config.json", { cache: "no-store" })).json();
+
+  const frame = $("ws-gadget-frame");
+  const gadgetUrl = new URL(config.gadgetUrl);
+  const dialTimeoutMs = params.get("dialTimeoutMs");
+  if (dialTimeoutMs !== null) gadgetUrl.searchParams.set("dialTimeoutMs", dialTimeoutMs);
+  frame.src = gadgetUrl.href;
+
+  const transport = postMessageTransport({
+    target: frame.contentWindow,
+    targetOrigin: config.gadgetOrigin,
+    wire: params.get("wire") === "json" ? "json" : "object",
+  });
+
+  const options = { transport, agentState: params.get("agentState") ?? "READY" };
+  const scenarioParam = params.get("scenario");
+  if (scenarioParam) options.scenario = scenarioParam;
+  for (const name of ["stepMs", "talkMs", "ringMs", "noAnswerMs"]) {
+    const value = numberParam(name);
+    if (value !== undefined) options[name] = value;
+  }
+  if (params.get("wire") === "json") options.wire = "json";
+  const workspace = createSimulatedWorkspace(options);
+
+  // --- agent state ---------------------------------------------------------
+  const agentNow = $("ws-agent-now");
+  const showAgent = () => {
+    const state = workspace.agentState;
+    agentNow.textContent = state === "READY" ? "Ready" : state === "NOT_READY" ? "Not Ready" : state;
+    for (const radio of document.querySelectorAll('input[name="agent-state"]')) radio.checked = radio.value === state;
+  };
+  for (const radio of document.querySelectorAll('input[name="agent-state"]')) {
+    radio.addEventListener("change", () => {
+      if (radio.checked) {
+        workspace.setAgentState(radio.value);
+        showAgent();
+      }
+    });
+  }
+  showAgent();
+
+  // --- scenarios -------------------------------------------------------------
+  const select = $("ws-scenario");
+  const description = $("ws-scenario-desc");
+  for (const { name, description: text } of workspace.scenarios) {
+    const option = document.createElement("option");
+    option.value = name;
+    option.textContent = name;
+    option.title = text;
+    select.append(option);
+  }
+  select.value = workspace.scenario;
+  const describe = () => {
+    description.textContent = workspace.scenarios.find((s) => s.name === workspace.scenario)?.description ?? "";
+  };
+  select.addEventListener("change", () => {
+    workspace.setScenario(select.value);
+    describe();
+  });
+  describe();
+
+  const status = $("ws-status");
+  $("ws-hangup").addEventListener("click", () => {
+    status.textContent = workspace.hangUp() ? "Hung up." : "No call to hang up.";
+  });
+
+  // --- wire log --------------------------------------------------------------
+  const list = $("ws-log-list");
+  const showNumbers = $("ws-show-numbers");
+  const entries = [];
+
+  function renderEntry(entry) {
+    const item = document.createElement("li");
+    item.className = "ws-log-item";
+    item.dataset.direction = entry.direction;
+    const head = document.createElement("p");
+    head.className = "ws-log-meta";
+    const arrow = document.createElement("span");
+    arrow.className = "ws-log-dir";
+    arrow.textContent = entry.direction === "toWorkspace" ? "gadget → workspace" : "workspace → gadget";
+    const what = document.createElement("span");
+    what.className = "ws-log-what";
+    what.textContent = summary(entry.parsed);
+    const when = document.createElement("time");
+    when.className = "ws-log-time";
+    const at = new Date(entry.at);
+    when.dateTime = at.toISOString();
+    when.textContent = at.toLocaleTimeString([], { hour12: false }) + `.${String(at.getMilliseconds()).padStart(3, "0")}`;
+    head.append(arrow, what, when);
+    const body = document.createElement("pre");
+    body.className = "ws-log-json";
+    body.tabIndex = 0;
+    const shown = showNumbers.checked ? entry.parsed : redactDeep(entry.parsed);
+    body.textContent = typeof shown === "string" ? shown : JSON.stringify(shown, null, 2);
+    item.append(head, body);
+    return item;
+  }
+
+  function renderLog() {
+    list.replaceChildren(...entries.map(renderEntry));
+  }
+
+  workspace.onWire(({ direction, message, at }) => {
+    let parsed = message;
+    if (typeof message === "string") {
+      try {
+        parsed = JSON.parse(message);
+      } catch {
+        parsed = message;
+      }
+    }
+    const entry = { direction, parsed, at: typeof at === "number" ? at : Date.now() };
+    entries.unshift(entry);
+    if (entries.length > LOG_LIMIT) entries.length = LOG_LIMIT;
+    list.prepend(renderEntry(entry));
+    while (list.childElementCount > LOG_LIMIT) list.lastElementChild?.remove();
+  });
+  showNumbers.addEventListener("change", renderLog);
+  $("ws-clear-log").addEventListener("click", () => {
+    entries.length = 0;
+    renderLog();
+  });
+
+  // A handle for the browser tests and for poking at the demo from devtools.
+  window.makecallDemo = Object.freeze({
+    workspace,
+    /** Posts any message to the gadget through the workspace's channel. */
+    sendToGadget: (message) => transport.publish(message),
+    gadgetOrigin: config.gadgetOrigin,
+  });
+  document.documentElement.dataset.ready = "true";
+}
+
+main().catch((error) => {
+  const status = document.getElementById("ws-status");
+  if (status) status.textContent = `The workspace could not start: ${error?.message ?? error}`;
+  document.documentElement.dataset.ready = "error";
+  console.error(error);
+});
