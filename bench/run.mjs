@@ -88,24 +88,36 @@ async function chromiumWorkloads(browser, origin) {
   }
 }
 
-/** STARTUP_LOADS fresh page loads, each in a new context (empty cache). */
+/**
+ * STARTUP_LOADS fresh page loads, each in a new context (empty cache),
+ * alternating with as many control loads that import an empty module.
+ */
 async function chromiumStartup(browser, origin) {
   const samples = [];
-  for (let i = 0; i < STARTUP_LOADS; i += 1) {
+  const control = [];
+  for (let i = 0; i < STARTUP_LOADS * 2; i += 1) {
+    const isControl = i % 2 === 1;
     const context = await browser.newContext();
     try {
       const page = await context.newPage();
-      await page.goto(`${origin}/bench/startup.html`);
+      await page.goto(`${origin}/bench/startup.html${isControl ? "?control" : ""}`);
       await page.waitForFunction(() => globalThis.startup, null, { timeout: 30_000 });
       const sample = await page.evaluate(() => globalThis.startup);
       if (!sample.ok) throw new Error(`start-up page failed: ${sample.error}`);
-      samples.push(sample);
+      (isControl ? control : samples).push(sample);
     } finally {
       await context.close();
     }
   }
   const pick = (key) => summarise(samples.map((s) => s[key]));
-  return { runs: samples.length, totalMs: pick("total"), importMs: pick("import"), initMs: pick("init"), firstCallMs: pick("first") };
+  return {
+    runs: samples.length,
+    totalMs: pick("total"),
+    importMs: pick("import"),
+    initMs: pick("init"),
+    firstCallMs: pick("first"),
+    emptyModuleImportMs: summarise(control.map((s) => s.total)),
+  };
 }
 
 /** Percentiles for latency lists (p50, p99, max). */
@@ -196,7 +208,10 @@ function buildTable(results) {
     const n = node.startup;
     const c = chromium.startup;
     add(`Start-up: import → first validateNumber, ms (${c.runs} fresh loads)`, `${spread(n.totalMs)} (fresh process)`, spread(c.totalMs), "< 5 ms median (Chromium)", status("startup", c.totalMs.median < 5));
-    add("Start-up: init() alone (fetch + compile + instantiate), ms", spread(n.initMs), spread(c.initMs), "—", "info");
+    add("Start-up, part: module import (fetch + evaluate the JS), ms", spread(n.importMs), spread(c.importMs), "—", "info");
+    add("Start-up control: import of an empty module in a fresh context, ms", "—", spread(c.emptyModuleImportMs), "—", "info");
+    add("Start-up, part: init() alone (wasm fetch + compile + instantiate), ms", spread(n.initMs), spread(c.initMs), "—", "info");
+    add("Start-up, part: first validateNumber call, ms", spread(n.firstCallMs), spread(c.firstCallMs), "—", "info");
   }
   {
     const s = node.sizes;
