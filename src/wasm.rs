@@ -24,6 +24,7 @@ use crate::gadget::{self, GadgetConfig, GadgetCore, Output};
 use crate::json::{self, ObjectWriter, Value};
 use crate::make_call::{self, MakeCallOptions};
 use crate::message;
+use crate::text::msg;
 use crate::tracker;
 
 /// Marks a failure in a returned string.
@@ -60,7 +61,10 @@ fn value_from_js(input: &JsValue, what: &str) -> Result<Value, Error> {
             .map_err(|_| {
                 Error::new(
                     codes::INVALID_INPUT,
-                    format!("{what} cannot be converted to JSON (a cycle, or a BigInt value)"),
+                    msg!(
+                        what,
+                        " cannot be converted to JSON (a cycle, or a BigInt value)"
+                    ),
                 )
             })?
             .as_string()
@@ -69,8 +73,9 @@ fn value_from_js(input: &JsValue, what: &str) -> Result<Value, Error> {
     }
     Err(Error::new(
         codes::NOT_AN_OBJECT,
-        format!(
-            "{what} must be an object or a JSON string, not {}",
+        msg!(
+            what,
+            " must be an object or a JSON string, not ",
             js_type(input)
         ),
     ))
@@ -94,10 +99,7 @@ fn options_from_js(input: &JsValue, what: &str) -> Result<Option<Value>, Error> 
     }
     Err(Error::new(
         codes::INVALID_INPUT,
-        format!(
-            "{what} must be an object or a string, not {}",
-            js_type(input)
-        ),
+        msg!(what, " must be an object or a string, not ", js_type(input)),
     ))
 }
 
@@ -112,7 +114,7 @@ fn number_from_js(input: &JsValue) -> Result<String, Error> {
     }
     Err(Error::new(
         codes::INVALID_INPUT,
-        format!("a number must be a string, not {}", js_type(input)),
+        msg!("a number must be a string, not ", js_type(input)),
     ))
 }
 
@@ -291,8 +293,8 @@ pub fn create_tracker(options: JsValue) -> Option<Tracker> {
                 .ok_or_else(|| {
                     Error::new(
                         codes::INVALID_INPUT,
-                        format!(
-                            "maxEndedCalls must be an integer from 0 to {}",
+                        msg!(
+                            "maxEndedCalls must be an integer from 0 to ",
                             tracker::MAX_ENDED_CALLS_LIMIT
                         ),
                     )
