@@ -33,15 +33,15 @@
 //! Listeners get every state change, including `duplicate` and `stale` ones:
 //! the `change` field tells them which they may ignore.
 
-use std::collections::HashSet;
-
 use crate::dialplan::{validate, Plan};
 use crate::error::{codes, Error};
 use crate::json::{ObjectWriter, Value};
 use crate::make_call::make_call_json;
 use crate::model::{Agent, AgentState, Call, Direction, Message};
 use crate::text::{json_whole_number, msg};
-use crate::tracker::{CallSnapshot, CallTracker, DEFAULT_MAX_ENDED_CALLS, MAX_ENDED_CALLS_LIMIT};
+use crate::tracker::{
+    id_hash, CallSnapshot, CallTracker, DEFAULT_MAX_ENDED_CALLS, MAX_ENDED_CALLS_LIMIT,
+};
 
 /// Default dial timeout, in ms.
 pub const DEFAULT_DIAL_TIMEOUT_MS: u32 = 15_000;
@@ -342,8 +342,9 @@ pub struct Placed {
 struct PendingDial {
     dial_id: u32,
     dial: String,
-    /// Ids tracked when the dial started: none of them can be its call.
-    known_ids: HashSet<String>,
+    /// Ids tracked when the dial started (with their hashes, scanned
+    /// first): none of them can be its call.
+    known_ids: Vec<(u32, String)>,
 }
 
 /// The gadget's state: tracker, agent, pending dial.
@@ -426,7 +427,11 @@ impl GadgetCore {
         self.pending = Some(PendingDial {
             dial_id: self.last_dial_id,
             dial: valid.dial.clone(),
-            known_ids: self.tracker.call_ids().map(str::to_string).collect(),
+            known_ids: self
+                .tracker
+                .call_ids()
+                .map(|id| (id_hash(id), id.to_string()))
+                .collect(),
         });
         Ok(DialStarted {
             dial_id: self.last_dial_id,
@@ -474,7 +479,11 @@ impl GadgetCore {
     /// Settles the pending dial if `call` is the call it produced.
     fn correlate(&mut self, call: &Call, snapshot: &CallSnapshot) -> Option<Output> {
         let pending = self.pending.as_ref()?;
-        if pending.known_ids.contains(&call.call_id)
+        let hash = id_hash(&call.call_id);
+        if pending
+            .known_ids
+            .iter()
+            .any(|(h, id)| *h == hash && *id == call.call_id)
             || call.direction == Direction::Inbound
             || snapshot.direction == Direction::Inbound
         {

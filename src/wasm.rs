@@ -12,7 +12,6 @@
 //! handle cancels it, so a settled, aborted or closed dial leaves no timer.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
@@ -359,7 +358,9 @@ fn snapshots_json(calls: &[tracker::CallSnapshot]) -> String {
 /// State shared between the gadget object and its timers.
 struct Shared {
     core: RefCell<GadgetCore>,
-    timers: RefCell<HashMap<u32, Timeout>>,
+    /// The armed timers by dial id: a handful at most (one pending dial),
+    /// so a vector rather than a hash map.
+    timers: RefCell<Vec<(u32, Timeout)>>,
     on_output: js_sys::Function,
 }
 
@@ -373,7 +374,7 @@ impl Shared {
         for output in &outputs {
             if let Output::Settled { dial_id, .. } = output {
                 // Dropping the handle clears the JS timeout.
-                self.timers.borrow_mut().remove(dial_id);
+                self.timers.borrow_mut().retain(|(id, _)| id != dial_id);
             }
         }
         let mut out = String::with_capacity(256 * outputs.len());
@@ -402,7 +403,7 @@ pub fn create_gadget(options: JsValue, on_output: js_sys::Function) -> Option<Ga
         Ok(config) => Some(Gadget {
             shared: Rc::new(Shared {
                 core: RefCell::new(GadgetCore::new(config)),
-                timers: RefCell::new(HashMap::new()),
+                timers: RefCell::new(Vec::new()),
                 on_output,
             }),
         }),
@@ -451,14 +452,19 @@ impl Gadget {
         let timer = Timeout::new(timeout_ms, move || {
             if let Some(shared) = weak.upgrade() {
                 // The handle is being consumed by this call; forget it first.
-                if let Some(handle) = shared.timers.borrow_mut().remove(&dial_id) {
-                    handle.forget();
+                let mut timers = shared.timers.borrow_mut();
+                if let Some(at) = timers.iter().position(|(id, _)| *id == dial_id) {
+                    timers.swap_remove(at).1.forget();
                 }
+                drop(timers);
                 let outputs = shared.core.borrow_mut().timeout(dial_id);
                 shared.deliver(outputs);
             }
         });
-        self.shared.timers.borrow_mut().insert(dial_id, timer);
+        let mut timers = self.shared.timers.borrow_mut();
+        // Dial ids are never reused while armed; replacing keeps it one per id.
+        timers.retain(|(id, _)| *id != dial_id);
+        timers.push((dial_id, timer));
     }
 
     /// Takes one inbound message (object or JSON text) from the transport.
