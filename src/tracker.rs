@@ -212,6 +212,7 @@ struct Entry {
 pub struct CallTracker {
     /// The calls, first seen first. Boxed so that removing one moves
     /// pointers, not whole entries.
+    #[allow(clippy::vec_box)]
     calls: Vec<Box<Entry>>,
     /// `keys[i]` describes `calls[i]`; scans read these, not the entries.
     keys: Vec<Key>,
