@@ -377,10 +377,13 @@ impl CallTracker {
     /// The position of a call in `calls`.
     fn find(&self, call_id: &str) -> Option<usize> {
         let hash = id_hash(call_id);
-        self.keys
-            .iter()
-            .zip(&self.calls)
-            .position(|(key, entry)| key.hash == hash && entry.snap.call_id == call_id)
+        // Plain loops: also fast in unoptimised test builds.
+        for (i, key) in self.keys.iter().enumerate() {
+            if key.hash == hash && self.calls.get(i).is_some_and(|e| e.snap.call_id == call_id) {
+                return Some(i);
+            }
+        }
+        None
     }
 
     /// Applies one state change at time `now_ms` (ms since the epoch).
@@ -452,14 +455,13 @@ impl CallTracker {
     /// Removes the ended (or live) call whose last accepted change is the
     /// oldest; false if there is none.
     fn evict_oldest(&mut self, ended: bool) -> bool {
-        let oldest = self
-            .keys
-            .iter()
-            .enumerate()
-            .filter(|(_, key)| key.ended == ended)
-            .min_by_key(|(_, key)| key.order)
-            .map(|(i, _)| i);
-        let Some(i) = oldest else {
+        let mut oldest: Option<(usize, u64)> = None;
+        for (i, key) in self.keys.iter().enumerate() {
+            if key.ended == ended && oldest.is_none_or(|(_, order)| key.order < order) {
+                oldest = Some((i, key.order));
+            }
+        }
+        let Some((i, _)) = oldest else {
             return false;
         };
         self.calls.remove(i);
