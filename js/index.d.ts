@@ -1,7 +1,7 @@
 // Type declarations for the makecall package: every public export and data shape.
 
 export * from "./transports.js";
-export * from "./simulated.js";
+// The simulated workspace is declared by the "makecall/simulated" entry.
 
 /** Loads the wasm core. Idempotent; await it once before anything else. */
 export function init(

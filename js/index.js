@@ -8,7 +8,8 @@
 import initWasm, * as core from "../pkg/makecall.js";
 
 export * from "./transports.js";
-export * from "./simulated.js";
+// The simulated workspace is the separate entry "makecall/simulated" (for
+// demos and tests): re-exported here, every gadget would download it.
 
 /** A failure string from the core starts with "!" (char code 33). */
 const FAILURE = 33;

@@ -12,6 +12,7 @@ wasm-bindgen --target web --weak-refs --no-typescript --out-dir pkg \
 node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
   pkg/makecall_bg.wasm -o pkg/makecall_bg.wasm
+node scripts/strip-comments.mjs pkg/makecall.js
 if [ -f scripts/build-gadget.mjs ]; then node scripts/build-gadget.mjs; fi
 printf '[build] pkg/makecall_bg.wasm: %s bytes (%s gzip)\n' \
   "$(wc -c < pkg/makecall_bg.wasm)" "$(gzip -9c pkg/makecall_bg.wasm | wc -c)"

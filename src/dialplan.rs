@@ -88,6 +88,7 @@
 
 use crate::error::{codes, Error};
 use crate::json::{ObjectWriter, Value};
+use crate::text::{msg, Quoted, QuotedChar};
 
 /// What kind of number a valid input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -285,8 +286,8 @@ impl Plan {
             Some(Value::Object(entries)) => plan_from_object(entries),
             Some(other) => Err(Error::new(
                 codes::INVALID_PLAN,
-                format!(
-                    "a dial plan is an object or a preset name, not a {}",
+                msg!(
+                    "a dial plan is an object or a preset name, not a ",
                     other.type_name()
                 ),
             )),
@@ -412,13 +413,21 @@ impl Plan {
         if digits < min {
             Rejection::new(
                 codes::TOO_SHORT,
-                format!("{digits} digits are too few for a national number (at least {min})"),
+                msg!(
+                    digits,
+                    " digits are too few for a national number (at least ",
+                    min,
+                    ")"
+                ),
             )
         } else if digits > longest {
             Rejection::new(
                 codes::TOO_LONG,
-                format!(
-                    "{digits} digits are too many for any number of the plan (at most {longest})"
+                msg!(
+                    digits,
+                    " digits are too many for any number of the plan (at most ",
+                    longest,
+                    ")"
                 ),
             )
         } else {
@@ -501,7 +510,12 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
     if digits < plan.min_digits {
         return Err(Rejection::new(
             codes::TOO_SHORT,
-            format!("{digits} digits are too few (at least {})", plan.min_digits),
+            msg!(
+                digits,
+                " digits are too few (at least ",
+                plan.min_digits,
+                ")"
+            ),
         ));
     }
     let feature_code = digits != body.len();
@@ -563,9 +577,10 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
     if dial.len() > plan.max_length {
         return Err(Rejection::new(
             codes::TOO_LONG,
-            format!(
-                "the dial string has {} characters, more than the limit of {}",
+            msg!(
+                "the dial string has ",
                 dial.len(),
+                " characters, more than the limit of ",
                 plan.max_length
             ),
         ));
@@ -574,7 +589,7 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
         if own == body || own == core {
             return Err(Rejection::new(
                 codes::OWN_EXTENSION,
-                format!("{own} is your own extension"),
+                msg!(own, " is your own extension"),
             ));
         }
     }
@@ -607,12 +622,20 @@ fn national_dial(plan: &Plan, access_code: &str, e164: &str, reading: Reading<'_
 
 fn international_failure(code: &'static str, digits: usize) -> Rejection {
     let message = match code {
-        codes::TOO_SHORT => format!(
-            "a number with + needs {E164_MIN_DIGITS} to {E164_MAX_DIGITS} digits, not {digits}"
+        codes::TOO_SHORT => msg!(
+            "a number with + needs ",
+            E164_MIN_DIGITS,
+            " to ",
+            E164_MAX_DIGITS,
+            " digits, not ",
+            digits
         ),
-        codes::TOO_LONG => {
-            format!("a number with + has at most {E164_MAX_DIGITS} digits (E.164), not {digits}")
-        }
+        codes::TOO_LONG => msg!(
+            "a number with + has at most ",
+            E164_MAX_DIGITS,
+            " digits (E.164), not ",
+            digits
+        ),
         _ => "the number is not valid in the dial plan's country".to_string(),
     };
     Rejection::new(code, message)
@@ -648,7 +671,7 @@ fn check_blocked(
         {
             return Err(Rejection::new(
                 codes::BLOCKED,
-                format!("numbers starting with {prefix} are blocked"),
+                msg!("numbers starting with ", prefix, " are blocked"),
             ));
         }
     }
@@ -718,7 +741,7 @@ fn clean(input: &str, letters: bool) -> Result<Cleaned, Rejection> {
         let fault = |why: &str| {
             let mut rejection = Rejection::new(
                 codes::INVALID_CHARACTER,
-                format!("{ch:?} at position {} {why}", position + 1),
+                msg!(QuotedChar(ch), " at position ", position + 1, " ", why),
             );
             rejection.index = Some(at);
             rejection
@@ -835,7 +858,11 @@ fn preset_named(name: &str) -> Result<Preset, Error> {
     Preset::from_name(name).ok_or_else(|| {
         plan_error(
             "preset",
-            format!("unknown dial-plan preset {name:?} (use \"any\", \"nanp\" or \"in\")"),
+            msg!(
+                "unknown dial-plan preset ",
+                Quoted(name),
+                " (use \"any\", \"nanp\" or \"in\")"
+            ),
         )
     })
 }
@@ -848,7 +875,7 @@ fn plan_from_object(entries: &[(String, Value)]) -> Result<Plan, Error> {
         Some((_, other)) => {
             return Err(plan_error(
                 "preset",
-                format!("preset must be a string, not a {}", other.type_name()),
+                msg!("preset must be a string, not a ", other.type_name()),
             ))
         }
     };
@@ -894,7 +921,7 @@ fn plan_from_object(entries: &[(String, Value)]) -> Result<Plan, Error> {
                     other => {
                         return Err(plan_error(
                             path,
-                            format!("letters must be a boolean, not a {}", other.type_name()),
+                            msg!("letters must be a boolean, not a ", other.type_name()),
                         ))
                     }
                 }
@@ -909,7 +936,11 @@ fn plan_from_object(entries: &[(String, Value)]) -> Result<Plan, Error> {
                     other => other.clone(),
                 };
                 plan.country_code = read_opt_digits(&value, path, 3)?;
-                if plan.country_code.as_deref().is_some_and(|cc| cc.starts_with('0')) {
+                if plan
+                    .country_code
+                    .as_deref()
+                    .is_some_and(|cc| cc.starts_with('0'))
+                {
                     return Err(plan_error(path, "a country code does not start with 0"));
                 }
             }
@@ -923,15 +954,17 @@ fn plan_from_object(entries: &[(String, Value)]) -> Result<Plan, Error> {
                     Value::String(name) => DialFormat::from_name(name).ok_or_else(|| {
                         plan_error(
                             path,
-                            format!(
-                                "unknown dialFormat {name:?} (use \"asEntered\", \"national\" or \"e164\")"
+                            msg!(
+                                "unknown dialFormat ",
+                                Quoted(name),
+                                " (use \"asEntered\", \"national\" or \"e164\")"
                             ),
                         )
                     })?,
                     other => {
                         return Err(plan_error(
                             path,
-                            format!("dialFormat must be a string, not a {}", other.type_name()),
+                            msg!("dialFormat must be a string, not a ", other.type_name()),
                         ))
                     }
                 }
@@ -939,7 +972,7 @@ fn plan_from_object(entries: &[(String, Value)]) -> Result<Plan, Error> {
             unknown => {
                 return Err(plan_error(
                     unknown,
-                    format!("unknown dial-plan option {unknown:?}"),
+                    msg!("unknown dial-plan option ", Quoted(unknown)),
                 ))
             }
         }
@@ -953,9 +986,12 @@ fn check_plan(plan: &mut Plan) -> Result<(), Error> {
     if plan.min_digits > plan.max_length {
         return Err(plan_error(
             "minDigits",
-            format!(
-                "minDigits ({}) is larger than maxLength ({})",
-                plan.min_digits, plan.max_length
+            msg!(
+                "minDigits (",
+                plan.min_digits,
+                ") is larger than maxLength (",
+                plan.max_length,
+                ")"
             ),
         ));
     }
@@ -968,7 +1004,7 @@ fn check_plan(plan: &mut Plan) -> Result<(), Error> {
             if set {
                 return Err(plan_error(
                     "countryCode",
-                    format!("{name} needs a countryCode"),
+                    msg!(name, " needs a countryCode"),
                 ));
             }
         }
@@ -1007,8 +1043,13 @@ fn read_uint(value: &Value, path: &str, min: usize) -> Result<usize, Error> {
     .ok_or_else(|| {
         plan_error(
             path,
-            format!(
-                "{path} must be an integer from {min} to {MAX_OPTION_VALUE}, not {}",
+            msg!(
+                path,
+                " must be an integer from ",
+                min,
+                " to ",
+                MAX_OPTION_VALUE,
+                ", not ",
                 describe(value)
             ),
         )
@@ -1019,27 +1060,32 @@ fn read_range(value: &Value, path: &str, min: usize) -> Result<(usize, usize), E
     let Value::Array(items) = value else {
         return Err(plan_error(
             path,
-            format!(
-                "{path} must be an array [min, max], not {}",
-                describe(value)
-            ),
+            msg!(path, " must be an array [min, max], not ", describe(value)),
         ));
     };
     let [low, high] = items.as_slice() else {
         return Err(plan_error(
             path,
-            format!(
-                "{path} must have exactly two items [min, max], not {}",
+            msg!(
+                path,
+                " must have exactly two items [min, max], not ",
                 items.len()
             ),
         ));
     };
-    let low = read_uint(low, &format!("{path}[0]"), min)?;
-    let high = read_uint(high, &format!("{path}[1]"), min)?;
+    let low = read_uint(low, &msg!(path, "[0]"), min)?;
+    let high = read_uint(high, &msg!(path, "[1]"), min)?;
     if low > high {
         return Err(plan_error(
             path,
-            format!("{path} must be [min, max] with min <= max, not [{low}, {high}]"),
+            msg!(
+                path,
+                " must be [min, max] with min <= max, not [",
+                low,
+                ", ",
+                high,
+                "]"
+            ),
         ));
     }
     Ok((low, high))
@@ -1054,8 +1100,9 @@ fn read_opt_digits(value: &Value, path: &str, max_len: usize) -> Result<Option<S
         other => {
             return Err(plan_error(
                 path,
-                format!(
-                    "{path} must be a string of digits, not a {}",
+                msg!(
+                    path,
+                    " must be a string of digits, not a ",
                     other.type_name()
                 ),
             ))
@@ -1064,7 +1111,13 @@ fn read_opt_digits(value: &Value, path: &str, max_len: usize) -> Result<Option<S
     if text.is_empty() || text.len() > max_len || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(plan_error(
             path,
-            format!("{path} must be 1 to {max_len} digits, not {text:?}"),
+            msg!(
+                path,
+                " must be 1 to ",
+                max_len,
+                " digits, not ",
+                Quoted(text)
+            ),
         ));
     }
     Ok(Some(text.clone()))
@@ -1077,8 +1130,9 @@ fn read_prefixes(value: &Value, path: &str) -> Result<Vec<String>, Error> {
         other => {
             return Err(plan_error(
                 path,
-                format!(
-                    "{path} must be an array of digit strings, not a {}",
+                msg!(
+                    path,
+                    " must be an array of digit strings, not a ",
                     other.type_name()
                 ),
             ))
@@ -1086,14 +1140,14 @@ fn read_prefixes(value: &Value, path: &str) -> Result<Vec<String>, Error> {
     };
     let mut prefixes = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let item_path = format!("{path}[{i}]");
+        let item_path = msg!(path, "[", i, "]");
         let text = match item {
             Value::String(text) | Value::Number(text) => text,
             other => {
                 return Err(plan_error(
                     &item_path,
-                    format!(
-                        "a blocked prefix must be a string, not a {}",
+                    msg!(
+                        "a blocked prefix must be a string, not a ",
                         other.type_name()
                     ),
                 ))
@@ -1103,7 +1157,10 @@ fn read_prefixes(value: &Value, path: &str) -> Result<Vec<String>, Error> {
         if text.is_empty() || text.len() > DEFAULT_MAX_LENGTH || !text.bytes().all(dialable) {
             return Err(plan_error(
                 &item_path,
-                format!("a blocked prefix must be 1 to 40 of 0-9, * and #, not {text:?}"),
+                msg!(
+                    "a blocked prefix must be 1 to 40 of 0-9, * and #, not ",
+                    Quoted(text)
+                ),
             ));
         }
         prefixes.push(text.clone());
@@ -1114,7 +1171,7 @@ fn read_prefixes(value: &Value, path: &str) -> Result<Vec<String>, Error> {
 fn describe(value: &Value) -> String {
     match value {
         Value::Number(text) => text.clone(),
-        other => format!("a {}", other.type_name()),
+        other => msg!("a ", other.type_name()),
     }
 }
 

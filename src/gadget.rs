@@ -33,14 +33,15 @@
 //! Listeners get every state change, including `duplicate` and `stale` ones:
 //! the `change` field tells them which they may ignore.
 
-use std::collections::HashSet;
-
 use crate::dialplan::{validate, Plan};
 use crate::error::{codes, Error};
 use crate::json::{ObjectWriter, Value};
 use crate::make_call::make_call_json;
 use crate::model::{Agent, AgentState, Call, Direction, Message};
-use crate::tracker::{CallSnapshot, CallTracker, DEFAULT_MAX_ENDED_CALLS, MAX_ENDED_CALLS_LIMIT};
+use crate::text::{json_whole_number, msg};
+use crate::tracker::{
+    id_hash, CallSnapshot, CallTracker, DEFAULT_MAX_ENDED_CALLS, MAX_ENDED_CALLS_LIMIT,
+};
 
 /// Default dial timeout, in ms.
 pub const DEFAULT_DIAL_TIMEOUT_MS: u32 = 15_000;
@@ -109,10 +110,12 @@ pub fn agent_allowed(policy: AgentPolicy, state: Option<AgentState>) -> Result<(
         AgentPolicy::NotReady => "NOT_READY",
         _ => "READY",
     };
-    Err(format!(
-        "the agent is {}; the agentStatePolicy \"{}\" allows calling only in {}",
+    Err(msg!(
+        "the agent is ",
         state.as_str(),
+        "; the agentStatePolicy \"",
         policy.as_str(),
+        "\" allows calling only in ",
         needed
     ))
 }
@@ -166,7 +169,7 @@ fn integer_option(value: &Value, path: &str, min: u64, max: u64) -> Result<u64, 
     let bad = || {
         invalid(
             path,
-            format!("{path} must be an integer from {min} to {max}"),
+            msg!(path, " must be an integer from ", min, " to ", max),
         )
     };
     let text = match value {
@@ -174,21 +177,24 @@ fn integer_option(value: &Value, path: &str, min: u64, max: u64) -> Result<u64, 
         other => {
             return Err(invalid(
                 path,
-                format!(
-                    "{path} must be an integer from {min} to {max}, not a {}",
+                msg!(
+                    path,
+                    " must be an integer from ",
+                    min,
+                    " to ",
+                    max,
+                    ", not a ",
                     other.type_name()
                 ),
             ))
         }
     };
-    // JSON number text may be written `15000`, `15000.0` or `1.5e4`; go
-    // through f64 (exact for every integer in range) and check it is whole.
-    let number: f64 = text.parse().map_err(|_| bad())?;
-    if !number.is_finite() || number.fract() != 0.0 || number < min as f64 || number > max as f64 {
+    // JSON number text may be written `15000`, `15000.0` or `1.5e4`.
+    let number = json_whole_number(text, max).ok_or_else(bad)?;
+    if number < min {
         return Err(bad());
     }
-    // In range and whole, so the cast is exact.
-    Ok(number as u64)
+    Ok(number)
 }
 
 fn string_option<'a>(value: &'a Value, path: &str) -> Result<&'a str, Error> {
@@ -196,7 +202,7 @@ fn string_option<'a>(value: &'a Value, path: &str) -> Result<&'a str, Error> {
         Value::String(text) => Ok(text),
         other => Err(invalid(
             path,
-            format!("{path} must be a string, not a {}", other.type_name()),
+            msg!(path, " must be a string, not a ", other.type_name()),
         )),
     }
 }
@@ -216,8 +222,8 @@ impl GadgetConfig {
             Some(other) => {
                 return Err(Error::new(
                     codes::INVALID_INPUT,
-                    format!(
-                        "the gadget options must be an object, not a {}",
+                    msg!(
+                        "the gadget options must be an object, not a ",
                         other.type_name()
                     ),
                 ))
@@ -336,8 +342,9 @@ pub struct Placed {
 struct PendingDial {
     dial_id: u32,
     dial: String,
-    /// Ids tracked when the dial started: none of them can be its call.
-    known_ids: HashSet<String>,
+    /// Ids tracked when the dial started (with their hashes, scanned
+    /// first): none of them can be its call.
+    known_ids: Vec<(u32, String)>,
 }
 
 /// The gadget's state: tracker, agent, pending dial.
@@ -420,7 +427,11 @@ impl GadgetCore {
         self.pending = Some(PendingDial {
             dial_id: self.last_dial_id,
             dial: valid.dial.clone(),
-            known_ids: self.tracker.call_ids().map(str::to_string).collect(),
+            known_ids: self
+                .tracker
+                .call_ids()
+                .map(|id| (id_hash(id), id.to_string()))
+                .collect(),
         });
         Ok(DialStarted {
             dial_id: self.last_dial_id,
@@ -468,7 +479,11 @@ impl GadgetCore {
     /// Settles the pending dial if `call` is the call it produced.
     fn correlate(&mut self, call: &Call, snapshot: &CallSnapshot) -> Option<Output> {
         let pending = self.pending.as_ref()?;
-        if pending.known_ids.contains(&call.call_id)
+        let hash = id_hash(&call.call_id);
+        if pending
+            .known_ids
+            .iter()
+            .any(|(h, id)| *h == hash && *id == call.call_id)
             || call.direction == Direction::Inbound
             || snapshot.direction == Direction::Inbound
         {
@@ -491,14 +506,16 @@ impl GadgetCore {
         let outcome = if snapshot.has_failed() {
             let cause = snapshot.cause.clone().or_else(|| call.cause.clone());
             let message = match &cause {
-                Some(cause) => format!(
-                    "the call to {} failed: {}",
+                Some(cause) => msg!(
+                    "the call to ",
                     redact_number(&pending.dial),
+                    " failed: ",
                     cause
                 ),
-                None => format!(
-                    "the call to {} failed (no cause given)",
-                    redact_number(&pending.dial)
+                None => msg!(
+                    "the call to ",
+                    redact_number(&pending.dial),
+                    " failed (no cause given)"
                 ),
             };
             Err(DialError {
@@ -530,15 +547,22 @@ impl GadgetCore {
         };
         let number = redact_number(&pending.dial);
         let message = match code {
-            codes::TIMEOUT => format!(
-                "no call for {} within {} ms",
-                number, self.config.dial_timeout_ms
+            codes::TIMEOUT => msg!(
+                "no call for ",
+                number,
+                " within ",
+                self.config.dial_timeout_ms,
+                " ms"
             ),
-            codes::ABORTED => format!("the dial of {number} was aborted"),
+            codes::ABORTED => msg!("the dial of ", number, " was aborted"),
             codes::PUBLISH_FAILED => {
-                format!("the MakeCall message for {number} could not be published")
+                msg!(
+                    "the MakeCall message for ",
+                    number,
+                    " could not be published"
+                )
             }
-            _ => format!("the gadget was closed while dialling {number}"),
+            _ => msg!("the gadget was closed while dialling ", number),
         };
         vec![Output::Settled {
             dial_id: pending.dial_id,

@@ -7,6 +7,7 @@
 //! in the wasm a gadget downloads.
 
 use crate::error::{codes, Error};
+use crate::text::{msg, push_json_f64, push_uint};
 
 /// Largest accepted JSON text, in bytes (1 MiB).
 pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
@@ -153,18 +154,15 @@ impl<'a> ObjectWriter<'a> {
     /// An unsigned integer field.
     pub fn uint(&mut self, key: &str, value: u64) -> &mut Self {
         self.key(key);
-        self.out.push_str(&value.to_string());
+        push_uint(self.out, value);
         self
     }
 
-    /// A float field (written as `null` when not finite, as JSON has no NaN).
+    /// A time in ms: an integer, or at most three decimals (see
+    /// [`push_json_f64`]); `null` when not finite, as JSON has no NaN.
     pub fn float(&mut self, key: &str, value: f64) -> &mut Self {
         self.key(key);
-        if value.is_finite() {
-            self.out.push_str(&value.to_string());
-        } else {
-            self.out.push_str("null");
-        }
+        push_json_f64(self.out, value);
         self
     }
 
@@ -209,9 +207,11 @@ fn parse_impl(text: &str, nbsp_is_space: bool) -> Result<Value, Error> {
     if text.len() > MAX_INPUT_BYTES {
         return Err(Error::new(
             codes::TOO_LARGE,
-            format!(
-                "the JSON text is {} bytes; the limit is {MAX_INPUT_BYTES}",
-                text.len()
+            msg!(
+                "the JSON text is ",
+                text.len(),
+                " bytes; the limit is ",
+                MAX_INPUT_BYTES
             ),
         ));
     }
@@ -311,7 +311,7 @@ impl Parser<'_> {
             let index = utf16_index(self.text, self.pos);
             return Err(Error::new(
                 codes::TOO_DEEP,
-                format!("arrays and objects nest deeper than {MAX_DEPTH} levels"),
+                msg!("arrays and objects nest deeper than ", MAX_DEPTH, " levels"),
             )
             .at(index));
         }
@@ -321,7 +321,7 @@ impl Parser<'_> {
     fn literal(&mut self, word: &str, value: Value) -> Result<Value, Error> {
         for expected in word.bytes() {
             if self.peek() != Some(expected) {
-                return Err(self.invalid(&format!("invalid literal; expected '{word}'")));
+                return Err(self.invalid(&msg!("invalid literal; expected '", word, "'")));
             }
             self.pos += 1;
         }

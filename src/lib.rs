@@ -23,6 +23,7 @@ pub mod json;
 pub mod make_call;
 pub mod message;
 pub mod model;
+mod text;
 pub mod tracker;
 
 #[cfg(target_arch = "wasm32")]

@@ -12,6 +12,7 @@ use std::fmt;
 use crate::dialplan::{validate, Plan, Rejection};
 use crate::error::{codes, Error};
 use crate::json::{ObjectWriter, Value};
+use crate::text::{msg, push_json_f64, push_uint};
 
 /// The MakeCall channel used when none is given.
 pub const DEFAULT_CHANNEL: &str = "Finesse";
@@ -50,7 +51,7 @@ impl MakeCallOptions {
             Some(other) => {
                 return Err(Error::new(
                     codes::INVALID_INPUT,
-                    format!("options must be an object, not a {}", other.type_name()),
+                    msg!("options must be an object, not a ", other.type_name()),
                 ))
             }
         };
@@ -60,7 +61,7 @@ impl MakeCallOptions {
                 "plan" => {
                     options.plan = Plan::from_value(Some(value)).map_err(|mut error| {
                         error.path = Some(match error.path.take() {
-                            Some(path) => format!("plan.{path}"),
+                            Some(path) => msg!("plan.", path),
                             None => "plan".to_string(),
                         });
                         error
@@ -90,11 +91,11 @@ impl MakeCallOptions {
 fn input_error(path: &str, expected: &str, value: &Value) -> Error {
     let found = match value {
         Value::String(text) if text.is_empty() => "an empty string".to_string(),
-        other => format!("a {}", other.type_name()),
+        other => msg!("a ", other.type_name()),
     };
     Error::new(
         codes::INVALID_INPUT,
-        format!("{path} must be {expected}, not {found}"),
+        msg!(path, " must be ", expected, ", not ", found),
     )
     .with_path(path)
 }
@@ -109,12 +110,20 @@ const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
 pub fn number_text_from_f64(n: f64) -> Result<String, Error> {
     if (0.0..=MAX_SAFE_INTEGER).contains(&n) && n.fract() == 0.0 {
         // Exact: a safe integer converts to u64 without rounding.
-        Ok(format!("{}", n as u64))
+        let mut digits = String::new();
+        push_uint(&mut digits, n as u64);
+        Ok(digits)
     } else {
-        Err(Error::new(
-            codes::INVALID_INPUT,
-            format!("a number to dial must be a string or a non-negative safe integer, not {n}"),
-        ))
+        let mut message =
+            String::from("a number to dial must be a string or a non-negative safe integer, not ");
+        if n.is_nan() {
+            message.push_str("NaN");
+        } else if n.is_infinite() {
+            message.push_str(if n > 0.0 { "Infinity" } else { "-Infinity" });
+        } else {
+            push_json_f64(&mut message, n);
+        }
+        Err(Error::new(codes::INVALID_INPUT, message))
     }
 }
 

@@ -23,6 +23,7 @@
 use crate::error::{codes, Error};
 use crate::json::{loose_eq, Value};
 use crate::model::{Agent, AgentState, Call, CallState, Direction, Envelope, Message, Participant};
+use crate::text::msg;
 
 /// Most participants accepted in one call; more fail with `LIMIT_EXCEEDED`.
 pub const MAX_PARTICIPANTS: usize = 100;
@@ -94,7 +95,7 @@ fn object_or_error(value: &Value) -> Result<&Object, Error> {
         Value::Object(entries) => Ok(entries),
         other => Err(Error::new(
             codes::NOT_AN_OBJECT,
-            format!("expected a JSON object, got {}", other.type_name()),
+            msg!("expected a JSON object, got ", other.type_name()),
         )),
     }
 }
@@ -198,7 +199,7 @@ fn parse_object(object: &Object, hops: usize) -> Result<Message, Error> {
             if hops >= MAX_UNWRAP {
                 return Err(Error::new(
                     codes::TOO_DEEP,
-                    format!("more than {MAX_UNWRAP} packets wrap the message"),
+                    msg!("more than ", MAX_UNWRAP, " packets wrap the message"),
                 ));
             }
             return parse_object(inner, hops + 1);
@@ -462,9 +463,11 @@ fn read_participants(value: Option<&Value>) -> Result<Vec<Participant>, Error> {
     if items.len() > MAX_PARTICIPANTS {
         return Err(Error::new(
             codes::LIMIT_EXCEEDED,
-            format!(
-                "the call has {} participants; the limit is {MAX_PARTICIPANTS}",
-                items.len()
+            msg!(
+                "the call has ",
+                items.len(),
+                " participants; the limit is ",
+                MAX_PARTICIPANTS
             ),
         )
         .with_path("call.participants"));
@@ -539,7 +542,11 @@ fn push_variable(out: &mut Vec<(String, String)>, name: &str, value: &Value) -> 
     if out.len() >= MAX_CALL_VARIABLES {
         return Err(Error::new(
             codes::LIMIT_EXCEEDED,
-            format!("the call has more than {MAX_CALL_VARIABLES} call variables"),
+            msg!(
+                "the call has more than ",
+                MAX_CALL_VARIABLES,
+                " call variables"
+            ),
         )
         .with_path("call.callVariables"));
     }

@@ -38,9 +38,14 @@
 //! [`MAX_LIVE_CALLS`] live calls (least recently advanced evicted first, so a
 //! flood of distinct ids cannot grow the tracker), [`MAX_HISTORY`] history
 //! entries per call (oldest dropped) and [`MAX_FIELD_CHARS`] characters per
-//! stored text field. Every apply is O(log n).
-
-use std::collections::{BTreeMap, HashMap};
+//! stored text field.
+//!
+//! The calls live in one vector in the order they were first seen, found by
+//! a scan over a parallel vector of small keys (a 32-bit id hash, the
+//! sequence number of the last accepted change, whether it ended): with at most
+//! [`MAX_LIVE_CALLS`] + `max_ended_calls` entries this is a few microseconds
+//! at worst, and it keeps hash maps, B-trees and sorting out of the wasm a
+//! gadget downloads.
 
 use crate::json::ObjectWriter;
 use crate::model::{Call, CallState, Direction};
@@ -196,10 +201,6 @@ pub fn write_snapshots_json(calls: &[CallSnapshot], out: &mut String) {
 #[derive(Debug)]
 struct Entry {
     snap: CallSnapshot,
-    /// Sequence number when first seen; orders [`CallTracker::calls`].
-    created: u64,
-    /// Key of this call in `live` or `ended` (whichever `snap` says).
-    order: u64,
     /// A `wrapUp` was accepted, so a later `wrapUp` is stale.
     wrap_up_seen: bool,
     /// The call failed; its cause must survive later messages.
@@ -209,11 +210,14 @@ struct Entry {
 /// Tracks calls by id.
 #[derive(Debug)]
 pub struct CallTracker {
-    calls: HashMap<String, Entry>,
-    /// Live calls by the sequence number of their last accepted change.
-    live: BTreeMap<u64, String>,
-    /// Ended calls by the sequence number of their last accepted change.
-    ended: BTreeMap<u64, String>,
+    /// The calls, first seen first. Boxed so that removing one moves
+    /// pointers, not whole entries.
+    #[allow(clippy::vec_box)]
+    calls: Vec<Box<Entry>>,
+    /// `keys[i]` describes `calls[i]`; scans read these, not the entries.
+    keys: Vec<Key>,
+    /// How many of `calls` have ended.
+    ended: usize,
     seq: u64,
     max_ended: usize,
     max_live: usize,
@@ -233,6 +237,25 @@ fn is_end(state: CallState) -> bool {
         state,
         CallState::WrapUp | CallState::Dropped | CallState::Failed
     )
+}
+
+/// What the scans of [`CallTracker`] need to know about a call.
+#[derive(Debug, Clone, Copy)]
+struct Key {
+    /// `id_hash` of the call id.
+    hash: u32,
+    /// Whether the call has ended.
+    ended: bool,
+    /// Sequence number of the last accepted change: the oldest goes first
+    /// when a limit is exceeded.
+    order: u64,
+}
+
+/// FNV-1a of a call id: a cheap filter before comparing ids.
+pub(crate) fn id_hash(id: &str) -> u32 {
+    id.bytes().fold(0x811c_9dc5, |hash, b| {
+        (hash ^ u32::from(b)).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// Rank of a live state; end states are handled separately.
@@ -334,9 +357,9 @@ impl CallTracker {
     /// [`MAX_ENDED_CALLS_LIMIT`], `max_live_calls` to [`MAX_LIVE_CALLS`], at least 1).
     pub fn with_limits(max_ended_calls: usize, max_live_calls: usize) -> Self {
         CallTracker {
-            calls: HashMap::new(),
-            live: BTreeMap::new(),
-            ended: BTreeMap::new(),
+            calls: Vec::new(),
+            keys: Vec::new(),
+            ended: 0,
             seq: 0,
             max_ended: max_ended_calls.min(MAX_ENDED_CALLS_LIMIT),
             max_live: max_live_calls.clamp(1, MAX_LIVE_CALLS),
@@ -351,13 +374,27 @@ impl CallTracker {
         self.seq
     }
 
+    /// The position of a call in `calls`.
+    fn find(&self, call_id: &str) -> Option<usize> {
+        let hash = id_hash(call_id);
+        // Plain loops: also fast in unoptimised test builds.
+        for (i, key) in self.keys.iter().enumerate() {
+            if key.hash == hash && self.calls.get(i).is_some_and(|e| e.snap.call_id == call_id) {
+                return Some(i);
+            }
+        }
+        None
+    }
+
     /// Applies one state change at time `now_ms` (ms since the epoch).
     ///
     /// Returns what it did and the call's snapshot after it. A duplicate or
     /// stale change leaves the call (including `updatedAt`) untouched.
     pub fn apply(&mut self, call: &Call, now_ms: f64) -> (Change, CallSnapshot) {
         let seq = self.next_seq();
-        let (change, snapshot) = match self.calls.get_mut(&call.call_id) {
+        let found = self.find(&call.call_id);
+        let slot = found.and_then(|i| Some((self.calls.get_mut(i)?, self.keys.get_mut(i)?)));
+        let (change, snapshot) = match slot {
             None => {
                 let snap = CallSnapshot {
                     call_id: call.call_id.clone(),
@@ -372,36 +409,31 @@ impl CallTracker {
                     history: vec![history_entry(call, now_ms)],
                 };
                 let entry = Entry {
-                    created: seq,
-                    order: seq,
                     wrap_up_seen: call.state == CallState::WrapUp,
                     failed: call.state == CallState::Failed,
                     snap: snap.clone(),
                 };
                 if snap.is_ended() {
-                    self.ended.insert(seq, call.call_id.clone());
-                } else {
-                    self.live.insert(seq, call.call_id.clone());
+                    self.ended += 1;
                 }
-                self.calls.insert(call.call_id.clone(), entry);
+                self.calls.push(Box::new(entry));
+                self.keys.push(Key {
+                    hash: id_hash(&call.call_id),
+                    ended: snap.is_ended(),
+                    order: seq,
+                });
                 (Change::New, snap)
             }
-            Some(entry) => {
+            Some((entry, key)) => {
                 let change = decide(entry, call);
                 if change == Change::Advanced {
                     let was_ended = entry.snap.is_ended();
                     advance(entry, call, now_ms);
-                    let old = entry.order;
-                    entry.order = seq;
-                    if was_ended {
-                        self.ended.remove(&old);
-                    } else {
-                        self.live.remove(&old);
-                    }
-                    if entry.snap.is_ended() {
-                        self.ended.insert(seq, call.call_id.clone());
-                    } else {
-                        self.live.insert(seq, call.call_id.clone());
+                    key.order = seq;
+                    key.ended = entry.snap.is_ended();
+                    // Calls only ever go from live to ended.
+                    if !was_ended && key.ended {
+                        self.ended += 1;
                     }
                 }
                 (change, entry.snap.clone())
@@ -412,46 +444,51 @@ impl CallTracker {
     }
 
     fn evict(&mut self) {
-        while self.ended.len() > self.max_ended {
-            match self.ended.pop_first() {
-                Some((_, id)) => self.forget(&id),
-                None => break,
-            }
+        while self.ended > self.max_ended && self.evict_oldest(true) {
+            self.ended -= 1;
         }
-        while self.live.len() > self.max_live {
-            match self.live.pop_first() {
-                Some((_, id)) => self.forget(&id),
-                None => break,
-            }
-        }
+        while self.calls.len().saturating_sub(self.ended) > self.max_live
+            && self.evict_oldest(false)
+        {}
     }
 
-    fn forget(&mut self, id: &str) {
-        if self.calls.remove(id).is_some() {
-            self.evicted = self.evicted.saturating_add(1);
+    /// Removes the ended (or live) call whose last accepted change is the
+    /// oldest; false if there is none.
+    fn evict_oldest(&mut self, ended: bool) -> bool {
+        let mut oldest: Option<(usize, u64)> = None;
+        for (i, key) in self.keys.iter().enumerate() {
+            if key.ended == ended && oldest.is_none_or(|(_, order)| key.order < order) {
+                oldest = Some((i, key.order));
+            }
         }
+        let Some((i, _)) = oldest else {
+            return false;
+        };
+        self.calls.remove(i);
+        self.keys.remove(i);
+        self.evicted = self.evicted.saturating_add(1);
+        true
     }
 
     /// Snapshots of every tracked call, oldest (first seen) first.
     pub fn calls(&self) -> Vec<CallSnapshot> {
-        let mut entries: Vec<&Entry> = self.calls.values().collect();
-        entries.sort_by_key(|e| e.created);
-        entries.into_iter().map(|e| e.snap.clone()).collect()
+        self.calls.iter().map(|e| e.snap.clone()).collect()
     }
 
     /// The snapshot of one call, if tracked.
     pub fn snapshot(&self, call_id: &str) -> Option<CallSnapshot> {
-        self.calls.get(call_id).map(|e| e.snap.clone())
+        let i = self.find(call_id)?;
+        self.calls.get(i).map(|e| e.snap.clone())
     }
 
     /// Whether a call id is tracked.
     pub fn contains(&self, call_id: &str) -> bool {
-        self.calls.contains_key(call_id)
+        self.find(call_id).is_some()
     }
 
-    /// The ids of every tracked call, in no particular order.
+    /// The ids of every tracked call, first seen first.
     pub fn call_ids(&self) -> impl Iterator<Item = &str> + '_ {
-        self.calls.keys().map(String::as_str)
+        self.calls.iter().map(|e| e.snap.call_id.as_str())
     }
 
     /// How many calls are tracked.

@@ -12,7 +12,6 @@
 //! handle cancels it, so a settled, aborted or closed dial leaves no timer.
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
@@ -24,6 +23,7 @@ use crate::gadget::{self, GadgetConfig, GadgetCore, Output};
 use crate::json::{self, ObjectWriter, Value};
 use crate::make_call::{self, MakeCallOptions};
 use crate::message;
+use crate::text::msg;
 use crate::tracker;
 
 /// Marks a failure in a returned string.
@@ -60,7 +60,10 @@ fn value_from_js(input: &JsValue, what: &str) -> Result<Value, Error> {
             .map_err(|_| {
                 Error::new(
                     codes::INVALID_INPUT,
-                    format!("{what} cannot be converted to JSON (a cycle, or a BigInt value)"),
+                    msg!(
+                        what,
+                        " cannot be converted to JSON (a cycle, or a BigInt value)"
+                    ),
                 )
             })?
             .as_string()
@@ -69,8 +72,9 @@ fn value_from_js(input: &JsValue, what: &str) -> Result<Value, Error> {
     }
     Err(Error::new(
         codes::NOT_AN_OBJECT,
-        format!(
-            "{what} must be an object or a JSON string, not {}",
+        msg!(
+            what,
+            " must be an object or a JSON string, not ",
             js_type(input)
         ),
     ))
@@ -94,10 +98,7 @@ fn options_from_js(input: &JsValue, what: &str) -> Result<Option<Value>, Error> 
     }
     Err(Error::new(
         codes::INVALID_INPUT,
-        format!(
-            "{what} must be an object or a string, not {}",
-            js_type(input)
-        ),
+        msg!(what, " must be an object or a string, not ", js_type(input)),
     ))
 }
 
@@ -112,7 +113,7 @@ fn number_from_js(input: &JsValue) -> Result<String, Error> {
     }
     Err(Error::new(
         codes::INVALID_INPUT,
-        format!("a number must be a string, not {}", js_type(input)),
+        msg!("a number must be a string, not ", js_type(input)),
     ))
 }
 
@@ -291,8 +292,8 @@ pub fn create_tracker(options: JsValue) -> Option<Tracker> {
                 .ok_or_else(|| {
                     Error::new(
                         codes::INVALID_INPUT,
-                        format!(
-                            "maxEndedCalls must be an integer from 0 to {}",
+                        msg!(
+                            "maxEndedCalls must be an integer from 0 to ",
                             tracker::MAX_ENDED_CALLS_LIMIT
                         ),
                     )
@@ -357,7 +358,9 @@ fn snapshots_json(calls: &[tracker::CallSnapshot]) -> String {
 /// State shared between the gadget object and its timers.
 struct Shared {
     core: RefCell<GadgetCore>,
-    timers: RefCell<HashMap<u32, Timeout>>,
+    /// The armed timers by dial id: a handful at most (one pending dial),
+    /// so a vector rather than a hash map.
+    timers: RefCell<Vec<(u32, Timeout)>>,
     on_output: js_sys::Function,
 }
 
@@ -371,7 +374,7 @@ impl Shared {
         for output in &outputs {
             if let Output::Settled { dial_id, .. } = output {
                 // Dropping the handle clears the JS timeout.
-                self.timers.borrow_mut().remove(dial_id);
+                self.timers.borrow_mut().retain(|(id, _)| id != dial_id);
             }
         }
         let mut out = String::with_capacity(256 * outputs.len());
@@ -400,7 +403,7 @@ pub fn create_gadget(options: JsValue, on_output: js_sys::Function) -> Option<Ga
         Ok(config) => Some(Gadget {
             shared: Rc::new(Shared {
                 core: RefCell::new(GadgetCore::new(config)),
-                timers: RefCell::new(HashMap::new()),
+                timers: RefCell::new(Vec::new()),
                 on_output,
             }),
         }),
@@ -449,14 +452,19 @@ impl Gadget {
         let timer = Timeout::new(timeout_ms, move || {
             if let Some(shared) = weak.upgrade() {
                 // The handle is being consumed by this call; forget it first.
-                if let Some(handle) = shared.timers.borrow_mut().remove(&dial_id) {
-                    handle.forget();
+                let mut timers = shared.timers.borrow_mut();
+                if let Some(at) = timers.iter().position(|(id, _)| *id == dial_id) {
+                    timers.swap_remove(at).1.forget();
                 }
+                drop(timers);
                 let outputs = shared.core.borrow_mut().timeout(dial_id);
                 shared.deliver(outputs);
             }
         });
-        self.shared.timers.borrow_mut().insert(dial_id, timer);
+        let mut timers = self.shared.timers.borrow_mut();
+        // Dial ids are never reused while armed; replacing keeps it one per id.
+        timers.retain(|(id, _)| *id != dial_id);
+        timers.push((dial_id, timer));
     }
 
     /// Takes one inbound message (object or JSON text) from the transport.

@@ -32,9 +32,13 @@ test("the packed tarball installs and works from plain Node ESM", { timeout: 120
     writeFileSync(
       join(app, "main.mjs"),
       `import * as makecall from "makecall";
+       import * as simulated from "makecall/simulated";
        await makecall.init();
-       const names = ["init","validateNumber","buildMakeCall","parseMessage","parseStateChange","CallTracker","createGadget","redactNumber","postMessageTransport","openAjaxTransport","hubTransport","createSimulatedWorkspace"];
+       const names = ["init","validateNumber","buildMakeCall","parseMessage","parseStateChange","CallTracker","createGadget","redactNumber","postMessageTransport","openAjaxTransport","hubTransport"];
        const missing = names.filter((n) => typeof makecall[n] !== "function");
+       // The simulator is a separate entry point, so a gadget never loads it.
+       if (typeof simulated.createSimulatedWorkspace !== "function") missing.push("makecall/simulated");
+       if ("createSimulatedWorkspace" in makecall) missing.push("not in the main entry: createSimulatedWorkspace");
        const message = makecall.buildMakeCall("(608) 555-9000");
        console.log(JSON.stringify({ missing, message, valid: makecall.validateNumber("5024").kind }));`,
     );

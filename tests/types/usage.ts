@@ -10,7 +10,6 @@ import {
   memoryBytes,
   CallTracker,
   createGadget,
-  createSimulatedWorkspace,
   postMessageTransport,
   openAjaxTransport,
   hubTransport,
@@ -23,6 +22,7 @@ import {
   type Gadget,
   type ParsedMessage,
 } from "makecall";
+import { createSimulatedWorkspace } from "makecall/simulated";
 
 async function main(): Promise<void> {
   await init();
