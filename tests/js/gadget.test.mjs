@@ -2,7 +2,8 @@
 // in-process transport, every scenario, and the settle-once dial contract.
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
-import { init, createGadget, createSimulatedWorkspace, SCENARIOS } from "../../js/index.js";
+import { init, createGadget } from "../../js/index.js";
+import { createSimulatedWorkspace, SCENARIOS } from "../../js/simulated.js";
 
 before(async () => {
   await init();

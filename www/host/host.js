@@ -4,7 +4,8 @@
 // ringMs, noAnswerMs, wire ("object" | "json"), dialTimeoutMs (passed to the
 // gadget).
 
-import { init, createSimulatedWorkspace, postMessageTransport, redactNumber } from "/makecall/js/index.js";
+import { init, postMessageTransport, redactNumber } from "/makecall/js/index.js";
+import { createSimulatedWorkspace } from "/makecall/js/simulated.js";
 
 const LOG_LIMIT = 200;
 const params = new URLSearchParams(location.search);
