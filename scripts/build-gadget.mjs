@@ -11,6 +11,8 @@
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { gzipSync } from "node:zlib";
+import { minify } from "terser";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const OUT = path.join(ROOT, "dist", "gadget");
@@ -47,4 +49,30 @@ const marker = "<!-- makecall:body -->";
 if (!template.includes(marker)) throw new Error(`MakeCallGadget.xml lacks the ${marker} marker`);
 await writeFile(path.join(OUT, "MakeCallGadget.xml"), template.replace(marker, () => body.trim()));
 
-console.log(`[build] ${path.relative(ROOT, OUT)}/: gadget folder and MakeCallGadget.xml`);
+// A deployed gadget is what agents download: its scripts are minified (the
+// npm package itself ships the readable sources). ES modules, names of
+// exports kept.
+async function minifyTree(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) await minifyTree(file);
+    else if (entry.name.endsWith(".js")) {
+      const result = await minify(await readFile(file, "utf8"), {
+        module: true,
+        ecma: 2020,
+        compress: { passes: 2 },
+        mangle: true,
+        format: { comments: false },
+      });
+      if (typeof result.code !== "string") throw new Error(`terser produced nothing for ${file}`);
+      await writeFile(file, result.code);
+    }
+  }
+}
+await minifyTree(OUT);
+
+// What a gadget page loads of makecall: the wasm, its loader, the entry and the transports.
+const loaded = ["makecall/pkg/makecall_bg.wasm", "makecall/pkg/makecall.js", "makecall/js/index.js", "makecall/js/transports.js"];
+let gzipTotal = 0;
+for (const name of loaded) gzipTotal += gzipSync(await readFile(path.join(OUT, name)), { level: 9 }).length;
+console.log(`[build] ${path.relative(ROOT, OUT)}/: gadget folder and MakeCallGadget.xml; makecall as loaded by the gadget: ${gzipTotal} bytes gzip (wasm + minified glue)`);
