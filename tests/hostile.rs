@@ -371,3 +371,38 @@ fn the_corpus_has_at_least_150_cases_with_every_error_code() {
         assert!(all.contains(&code), "no case expects {code}");
     }
 }
+
+/// No panic reaches JS: the panicking constructs are denied crate-wide, and
+/// the only `allow` of them in `src/` is on `#[cfg(test)]` modules.
+#[test]
+fn panicking_constructs_are_denied_outside_tests() {
+    let manifest =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
+    for lint in [
+        "unwrap_used",
+        "expect_used",
+        "panic",
+        "indexing_slicing",
+        "unreachable",
+        "todo",
+        "unimplemented",
+        "string_slice",
+    ] {
+        assert!(
+            manifest.contains(&format!("\n{lint} = \"deny\"")),
+            "Cargo.toml [lints.clippy] must deny {lint}"
+        );
+    }
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    for entry in std::fs::read_dir(src).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            if line.contains("allow(clippy::") {
+                let guarded = i > 0 && lines[i - 1].trim() == "#[cfg(test)]";
+                assert!(guarded, "{}:{}: {line}", path.display(), i + 1);
+            }
+        }
+    }
+}
