@@ -29,6 +29,8 @@ use crate::text::msg;
 pub const MAX_PARTICIPANTS: usize = 100;
 /// Most call variables accepted in one call; more fail with `LIMIT_EXCEEDED`.
 pub const MAX_CALL_VARIABLES: usize = 200;
+/// Longest accepted call id, in bytes of UTF-8; longer fails with `LIMIT_EXCEEDED`.
+pub const MAX_CALL_ID_BYTES: usize = 256;
 
 /// How many packets may wrap a message. Real packets wrap once; the bound
 /// only stops a hostile chain of JSON strings inside JSON strings.
@@ -53,7 +55,7 @@ pub fn parse_message_text(text: &str) -> Result<Message, Error> {
 /// Fails with `NOT_AN_OBJECT` (not an object), `NOT_A_WORKSPACE_MESSAGE` (no
 /// non-empty string `channel` or no string `topic`), `MISSING_CALL` (a call
 /// state change without a `call` object), `MISSING_CALL_ID` (a call without
-/// any id), `LIMIT_EXCEEDED` (over [`MAX_PARTICIPANTS`] or
+/// any id), `LIMIT_EXCEEDED` (an id over [`MAX_CALL_ID_BYTES`], over [`MAX_PARTICIPANTS`] or
 /// [`MAX_CALL_VARIABLES`], with the `path`), and the JSON errors of a payload
 /// given as a JSON string (with the `path` of that payload).
 pub fn parse_message_value(value: &Value) -> Result<Message, Error> {
@@ -359,7 +361,8 @@ fn read_call(call: &Object, envelope: &Envelope) -> Result<Call, Error> {
     let call_id = field(call, "id")
         .or_else(|| field(call, "callid"))
         .or_else(|| field(dialog, "id"))
-        .ok_or_else(|| Error::new(codes::MISSING_CALL_ID, "the call has no id"))?;
+        .ok_or_else(|| Error::new(codes::MISSING_CALL_ID, "the call has no id"))
+        .and_then(bounded_call_id)?;
     let raw_state = field(call, "event")
         .or_else(|| field(fields, "callstate"))
         .or_else(|| field(dialog, "state"))
@@ -401,6 +404,23 @@ fn read_call(call: &Object, envelope: &Envelope) -> Result<Call, Error> {
         participants: read_participants(participants)?,
         call_variables,
     })
+}
+
+/// Refuses an id over [`MAX_CALL_ID_BYTES`]. The tracker keeps every id it
+/// sees (up to 1 000 live and 10 000 ended calls), so without this bound a
+/// flood of megabyte ids could hold gigabytes; real ids are a few dozen bytes.
+fn bounded_call_id(id: &str) -> Result<&str, Error> {
+    if id.len() > MAX_CALL_ID_BYTES {
+        return Err(Error::new(
+            codes::LIMIT_EXCEEDED,
+            format!(
+                "the call id is {} bytes; the limit is {MAX_CALL_ID_BYTES}",
+                id.len()
+            ),
+        )
+        .with_path("call.id"));
+    }
+    Ok(id)
 }
 
 /// The call's direction: from the call type first, then the subtopic
@@ -561,7 +581,8 @@ fn push_variable(out: &mut Vec<(String, String)>, name: &str, value: &Value) -> 
 fn read_js_call(object: &Object) -> Result<Call, Error> {
     let call = Some(object);
     let call_id = field(call, "callid")
-        .ok_or_else(|| Error::new(codes::MISSING_CALL_ID, "the call has no callId"))?;
+        .ok_or_else(|| Error::new(codes::MISSING_CALL_ID, "the call has no callId"))
+        .and_then(bounded_call_id)?;
     let state = field(call, "state").map_or(CallState::Unknown, CallState::from_wire);
     let raw_state = match get_in(call, "rawstate") {
         Some(Value::String(text)) => text.trim(),
