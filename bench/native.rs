@@ -1,5 +1,5 @@
 //! Rough native timings of the hot paths, for the size work: run with
-//! `cargo run --release --example timing`. Not a benchmark suite (see
+//! `cargo bench --bench native`. Not a benchmark suite (see
 //! bench/ for that): a before/after sanity check only.
 
 #![allow(clippy::indexing_slicing)]
