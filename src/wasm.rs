@@ -50,10 +50,12 @@ fn write_error(error: &Error, out: &mut String) {
 
 /// Reads a JS value that must be JSON-shaped (an options object, a message)
 /// into a [`Value`]: strings are taken as JSON text, objects go through
-/// `JSON.stringify` (which also drops functions such as a transport).
+/// `JSON.stringify` (which also drops functions such as a transport). Text is
+/// read as the message parser reads it (no-break spaces between tokens are
+/// whitespace), so every entry point accepts the same texts.
 fn value_from_js(input: &JsValue, what: &str) -> Result<Value, Error> {
     if let Some(text) = input.as_string() {
-        return json::parse(&text);
+        return json::parse_lenient(&text);
     }
     if input.is_object() {
         let text = js_sys::JSON::stringify(input)
@@ -68,7 +70,7 @@ fn value_from_js(input: &JsValue, what: &str) -> Result<Value, Error> {
             })?
             .as_string()
             .unwrap_or_default();
-        return json::parse(&text);
+        return json::parse_lenient(&text);
     }
     Err(Error::new(
         codes::NOT_AN_OBJECT,

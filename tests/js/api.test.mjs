@@ -188,3 +188,10 @@ describe("CallTracker", () => {
 test("redactNumber keeps the last four digits", () => {
   assert.equal(redactNumber("(608) 555-9000"), "(•••) •••-9000");
 });
+
+test("parseStateChange and CallTracker accept the same texts as parseMessage (no-break-space indentation)", () => {
+  const text = '{\u00a0"channel": "Finesse",\u00a0"topic": "Outbound", "subtopic": "OutboundCallStateChange",\n\u00a0\u00a0"message": {"call": {"id": "5", "event": "active",}}}';
+  assert.equal(parseMessage(text).call.state, "active");
+  assert.equal(parseStateChange(text).callId, "5");
+  assert.equal(new CallTracker().apply(text).change, "new");
+});
