@@ -3,8 +3,9 @@
 // JSON object on stdout; bench/run.mjs collects it.
 
 import { execFileSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 
@@ -14,43 +15,86 @@ import { summarise, memoryWorkload, parseWorkloads, sinkValue, validationWorkloa
 const root = fileURLToPath(new URL("..", import.meta.url));
 const read = (path) => readFileSync(new URL(`../${path}`, import.meta.url));
 
+// What a deployed gadget page loads of makecall, relative to the deployable
+// folder that scripts/build-gadget.mjs writes (dist/gadget/, glue minified).
+const DEPLOYED = ["makecall/pkg/makecall_bg.wasm", "makecall/pkg/makecall.js", "makecall/js/index.js", "makecall/js/transports.js"];
+// The rest of that folder's page: the demo gadget's own markup, script, style.
+const DEPLOYED_PAGE = ["index.html", "gadget.js", "gadget.css"];
+
+/** Relative module specifiers a minified or readable ES module imports statically. */
+function staticImports(source) {
+  const found = new Set();
+  for (const match of source.matchAll(/\b(?:import|export)\b[^"'`;]*?\bfrom\s*["']([^"']+)["']/g)) found.add(match[1]);
+  for (const match of source.matchAll(/\bimport\s*["']([^"']+)["']/g)) found.add(match[1]);
+  return [...found].filter((spec) => spec.startsWith("."));
+}
+
 function sizes() {
   const gzip = (bytes) => zlib.gzipSync(bytes, { level: 9 }).length;
   const brotli = (bytes) =>
     zlib.brotliCompressSync(bytes, {
       params: { [zlib.constants.BROTLI_PARAM_QUALITY]: 11, [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
     }).length;
-  const file = (path) => {
-    const bytes = read(path);
-    return { path, raw: bytes.length, gzip: gzip(bytes), brotli: brotli(bytes) };
-  };
+  const measure = (label, bytes) => ({ path: label, raw: bytes.length, gzip: gzip(bytes), brotli: brotli(bytes) });
+  const file = (path) => measure(path, read(path));
+  // Files are compressed one by one, as a server sends them.
+  const total = (files) => ({
+    raw: files.reduce((sum, f) => sum + f.raw, 0),
+    gzip: files.reduce((sum, f) => sum + f.gzip, 0),
+    brotli: files.reduce((sum, f) => sum + f.brotli, 0),
+  });
+
   const wasm = file("pkg/makecall_bg.wasm");
   const glue = file("pkg/makecall.js");
   const index = file("js/index.js");
   const transports = file("js/transports.js");
   const simulated = file("js/simulated.js");
-  const indexSource = read("js/index.js").toString();
-  const reexportsSimulated = /export \* from "\.\/simulated\.js"/.test(indexSource);
-  // What a production gadget page loads. Files are compressed one by one, as
-  // a server sends them.
-  const production = [wasm, glue, index, transports];
-  const total = (files, key) => files.reduce((sum, f) => sum + f[key], 0);
-  const lib = file("node_modules/libphonenumber-js/bundle/libphonenumber-min.js");
+  const indexImports = staticImports(read("js/index.js").toString());
+
+  let deployed = { available: false, reason: "dist/gadget/ is missing: run `bash scripts/build.sh`" };
+  const distDir = path.join(root, "dist/gadget");
+  if (existsSync(path.join(distDir, DEPLOYED[0]))) {
+    const files = DEPLOYED.map((name) => measure(`dist/gadget/${name}`, readFileSync(path.join(distDir, name))));
+    const page = DEPLOYED_PAGE.filter((name) => existsSync(path.join(distDir, name))).map((name) =>
+      measure(`dist/gadget/${name}`, readFileSync(path.join(distDir, name))),
+    );
+    // The list above must be the whole static import graph of the entry.
+    const imports = {};
+    for (const name of DEPLOYED.filter((n) => n.endsWith(".js"))) {
+      imports[name] = staticImports(readFileSync(path.join(distDir, name), "utf8")).map((spec) =>
+        path.posix.normalize(path.posix.join(path.posix.dirname(name), spec)),
+      );
+    }
+    const outside = Object.values(imports)
+      .flat()
+      .filter((name) => !DEPLOYED.includes(name));
+    deployed = {
+      available: true,
+      files,
+      imports,
+      importsOutsideTheList: [...new Set(outside)],
+      wasmIdenticalToPkg: readFileSync(path.join(distDir, DEPLOYED[0])).equals(read("pkg/makecall_bg.wasm")),
+      total: total(files),
+      glue: total(files.slice(1)),
+      wholePage: total([...files, ...page]),
+      pageFiles: page.map((f) => f.path),
+    };
+  }
+
   return {
     files: { wasm, glue, index, transports, simulated },
-    jsGlueGzip: total([glue, index, transports], "gzip"),
-    gadgetPage: {
-      // index.js re-exports simulated.js, so a page importing index.js also
-      // fetches it today; both totals are reported.
-      indexReexportsSimulated: reexportsSimulated,
-      withoutSimulated: { gzip: total(production, "gzip"), brotli: total(production, "brotli"), raw: total(production, "raw") },
-      withSimulated: {
-        gzip: total([...production, simulated], "gzip"),
-        brotli: total([...production, simulated], "brotli"),
-        raw: total([...production, simulated], "raw"),
-      },
+    deployed,
+    package: {
+      // The npm package's readable files, what a bundler-less page would
+      // load straight from node_modules.
+      jsGlue: total([glue, index, transports]),
+      total: total([wasm, glue, index, transports]),
+      indexImports,
     },
-    libphonenumberMin: lib,
+    // js/simulated.js is the separate entry `makecall/simulated` (demo and
+    // tests); a gadget page does not load it unless it imports it.
+    simulated: { loadedByIndex: indexImports.some((spec) => /simulated/.test(spec)), ...simulated },
+    libphonenumberMin: file("node_modules/libphonenumber-js/bundle/libphonenumber-min.js"),
   };
 }
 
