@@ -120,6 +120,7 @@ async function main() {
   const list = $("ws-log-list");
   const showNumbers = $("ws-show-numbers");
   const entries = [];
+  const unrendered = [];
 
   function renderEntry(entry) {
     const item = document.createElement("li");
@@ -149,6 +150,7 @@ async function main() {
   }
 
   function renderLog() {
+    unrendered.length = 0;
     list.replaceChildren(...entries.map(renderEntry));
   }
 
@@ -164,9 +166,17 @@ async function main() {
     const entry = { direction, parsed, at: typeof at === "number" ? at : Date.now() };
     entries.unshift(entry);
     if (entries.length > LOG_LIMIT) entries.length = LOG_LIMIT;
-    list.prepend(renderEntry(entry));
-    while (list.childElementCount > LOG_LIMIT) list.lastElementChild?.remove();
+    unrendered.push(entry);
+    // The log is drawn once per frame, after the message has gone: drawing it
+    // here would delay every message the workspace sends or handles (the
+    // gadget frame shares this page's main thread).
+    if (unrendered.length === 1) requestAnimationFrame(renderNewEntries);
   });
+  function renderNewEntries() {
+    const fresh = unrendered.splice(0).slice(-LOG_LIMIT).reverse();
+    list.prepend(...fresh.map(renderEntry));
+    while (list.childElementCount > LOG_LIMIT) list.lastElementChild?.remove();
+  }
   showNumbers.addEventListener("change", renderLog);
   $("ws-clear-log").addEventListener("click", () => {
     entries.length = 0;
