@@ -49,13 +49,14 @@ fn write_error(error: &Error, out: &mut String) {
 }
 
 /// Reads a JS value that must be JSON-shaped (an options object, a message)
-/// into a [`Value`]: strings are taken as JSON text, objects go through
-/// `JSON.stringify` (which also drops functions such as a transport). Text is
-/// read as the message parser reads it (no-break spaces between tokens are
-/// whitespace), so every entry point accepts the same texts.
-fn value_from_js(input: &JsValue, what: &str) -> Result<Value, Error> {
+/// as JSON text, for [`json::parse_lenient`] (a [`Value`] borrows from its
+/// text, so the caller keeps the text): strings are taken as JSON text,
+/// objects go through `JSON.stringify` (which also drops functions such as a
+/// transport). Every entry point parses it as the message parser does
+/// (no-break spaces between tokens are whitespace), so all accept the same texts.
+fn json_text_from_js(input: &JsValue, what: &str) -> Result<String, Error> {
     if let Some(text) = input.as_string() {
-        return json::parse_lenient(&text);
+        return Ok(text);
     }
     if input.is_object() {
         let text = js_sys::JSON::stringify(input)
@@ -70,7 +71,7 @@ fn value_from_js(input: &JsValue, what: &str) -> Result<Value, Error> {
             })?
             .as_string()
             .unwrap_or_default();
-        return json::parse_lenient(&text);
+        return Ok(text);
     }
     Err(Error::new(
         codes::NOT_AN_OBJECT,
@@ -86,17 +87,36 @@ fn js_type(value: &JsValue) -> String {
     value.js_typeof().as_string().unwrap_or_default()
 }
 
+/// An optional options argument as read from JS (see [`options_from_js`]).
+enum OptionsInput {
+    Absent,
+    /// A bare string: a preset name, not JSON text.
+    Name(String),
+    Json(String),
+}
+
+impl OptionsInput {
+    /// The options as a value borrowing from the text read from JS.
+    fn value(&self) -> Result<Option<Value<'_>>, Error> {
+        match self {
+            OptionsInput::Absent => Ok(None),
+            OptionsInput::Name(name) => Ok(Some(Value::String(name.into()))),
+            OptionsInput::Json(text) => json::parse_lenient(text).map(Some),
+        }
+    }
+}
+
 /// Reads an optional options value: `undefined` and `null` are absent,
 /// a string is kept as a string value (a preset name), an object is read as JSON.
-fn options_from_js(input: &JsValue, what: &str) -> Result<Option<Value>, Error> {
+fn options_from_js(input: &JsValue, what: &str) -> Result<OptionsInput, Error> {
     if input.is_undefined() || input.is_null() {
-        return Ok(None);
+        return Ok(OptionsInput::Absent);
     }
     if let Some(text) = input.as_string() {
-        return Ok(Some(Value::String(text)));
+        return Ok(OptionsInput::Name(text));
     }
     if input.is_object() {
-        return value_from_js(input, what).map(Some);
+        return json_text_from_js(input, what).map(OptionsInput::Json);
     }
     Err(Error::new(
         codes::INVALID_INPUT,
@@ -136,7 +156,8 @@ impl DialPlan {
             error.code = codes::INVALID_PLAN;
             error
         };
-        let value = options_from_js(input, "the plan").map_err(as_plan_error)?;
+        let options = options_from_js(input, "the plan").map_err(as_plan_error)?;
+        let value = options.value().map_err(as_plan_error)?;
         let plan = Plan::from_value(value.as_ref()).map_err(as_plan_error)?;
         Ok(DialPlan { plan })
     }
@@ -202,7 +223,8 @@ pub fn validate_number(input: JsValue, plan: JsValue) -> String {
 pub fn build_make_call(number: JsValue, options: JsValue) -> String {
     let run = || -> Result<String, String> {
         let text = number_from_js(&number).map_err(|e| failure(&e))?;
-        let options_value = options_from_js(&options, "the options").map_err(|e| failure(&e))?;
+        let options_input = options_from_js(&options, "the options").map_err(|e| failure(&e))?;
+        let options_value = options_input.value().map_err(|e| failure(&e))?;
         let options =
             MakeCallOptions::from_value(options_value.as_ref()).map_err(|e| failure(&e))?;
         make_call::build_make_call(&text, &options).map_err(|error| match error {
@@ -230,10 +252,8 @@ pub fn build_make_call(number: JsValue, options: JsValue) -> String {
 /// `parseMessage(input)` as JSON.
 #[wasm_bindgen]
 pub fn parse_message(input: JsValue) -> String {
-    let parsed = match input.as_string() {
-        Some(text) => message::parse_message_text(&text),
-        None => value_from_js(&input, "the message").and_then(|v| message::parse_message_value(&v)),
-    };
+    let parsed = json_text_from_js(&input, "the message")
+        .and_then(|text| message::parse_message_text(&text));
     match parsed {
         Ok(message) => message.to_json(),
         Err(error) => failure(&error),
@@ -243,8 +263,8 @@ pub fn parse_message(input: JsValue) -> String {
 /// `parseStateChange(input)` as JSON (the call only).
 #[wasm_bindgen]
 pub fn parse_state_change(input: JsValue) -> String {
-    let parsed = value_from_js(&input, "the message")
-        .and_then(|value| message::parse_state_change_value(&value));
+    let parsed = json_text_from_js(&input, "the message")
+        .and_then(|text| message::parse_state_change_value(&json::parse_lenient(&text)?));
     match parsed {
         Ok(call) => {
             let mut out = String::with_capacity(512);
@@ -271,7 +291,8 @@ pub struct Tracker {
 /// `undefined` and their error through [`last_error`].
 #[wasm_bindgen]
 pub fn create_tracker(options: JsValue) -> Option<Tracker> {
-    let max = options_from_js(&options, "the options").and_then(|value| {
+    let max = options_from_js(&options, "the options").and_then(|input| {
+        let value = input.value()?;
         let field = match &value {
             Some(Value::Object(entries)) => entries
                 .iter()
@@ -322,8 +343,8 @@ pub fn create_tracker(options: JsValue) -> Option<Tracker> {
 impl Tracker {
     /// Applies a state-change message (or a parsed call); returns `{change, call}` as JSON.
     pub fn apply(&mut self, input: JsValue) -> String {
-        let call =
-            value_from_js(&input, "the event").and_then(|v| message::parse_call_or_message(&v));
+        let call = json_text_from_js(&input, "the event")
+            .and_then(|text| message::parse_call_or_message(&json::parse_lenient(&text)?));
         match call {
             Ok(call) => {
                 let (change, snapshot) = self.inner.apply(&call, js_sys::Date::now());
@@ -400,7 +421,7 @@ pub struct Gadget {
 #[wasm_bindgen]
 pub fn create_gadget(options: JsValue, on_output: js_sys::Function) -> Option<Gadget> {
     let config = options_from_js(&options, "the options")
-        .and_then(|value| GadgetConfig::from_value(value.as_ref()));
+        .and_then(|input| GadgetConfig::from_value(input.value()?.as_ref()));
     match config {
         Ok(config) => Some(Gadget {
             shared: Rc::new(Shared {
@@ -471,12 +492,8 @@ impl Gadget {
 
     /// Takes one inbound message (object or JSON text) from the transport.
     pub fn receive(&self, input: JsValue) {
-        let parsed = match input.as_string() {
-            Some(text) => message::parse_message_text(&text),
-            None => {
-                value_from_js(&input, "the message").and_then(|v| message::parse_message_value(&v))
-            }
-        };
+        let parsed = json_text_from_js(&input, "the message")
+            .and_then(|text| message::parse_message_text(&text));
         let outputs = self
             .shared
             .core
