@@ -413,9 +413,13 @@ fn bounded_call_id(id: &str) -> Result<&str, Error> {
     if id.len() > MAX_CALL_ID_BYTES {
         return Err(Error::new(
             codes::LIMIT_EXCEEDED,
-            format!(
-                "the call id is {} bytes; the limit is {MAX_CALL_ID_BYTES}",
-                id.len()
+            // `msg!`, not `format!`: the only `format!` left in the crate
+            // pulled all of `core::fmt`'s integer formatting into the wasm.
+            msg!(
+                "the call id is ",
+                id.len(),
+                " bytes; the limit is ",
+                MAX_CALL_ID_BYTES
             ),
         )
         .with_path("call.id"));

@@ -23,6 +23,7 @@ use crate::gadget::{self, GadgetConfig, GadgetCore, Output};
 use crate::json::{self, ObjectWriter, Value};
 use crate::make_call::{self, MakeCallOptions};
 use crate::message;
+use crate::model::Message;
 use crate::text::msg;
 use crate::tracker;
 
@@ -254,10 +255,58 @@ pub fn build_make_call(number: JsValue, options: JsValue) -> String {
 pub fn parse_message(input: JsValue) -> String {
     let parsed = json_text_from_js(&input, "the message")
         .and_then(|text| message::parse_message_text(&text));
+    message_json(parsed)
+}
+
+fn message_json(parsed: Result<Message, Error>) -> String {
     match parsed {
         Ok(message) => message.to_json(),
         Err(error) => failure(&error),
     }
+}
+
+thread_local! {
+    /// Text the glue writes straight into linear memory (see [`stage_text`]).
+    static STAGED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Makes room for `capacity` bytes of UTF-8 and returns their address, for
+/// the glue to fill with `TextEncoder.encodeInto` before calling a `*_staged`
+/// export with the length written.
+///
+/// Why: passing a string argument copies it into wasm one UTF-16 unit at a
+/// time in JS (wasm-bindgen's glue), which cost more than a third of a
+/// typical `parseMessage`; `encodeInto` copies natively. The glue stages
+/// only strings of up to 32 768 units, so this buffer stays under 96 KiB.
+#[wasm_bindgen]
+pub fn stage_text(capacity: usize) -> usize {
+    STAGED.with(|staged| {
+        let mut staged = staged.borrow_mut();
+        if staged.len() < capacity {
+            staged.resize(capacity, 0);
+        }
+        staged.as_mut_ptr() as usize
+    })
+}
+
+/// Parses the first `len` staged bytes as a workspace message. The buffer
+/// is released before anything else runs, so a re-entrant call from JS
+/// (e.g. a gadget listener calling `parseMessage`) finds it free.
+fn parse_staged(len: usize) -> Result<Message, Error> {
+    STAGED.with(|staged| {
+        let staged = staged.borrow();
+        // Always valid UTF-8 from encodeInto; checked so a misuse fails cleanly.
+        match staged.get(..len).map(std::str::from_utf8) {
+            Some(Ok(text)) => message::parse_message_text(text),
+            _ => Err(Error::new(codes::INVALID_INPUT, "no staged text")),
+        }
+    })
+}
+
+/// `parseMessage(text)` of text staged by [`stage_text`], as JSON.
+#[wasm_bindgen]
+pub fn parse_message_staged(len: usize) -> String {
+    message_json(parse_staged(len))
 }
 
 /// `parseStateChange(input)` as JSON (the call only).
@@ -494,6 +543,15 @@ impl Gadget {
     pub fn receive(&self, input: JsValue) {
         let parsed = json_text_from_js(&input, "the message")
             .and_then(|text| message::parse_message_text(&text));
+        self.handle(parsed);
+    }
+
+    /// [`Gadget::receive`] of text staged by [`stage_text`].
+    pub fn receive_staged(&self, len: usize) {
+        self.handle(parse_staged(len));
+    }
+
+    fn handle(&self, parsed: Result<Message, Error>) {
         let outputs = self
             .shared
             .core
