@@ -23,7 +23,7 @@ use crate::gadget::{self, GadgetConfig, GadgetCore, Output};
 use crate::json::{self, ObjectWriter, Value};
 use crate::make_call::{self, MakeCallOptions};
 use crate::message;
-use crate::model::Message;
+use crate::model::{Call, Message};
 use crate::text::msg;
 use crate::tracker;
 
@@ -253,9 +253,22 @@ pub fn build_make_call(number: JsValue, options: JsValue) -> String {
 /// `parseMessage(input)` as JSON.
 #[wasm_bindgen]
 pub fn parse_message(input: JsValue) -> String {
-    let parsed = json_text_from_js(&input, "the message")
-        .and_then(|text| message::parse_message_text(&text));
-    message_json(parsed)
+    message_json(message_from_js(&input))
+}
+
+/// A message from JS: JSON text, or an object (see [`json_text_from_js`]).
+fn message_from_js(input: &JsValue) -> Result<Message, Error> {
+    message::parse_message_text(&json_text_from_js(input, "the message")?)
+}
+
+/// A call read from JS by `read` (one function for both callers, since
+/// every caller of a generic helper got its own copy in the wasm).
+fn call_from_js(
+    input: &JsValue,
+    what: &str,
+    read: fn(&Value<'_>) -> Result<Call, Error>,
+) -> Result<Call, Error> {
+    read(&json::parse_lenient(&json_text_from_js(input, what)?)?)
 }
 
 fn message_json(parsed: Result<Message, Error>) -> String {
@@ -312,8 +325,7 @@ pub fn parse_message_staged(len: usize) -> String {
 /// `parseStateChange(input)` as JSON (the call only).
 #[wasm_bindgen]
 pub fn parse_state_change(input: JsValue) -> String {
-    let parsed = json_text_from_js(&input, "the message")
-        .and_then(|text| message::parse_state_change_value(&json::parse_lenient(&text)?));
+    let parsed = call_from_js(&input, "the message", message::parse_state_change_value);
     match parsed {
         Ok(call) => {
             let mut out = String::with_capacity(512);
@@ -392,8 +404,7 @@ pub fn create_tracker(options: JsValue) -> Option<Tracker> {
 impl Tracker {
     /// Applies a state-change message (or a parsed call); returns `{change, call}` as JSON.
     pub fn apply(&mut self, input: JsValue) -> String {
-        let call = json_text_from_js(&input, "the event")
-            .and_then(|text| message::parse_call_or_message(&json::parse_lenient(&text)?));
+        let call = call_from_js(&input, "the event", message::parse_call_or_message);
         match call {
             Ok(call) => {
                 let (change, snapshot) = self.inner.apply(&call, js_sys::Date::now());
@@ -541,9 +552,7 @@ impl Gadget {
 
     /// Takes one inbound message (object or JSON text) from the transport.
     pub fn receive(&self, input: JsValue) {
-        let parsed = json_text_from_js(&input, "the message")
-            .and_then(|text| message::parse_message_text(&text));
-        self.handle(parsed);
+        self.handle(message_from_js(&input));
     }
 
     /// [`Gadget::receive`] of text staged by [`stage_text`].
