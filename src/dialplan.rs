@@ -87,7 +87,7 @@
 //! gives the same `dial`.
 
 use crate::error::{codes, Error};
-use crate::json::{ObjectWriter, Value};
+use crate::json::{Entries, ObjectWriter, Value};
 use crate::text::{msg, Quoted, QuotedChar};
 
 /// What kind of number a valid input is.
@@ -867,7 +867,7 @@ fn preset_named(name: &str) -> Result<Preset, Error> {
     })
 }
 
-fn plan_from_object(entries: &[(String, Value)]) -> Result<Plan, Error> {
+fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
     // The preset is the base whatever its position among the keys.
     let preset = match entries.iter().find(|(key, _)| key == "preset") {
         None | Some((_, Value::Null)) => Preset::Any,
@@ -882,7 +882,7 @@ fn plan_from_object(entries: &[(String, Value)]) -> Result<Plan, Error> {
     let mut plan = Plan::preset(preset);
     let defaults = Plan::default();
     for (key, value) in entries {
-        let path = key.as_str();
+        let path: &str = key;
         let null = matches!(value, Value::Null);
         match path {
             "preset" => {}
@@ -931,7 +931,7 @@ fn plan_from_object(entries: &[(String, Value)]) -> Result<Plan, Error> {
                 // "+91" is how people write a country code; the + adds nothing.
                 let value = match value {
                     Value::String(text) => {
-                        Value::String(text.strip_prefix('+').unwrap_or(text).to_string())
+                        Value::String(text.strip_prefix('+').unwrap_or(text).into())
                     }
                     other => other.clone(),
                 };
@@ -1120,7 +1120,7 @@ fn read_opt_digits(value: &Value, path: &str, max_len: usize) -> Result<Option<S
             ),
         ));
     }
-    Ok(Some(text.clone()))
+    Ok(Some(text.to_string()))
 }
 
 fn read_prefixes(value: &Value, path: &str) -> Result<Vec<String>, Error> {
@@ -1163,14 +1163,14 @@ fn read_prefixes(value: &Value, path: &str) -> Result<Vec<String>, Error> {
                 ),
             ));
         }
-        prefixes.push(text.clone());
+        prefixes.push(text.to_string());
     }
     Ok(prefixes)
 }
 
 fn describe(value: &Value) -> String {
     match value {
-        Value::Number(text) => text.clone(),
+        Value::Number(text) => text.to_string(),
         other => msg!("a ", other.type_name()),
     }
 }

@@ -35,7 +35,7 @@
 
 use crate::dialplan::{validate, Plan};
 use crate::error::{codes, Error};
-use crate::json::{ObjectWriter, Value};
+use crate::json::{Entries, ObjectWriter, Value};
 use crate::make_call::make_call_json;
 use crate::model::{Agent, AgentState, Call, Direction, Message};
 use crate::text::{json_whole_number, msg};
@@ -152,7 +152,7 @@ impl Default for GadgetConfig {
 
 /// Looks up an option, treating `null` like an absent key (JS `undefined`
 /// is stripped by the glue; `null` most likely means "the default" too).
-fn option<'a>(entries: &'a [(String, Value)], key: &str) -> Option<&'a Value> {
+fn option<'a, 'v>(entries: &'a Entries<'v>, key: &str) -> Option<&'a Value<'v>> {
     entries
         .iter()
         .find(|(k, _)| k == key)

@@ -6,6 +6,8 @@
 //! must be enforced while parsing, and because every dependency costs bytes
 //! in the wasm a gadget downloads.
 
+use std::borrow::Cow;
+
 use crate::error::{codes, Error};
 use crate::text::{msg, push_json_f64, push_uint};
 
@@ -14,28 +16,32 @@ pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
 /// Deepest accepted nesting of arrays and objects.
 pub const MAX_DEPTH: usize = 64;
 
-/// A parsed JSON value.
+/// A parsed JSON value, borrowing from the text it was parsed from.
 ///
 /// Numbers keep their source text: call ids such as `16931876` must never be
 /// rounded through `f64`. Objects keep their keys in order (duplicates
 /// included; lookups take the first match).
+///
+/// Numbers, keys and strings without escapes are slices of the source text,
+/// so parsing allocates only the arrays and objects: in wasm every small
+/// allocation is costly, and a workspace message has dozens of keys.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub enum Value<'a> {
     /// `null`
     Null,
     /// `true` / `false`
     Bool(bool),
     /// A number, as written in the source text.
-    Number(String),
+    Number(Cow<'a, str>),
     /// A string.
-    String(String),
+    String(Cow<'a, str>),
     /// An array.
-    Array(Vec<Value>),
+    Array(Vec<Value<'a>>),
     /// An object, keys in source order.
-    Object(Vec<(String, Value)>),
+    Object(Vec<(Cow<'a, str>, Value<'a>)>),
 }
 
-impl Value {
+impl Value<'_> {
     /// The JSON type name, for error messages.
     pub fn type_name(&self) -> &'static str {
         match self {
@@ -82,29 +88,65 @@ impl Value {
         self.write_to(&mut out);
         out
     }
+
+    /// A copy that owns all its text, so it can outlive the source text.
+    pub fn into_owned(self) -> Value<'static> {
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(flag) => Value::Bool(flag),
+            Value::Number(text) => Value::Number(Cow::Owned(text.into_owned())),
+            Value::String(text) => Value::String(Cow::Owned(text.into_owned())),
+            Value::Array(items) => Value::Array(items.into_iter().map(Value::into_owned).collect()),
+            Value::Object(entries) => Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(key, value)| (Cow::Owned(key.into_owned()), value.into_owned()))
+                    .collect(),
+            ),
+        }
+    }
 }
+
+/// The entries of a JSON object, keys in source order.
+pub type Entries<'a> = [(Cow<'a, str>, Value<'a>)];
 
 /// Writes `text` as a JSON string literal (with quotes) into `out`.
 pub fn write_string(out: &mut String, text: &str) {
     out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
+    write_escaped(out, text);
+    out.push('"');
+}
+
+/// Writes the inside of a JSON string literal: `text`, escaped.
+fn write_escaped(out: &mut String, text: &str) {
+    // Runs of characters that need no escape are copied in one go: every
+    // byte that needs one is ASCII, so a run never splits a character.
+    let mut rest = text;
+    while let Some(at) = rest
+        .bytes()
+        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+    {
+        let (plain, tail) = rest.split_at_checked(at).unwrap_or((rest, ""));
+        out.push_str(plain);
+        let mut tail = tail.chars();
+        match tail.next() {
+            Some('"') => out.push_str("\\\""),
+            Some('\\') => out.push_str("\\\\"),
+            Some('\n') => out.push_str("\\n"),
+            Some('\r') => out.push_str("\\r"),
+            Some('\t') => out.push_str("\\t"),
+            Some(c) => {
                 const HEX: &[u8; 16] = b"0123456789abcdef";
                 let code = c as usize;
                 out.push_str("\\u00");
                 out.push(char::from(HEX.get(code >> 4).copied().unwrap_or(b'0')));
                 out.push(char::from(HEX.get(code & 15).copied().unwrap_or(b'0')));
             }
-            c => out.push(c),
+            None => {}
         }
+        rest = tail.as_str();
     }
-    out.push('"');
+    out.push_str(rest);
 }
 
 /// Writes a JSON object field by field, skipping absent optional values.
@@ -121,18 +163,24 @@ impl<'a> ObjectWriter<'a> {
     }
 
     fn key(&mut self, key: &str) {
-        if !self.first {
-            self.out.push(',');
-        }
+        self.key_then(key, "\":");
+    }
+
+    /// Writes the separator, `"key` and then `then` (the closing quote and
+    /// the colon, maybe the value's opening quote): joined pieces, because
+    /// a push per punctuation character was a visible share of the output cost.
+    fn key_then(&mut self, key: &str, then: &str) {
+        self.out.push_str(if self.first { "\"" } else { ",\"" });
         self.first = false;
-        write_string(self.out, key);
-        self.out.push(':');
+        write_escaped(self.out, key);
+        self.out.push_str(then);
     }
 
     /// A string field.
     pub fn str(&mut self, key: &str, value: &str) -> &mut Self {
-        self.key(key);
-        write_string(self.out, value);
+        self.key_then(key, "\":\"");
+        write_escaped(self.out, value);
+        self.out.push('"');
         self
     }
 
@@ -188,7 +236,7 @@ impl<'a> ObjectWriter<'a> {
 /// (their text is kept as written), raw control characters inside strings are
 /// rejected, and a lone surrogate escape (`"\uD800"`) becomes U+FFFD because
 /// a Rust `String` cannot hold it. Duplicate keys are kept in order.
-pub fn parse(text: &str) -> Result<Value, Error> {
+pub fn parse(text: &str) -> Result<Value<'_>, Error> {
     parse_impl(text, false)
 }
 
@@ -198,11 +246,11 @@ pub fn parse(text: &str) -> Result<Value, Error> {
 /// Text copied out of a web page often indents with no-break spaces: the
 /// workspace's own "Make a Call" sample response does, on almost every line.
 /// The message parser accepts such text; [`parse`] stays strict.
-pub fn parse_lenient(text: &str) -> Result<Value, Error> {
+pub fn parse_lenient(text: &str) -> Result<Value<'_>, Error> {
     parse_impl(text, true)
 }
 
-fn parse_impl(text: &str, nbsp_is_space: bool) -> Result<Value, Error> {
+fn parse_impl(text: &str, nbsp_is_space: bool) -> Result<Value<'_>, Error> {
     // Checked before touching the text, so an oversized input costs O(1).
     if text.len() > MAX_INPUT_BYTES {
         return Err(Error::new(
@@ -257,7 +305,10 @@ struct Parser<'a> {
     nbsp_is_space: bool,
 }
 
-impl Parser<'_> {
+impl<'a> Parser<'a> {
+    // Inlined even at opt-level "z": it is a bounds check and a load, called
+    // for every byte, and a call per byte made parsing several times slower in wasm.
+    #[inline(always)]
     fn peek(&self) -> Option<u8> {
         self.bytes.get(self.pos).copied()
     }
@@ -284,7 +335,7 @@ impl Parser<'_> {
 
     /// Parses one value; `depth` is the number of enclosing arrays/objects.
     /// Leading whitespace must already be skipped.
-    fn value(&mut self, depth: usize) -> Result<Value, Error> {
+    fn value(&mut self, depth: usize) -> Result<Value<'a>, Error> {
         match self.peek() {
             Some(b'{') => {
                 self.check_depth(depth)?;
@@ -318,7 +369,7 @@ impl Parser<'_> {
         Ok(())
     }
 
-    fn literal(&mut self, word: &str, value: Value) -> Result<Value, Error> {
+    fn literal(&mut self, word: &str, value: Value<'a>) -> Result<Value<'a>, Error> {
         for expected in word.bytes() {
             if self.peek() != Some(expected) {
                 return Err(self.invalid(&msg!("invalid literal; expected '", word, "'")));
@@ -336,7 +387,7 @@ impl Parser<'_> {
         self.pos - start
     }
 
-    fn number(&mut self) -> Result<Value, Error> {
+    fn number(&mut self) -> Result<Value<'a>, Error> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -365,11 +416,11 @@ impl Parser<'_> {
             }
         }
         let text = self.text.get(start..self.pos).unwrap_or_default();
-        Ok(Value::Number(text.to_owned()))
+        Ok(Value::Number(Cow::Borrowed(text)))
     }
 
     /// Parses a string literal; `pos` is on the opening quote.
-    fn string(&mut self) -> Result<String, Error> {
+    fn string(&mut self) -> Result<Cow<'a, str>, Error> {
         self.pos += 1;
         let start = self.pos;
         // Fast path: most strings have no escapes and are copied in one go.
@@ -377,11 +428,9 @@ impl Parser<'_> {
         match self.peek() {
             Some(b'"') => {
                 self.pos += 1;
-                return Ok(self
-                    .text
-                    .get(start..start + run)
-                    .unwrap_or_default()
-                    .to_owned());
+                return Ok(Cow::Borrowed(
+                    self.text.get(start..start + run).unwrap_or_default(),
+                ));
             }
             Some(b'\\') => {}
             Some(_) => return Err(self.invalid("raw control character in string; escape it")),
@@ -393,7 +442,7 @@ impl Parser<'_> {
             match self.peek() {
                 Some(b'"') => {
                     self.pos += 1;
-                    return Ok(out);
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.pos += 1;
@@ -495,7 +544,7 @@ impl Parser<'_> {
     }
 
     /// Parses an array; `pos` is on `[`, `depth` counts this array.
-    fn array(&mut self, depth: usize) -> Result<Value, Error> {
+    fn array(&mut self, depth: usize) -> Result<Value<'a>, Error> {
         self.pos += 1;
         let mut items = Vec::new();
         self.skip_whitespace();
@@ -526,7 +575,7 @@ impl Parser<'_> {
     }
 
     /// Parses an object; `pos` is on `{`, `depth` counts this object.
-    fn object(&mut self, depth: usize) -> Result<Value, Error> {
+    fn object(&mut self, depth: usize) -> Result<Value<'a>, Error> {
         self.pos += 1;
         let mut entries = Vec::new();
         self.skip_whitespace();
@@ -576,7 +625,7 @@ impl Parser<'_> {
 /// `Call Variables`, `callvariables`, `"data "`); this is how they all match.
 pub fn loose_eq(key: &str, normalised: &str) -> bool {
     let mut want = normalised.bytes();
-    for b in key.trim().bytes() {
+    for b in trim(key).bytes() {
         if matches!(b, b' ' | b'_' | b'-') {
             continue;
         }
@@ -586,4 +635,16 @@ pub fn loose_eq(key: &str, normalised: &str) -> bool {
         }
     }
     want.next().is_none()
+}
+
+/// `text.trim()`, skipping the Unicode-aware scan when both ends are plainly
+/// not whitespace (printable ASCII), as nearly every key and value is.
+pub fn trim(text: &str) -> &str {
+    let solid = |b: Option<&u8>| b.is_some_and(|&b| b > b' ' && b < 0x7F);
+    let bytes = text.as_bytes();
+    if solid(bytes.first()) && solid(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
 }

@@ -57,7 +57,7 @@ impl MakeCallOptions {
         };
         let mut options = MakeCallOptions::default();
         for (key, value) in entries {
-            match key.as_str() {
+            match &**key {
                 "plan" => {
                     options.plan = Plan::from_value(Some(value)).map_err(|mut error| {
                         error.path = Some(match error.path.take() {
@@ -70,14 +70,14 @@ impl MakeCallOptions {
                 "channel" => {
                     options.channel = match value {
                         Value::Null => DEFAULT_CHANNEL.to_string(),
-                        Value::String(text) if !text.is_empty() => text.clone(),
+                        Value::String(text) if !text.is_empty() => text.to_string(),
                         other => return Err(input_error("channel", "a non-empty string", other)),
                     }
                 }
                 "source" => {
                     options.source = match value {
                         Value::Null => None,
-                        Value::String(text) => Some(text.clone()),
+                        Value::String(text) => Some(text.to_string()),
                         other => return Err(input_error("source", "a string", other)),
                     }
                 }

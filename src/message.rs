@@ -21,7 +21,7 @@
 //! allocates only the output strings.
 
 use crate::error::{codes, Error};
-use crate::json::{loose_eq, Value};
+use crate::json::{loose_eq, trim, Entries, Value};
 use crate::model::{Agent, AgentState, Call, CallState, Direction, Envelope, Message, Participant};
 use crate::text::msg;
 
@@ -36,7 +36,7 @@ pub const MAX_CALL_ID_BYTES: usize = 256;
 /// only stops a hostile chain of JSON strings inside JSON strings.
 const MAX_UNWRAP: usize = 4;
 
-type Object = [(String, Value)];
+type Object<'v> = Entries<'v>;
 
 /// Parses JSON text into a workspace message.
 ///
@@ -92,7 +92,7 @@ pub fn parse_call_or_message(value: &Value) -> Result<Call, Error> {
     parse_state_change_value(value)
 }
 
-fn object_or_error(value: &Value) -> Result<&Object, Error> {
+fn object_or_error<'a, 'v>(value: &'a Value<'v>) -> Result<&'a Object<'v>, Error> {
     match value {
         Value::Object(entries) => Ok(entries),
         other => Err(Error::new(
@@ -106,35 +106,35 @@ fn object_or_error(value: &Value) -> Result<&Object, Error> {
 // Field access
 
 /// The first value whose key matches `normalised` loosely (see the module docs).
-fn get<'a>(object: &'a Object, normalised: &str) -> Option<&'a Value> {
+fn get<'a, 'v>(object: &'a Object<'v>, normalised: &str) -> Option<&'a Value<'v>> {
     object
         .iter()
         .find(|(key, _)| loose_eq(key, normalised))
         .map(|(_, value)| value)
 }
 
-fn get_in<'a>(object: Option<&'a Object>, normalised: &str) -> Option<&'a Value> {
+fn get_in<'a, 'v>(object: Option<&'a Object<'v>>, normalised: &str) -> Option<&'a Value<'v>> {
     object.and_then(|object| get(object, normalised))
 }
 
-fn as_object(value: Option<&Value>) -> Option<&Object> {
+fn as_object<'a, 'v>(value: Option<&'a Value<'v>>) -> Option<&'a Object<'v>> {
     match value {
         Some(Value::Object(entries)) => Some(entries),
         _ => None,
     }
 }
 
-fn object_in<'a>(object: Option<&'a Object>, normalised: &str) -> Option<&'a Object> {
+fn object_in<'a, 'v>(object: Option<&'a Object<'v>>, normalised: &str) -> Option<&'a Object<'v>> {
     as_object(get_in(object, normalised))
 }
 
 /// A scalar field: a string (trimmed, absent when empty) or a number (its
 /// source text). Everything else, booleans included, is absent: no field we
 /// read is meaningfully a boolean, and an id of `true` is noise.
-fn scalar(value: Option<&Value>) -> Option<&str> {
+fn scalar<'a>(value: Option<&'a Value<'_>>) -> Option<&'a str> {
     match value {
-        Some(Value::String(text)) => Some(text.trim()).filter(|text| !text.is_empty()),
-        Some(Value::Number(text)) => Some(text.as_str()),
+        Some(Value::String(text)) => Some(trim(text)).filter(|text| !text.is_empty()),
+        Some(Value::Number(text)) => Some(text),
         _ => None,
     }
 }
@@ -155,13 +155,13 @@ fn not_a_message(message: &str) -> Error {
 }
 
 /// The channel and topic, if `object` carries a workspace envelope.
-fn envelope_keys(object: &Object) -> Option<(&str, &str)> {
+fn envelope_keys<'a>(object: &'a Object<'_>) -> Option<(&'a str, &'a str)> {
     let channel = match get(object, "channel") {
-        Some(Value::String(text)) if !text.trim().is_empty() => text.trim(),
+        Some(Value::String(text)) if !trim(text).is_empty() => trim(text),
         _ => return None,
     };
     match get(object, "topic") {
-        Some(Value::String(topic)) => Some((channel, topic.trim())),
+        Some(Value::String(topic)) => Some((channel, trim(topic))),
         _ => None,
     }
 }
@@ -171,7 +171,7 @@ fn parse_object(object: &Object, hops: usize) -> Result<Message, Error> {
         not_a_message("expected a workspace message with a string 'channel' and 'topic'")
     })?;
     let subtopic = match get(object, "subtopic") {
-        Some(Value::String(text)) => text.trim(),
+        Some(Value::String(text)) => trim(text),
         _ => "",
     };
 
@@ -246,7 +246,7 @@ fn looks_like_object(text: &str) -> bool {
 /// Whether `text`, normalised like a key, ends with `normalised`.
 fn ends_with_loose(text: &str, normalised: &str) -> bool {
     let mut want = normalised.bytes().rev();
-    for b in text.trim().bytes().rev() {
+    for b in trim(text).bytes().rev() {
         if matches!(b, b' ' | b'_' | b'-') {
             continue;
         }
@@ -262,7 +262,7 @@ fn ends_with_loose(text: &str, normalised: &str) -> bool {
 /// Whether `text`, normalised like a key, starts with `normalised`.
 fn starts_with_loose(text: &str, normalised: &str) -> bool {
     let mut want = normalised.bytes();
-    for b in text.trim().bytes() {
+    for b in trim(text).bytes() {
         if matches!(b, b' ' | b'_' | b'-') {
             continue;
         }
@@ -323,7 +323,7 @@ fn read_agent(topic: &str, subtopic: &str, payload: Option<&Object>) -> Option<A
 
 /// The agent object of a payload: its `data`, or the Finesse user inside it
 /// (`data.user`) when `data` itself carries no state.
-fn agent_data(payload: Option<&Object>) -> Option<&Object> {
+fn agent_data<'a, 'v>(payload: Option<&'a Object<'v>>) -> Option<&'a Object<'v>> {
     let data = object_in(payload, "data")?;
     if get(data, "state").is_some() {
         return Some(data);
@@ -335,7 +335,7 @@ fn agent_data(payload: Option<&Object>) -> Option<&Object> {
 
 /// `reasonCode` as a scalar, or Finesse's `reasonCode: {code, id, ...}`
 /// object (its `code`, else its `id`).
-fn reason_code(data: Option<&Object>) -> Option<&str> {
+fn reason_code<'a>(data: Option<&'a Object<'_>>) -> Option<&'a str> {
     match get_in(data, "reasoncode") {
         Some(Value::Object(code)) => field(Some(code), "code").or_else(|| field(Some(code), "id")),
         other => scalar(other),
@@ -413,9 +413,13 @@ fn bounded_call_id(id: &str) -> Result<&str, Error> {
     if id.len() > MAX_CALL_ID_BYTES {
         return Err(Error::new(
             codes::LIMIT_EXCEEDED,
-            format!(
-                "the call id is {} bytes; the limit is {MAX_CALL_ID_BYTES}",
-                id.len()
+            // `msg!`, not `format!`: the only `format!` left in the crate
+            // pulled all of `core::fmt`'s integer formatting into the wasm.
+            msg!(
+                "the call id is ",
+                id.len(),
+                " bytes; the limit is ",
+                MAX_CALL_ID_BYTES
             ),
         )
         .with_path("call.id"));
@@ -435,9 +439,8 @@ fn direction(call_type: Option<&str>, envelope: &Envelope) -> Direction {
         if starts_with_loose(call_type, "out") || starts_with_loose(call_type, "ob") {
             return Direction::Outbound;
         }
-        let upper_end = call_type
-            .trim()
-            .get(call_type.trim().len().saturating_sub(3)..);
+        let trimmed = trim(call_type);
+        let upper_end = trimmed.get(trimmed.len().saturating_sub(3)..);
         let ends_in = upper_end
             .is_some_and(|end| end.eq_ignore_ascii_case("_in") || end.eq_ignore_ascii_case("-in"));
         if starts_with_loose(call_type, "in") || ends_in || loose_eq(call_type, "agent") {
@@ -458,7 +461,7 @@ fn direction(call_type: Option<&str>, envelope: &Envelope) -> Direction {
 /// Finds the participant list in a `participants` field: Finesse's
 /// `{Participant: [...]}` or `{Participant: {...}}`, or a plain array.
 /// `None` when missing, null or empty, so the caller can look elsewhere.
-fn participants_value(value: Option<&Value>) -> Option<&Value> {
+fn participants_value<'a, 'v>(value: Option<&'a Value<'v>>) -> Option<&'a Value<'v>> {
     let list = match value {
         Some(Value::Object(entries)) => match get(entries, "participant") {
             Some(inner) => inner,
@@ -548,10 +551,10 @@ fn read_call_variables(
 }
 
 fn push_variable(out: &mut Vec<(String, String)>, name: &str, value: &Value) -> Result<(), Error> {
-    let name = name.trim();
+    let name = trim(name);
     let text = match value {
-        Value::String(text) => text.trim(),
-        Value::Number(text) => text.as_str(),
+        Value::String(text) => trim(text),
+        Value::Number(text) => text,
         Value::Bool(true) => "true",
         Value::Bool(false) => "false",
         _ => return Ok(()),
@@ -585,7 +588,7 @@ fn read_js_call(object: &Object) -> Result<Call, Error> {
         .and_then(bounded_call_id)?;
     let state = field(call, "state").map_or(CallState::Unknown, CallState::from_wire);
     let raw_state = match get_in(call, "rawstate") {
-        Some(Value::String(text)) => text.trim(),
+        Some(Value::String(text)) => trim(text),
         _ => field(call, "state").unwrap_or(""),
     };
     let direction = match field(call, "direction") {

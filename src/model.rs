@@ -471,7 +471,8 @@ impl Message {
 
     /// The message as a JSON string.
     pub fn to_json(&self) -> String {
-        let mut out = String::new();
+        // Most messages write a few hundred bytes: one allocation, no regrowth.
+        let mut out = String::with_capacity(512);
         self.write_json(&mut out);
         out
     }

@@ -23,6 +23,7 @@ use crate::gadget::{self, GadgetConfig, GadgetCore, Output};
 use crate::json::{self, ObjectWriter, Value};
 use crate::make_call::{self, MakeCallOptions};
 use crate::message;
+use crate::model::{Call, Message};
 use crate::text::msg;
 use crate::tracker;
 
@@ -49,13 +50,14 @@ fn write_error(error: &Error, out: &mut String) {
 }
 
 /// Reads a JS value that must be JSON-shaped (an options object, a message)
-/// into a [`Value`]: strings are taken as JSON text, objects go through
-/// `JSON.stringify` (which also drops functions such as a transport). Text is
-/// read as the message parser reads it (no-break spaces between tokens are
-/// whitespace), so every entry point accepts the same texts.
-fn value_from_js(input: &JsValue, what: &str) -> Result<Value, Error> {
+/// as JSON text, for [`json::parse_lenient`] (a [`Value`] borrows from its
+/// text, so the caller keeps the text): strings are taken as JSON text,
+/// objects go through `JSON.stringify` (which also drops functions such as a
+/// transport). Every entry point parses it as the message parser does
+/// (no-break spaces between tokens are whitespace), so all accept the same texts.
+fn json_text_from_js(input: &JsValue, what: &str) -> Result<String, Error> {
     if let Some(text) = input.as_string() {
-        return json::parse_lenient(&text);
+        return Ok(text);
     }
     if input.is_object() {
         let text = js_sys::JSON::stringify(input)
@@ -70,7 +72,7 @@ fn value_from_js(input: &JsValue, what: &str) -> Result<Value, Error> {
             })?
             .as_string()
             .unwrap_or_default();
-        return json::parse_lenient(&text);
+        return Ok(text);
     }
     Err(Error::new(
         codes::NOT_AN_OBJECT,
@@ -86,17 +88,36 @@ fn js_type(value: &JsValue) -> String {
     value.js_typeof().as_string().unwrap_or_default()
 }
 
+/// An optional options argument as read from JS (see [`options_from_js`]).
+enum OptionsInput {
+    Absent,
+    /// A bare string: a preset name, not JSON text.
+    Name(String),
+    Json(String),
+}
+
+impl OptionsInput {
+    /// The options as a value borrowing from the text read from JS.
+    fn value(&self) -> Result<Option<Value<'_>>, Error> {
+        match self {
+            OptionsInput::Absent => Ok(None),
+            OptionsInput::Name(name) => Ok(Some(Value::String(name.into()))),
+            OptionsInput::Json(text) => json::parse_lenient(text).map(Some),
+        }
+    }
+}
+
 /// Reads an optional options value: `undefined` and `null` are absent,
 /// a string is kept as a string value (a preset name), an object is read as JSON.
-fn options_from_js(input: &JsValue, what: &str) -> Result<Option<Value>, Error> {
+fn options_from_js(input: &JsValue, what: &str) -> Result<OptionsInput, Error> {
     if input.is_undefined() || input.is_null() {
-        return Ok(None);
+        return Ok(OptionsInput::Absent);
     }
     if let Some(text) = input.as_string() {
-        return Ok(Some(Value::String(text)));
+        return Ok(OptionsInput::Name(text));
     }
     if input.is_object() {
-        return value_from_js(input, what).map(Some);
+        return json_text_from_js(input, what).map(OptionsInput::Json);
     }
     Err(Error::new(
         codes::INVALID_INPUT,
@@ -136,7 +157,8 @@ impl DialPlan {
             error.code = codes::INVALID_PLAN;
             error
         };
-        let value = options_from_js(input, "the plan").map_err(as_plan_error)?;
+        let options = options_from_js(input, "the plan").map_err(as_plan_error)?;
+        let value = options.value().map_err(as_plan_error)?;
         let plan = Plan::from_value(value.as_ref()).map_err(as_plan_error)?;
         Ok(DialPlan { plan })
     }
@@ -202,7 +224,8 @@ pub fn validate_number(input: JsValue, plan: JsValue) -> String {
 pub fn build_make_call(number: JsValue, options: JsValue) -> String {
     let run = || -> Result<String, String> {
         let text = number_from_js(&number).map_err(|e| failure(&e))?;
-        let options_value = options_from_js(&options, "the options").map_err(|e| failure(&e))?;
+        let options_input = options_from_js(&options, "the options").map_err(|e| failure(&e))?;
+        let options_value = options_input.value().map_err(|e| failure(&e))?;
         let options =
             MakeCallOptions::from_value(options_value.as_ref()).map_err(|e| failure(&e))?;
         make_call::build_make_call(&text, &options).map_err(|error| match error {
@@ -230,21 +253,79 @@ pub fn build_make_call(number: JsValue, options: JsValue) -> String {
 /// `parseMessage(input)` as JSON.
 #[wasm_bindgen]
 pub fn parse_message(input: JsValue) -> String {
-    let parsed = match input.as_string() {
-        Some(text) => message::parse_message_text(&text),
-        None => value_from_js(&input, "the message").and_then(|v| message::parse_message_value(&v)),
-    };
+    message_json(message_from_js(&input))
+}
+
+/// A message from JS: JSON text, or an object (see [`json_text_from_js`]).
+fn message_from_js(input: &JsValue) -> Result<Message, Error> {
+    message::parse_message_text(&json_text_from_js(input, "the message")?)
+}
+
+/// A call read from JS by `read` (one function for both callers, since
+/// every caller of a generic helper got its own copy in the wasm).
+fn call_from_js(
+    input: &JsValue,
+    what: &str,
+    read: fn(&Value<'_>) -> Result<Call, Error>,
+) -> Result<Call, Error> {
+    read(&json::parse_lenient(&json_text_from_js(input, what)?)?)
+}
+
+fn message_json(parsed: Result<Message, Error>) -> String {
     match parsed {
         Ok(message) => message.to_json(),
         Err(error) => failure(&error),
     }
 }
 
+thread_local! {
+    /// Text the glue writes straight into linear memory (see [`stage_text`]).
+    static STAGED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Makes room for `capacity` bytes of UTF-8 and returns their address, for
+/// the glue to fill with `TextEncoder.encodeInto` before calling a `*_staged`
+/// export with the length written.
+///
+/// Why: passing a string argument copies it into wasm one UTF-16 unit at a
+/// time in JS (wasm-bindgen's glue), which cost more than a third of a
+/// typical `parseMessage`; `encodeInto` copies natively. The glue stages
+/// only strings of up to 32 768 units, so this buffer stays under 96 KiB.
+#[wasm_bindgen]
+pub fn stage_text(capacity: usize) -> usize {
+    STAGED.with(|staged| {
+        let mut staged = staged.borrow_mut();
+        if staged.len() < capacity {
+            staged.resize(capacity, 0);
+        }
+        staged.as_mut_ptr() as usize
+    })
+}
+
+/// Parses the first `len` staged bytes as a workspace message. The buffer
+/// is released before anything else runs, so a re-entrant call from JS
+/// (e.g. a gadget listener calling `parseMessage`) finds it free.
+fn parse_staged(len: usize) -> Result<Message, Error> {
+    STAGED.with(|staged| {
+        let staged = staged.borrow();
+        // Always valid UTF-8 from encodeInto; checked so a misuse fails cleanly.
+        match staged.get(..len).map(std::str::from_utf8) {
+            Some(Ok(text)) => message::parse_message_text(text),
+            _ => Err(Error::new(codes::INVALID_INPUT, "no staged text")),
+        }
+    })
+}
+
+/// `parseMessage(text)` of text staged by [`stage_text`], as JSON.
+#[wasm_bindgen]
+pub fn parse_message_staged(len: usize) -> String {
+    message_json(parse_staged(len))
+}
+
 /// `parseStateChange(input)` as JSON (the call only).
 #[wasm_bindgen]
 pub fn parse_state_change(input: JsValue) -> String {
-    let parsed = value_from_js(&input, "the message")
-        .and_then(|value| message::parse_state_change_value(&value));
+    let parsed = call_from_js(&input, "the message", message::parse_state_change_value);
     match parsed {
         Ok(call) => {
             let mut out = String::with_capacity(512);
@@ -271,7 +352,8 @@ pub struct Tracker {
 /// `undefined` and their error through [`last_error`].
 #[wasm_bindgen]
 pub fn create_tracker(options: JsValue) -> Option<Tracker> {
-    let max = options_from_js(&options, "the options").and_then(|value| {
+    let max = options_from_js(&options, "the options").and_then(|input| {
+        let value = input.value()?;
         let field = match &value {
             Some(Value::Object(entries)) => entries
                 .iter()
@@ -322,8 +404,7 @@ pub fn create_tracker(options: JsValue) -> Option<Tracker> {
 impl Tracker {
     /// Applies a state-change message (or a parsed call); returns `{change, call}` as JSON.
     pub fn apply(&mut self, input: JsValue) -> String {
-        let call =
-            value_from_js(&input, "the event").and_then(|v| message::parse_call_or_message(&v));
+        let call = call_from_js(&input, "the event", message::parse_call_or_message);
         match call {
             Ok(call) => {
                 let (change, snapshot) = self.inner.apply(&call, js_sys::Date::now());
@@ -400,7 +481,7 @@ pub struct Gadget {
 #[wasm_bindgen]
 pub fn create_gadget(options: JsValue, on_output: js_sys::Function) -> Option<Gadget> {
     let config = options_from_js(&options, "the options")
-        .and_then(|value| GadgetConfig::from_value(value.as_ref()));
+        .and_then(|input| GadgetConfig::from_value(input.value()?.as_ref()));
     match config {
         Ok(config) => Some(Gadget {
             shared: Rc::new(Shared {
@@ -471,12 +552,15 @@ impl Gadget {
 
     /// Takes one inbound message (object or JSON text) from the transport.
     pub fn receive(&self, input: JsValue) {
-        let parsed = match input.as_string() {
-            Some(text) => message::parse_message_text(&text),
-            None => {
-                value_from_js(&input, "the message").and_then(|v| message::parse_message_value(&v))
-            }
-        };
+        self.handle(message_from_js(&input));
+    }
+
+    /// [`Gadget::receive`] of text staged by [`stage_text`].
+    pub fn receive_staged(&self, len: usize) {
+        self.handle(parse_staged(len));
+    }
+
+    fn handle(&self, parsed: Result<Message, Error>) {
         let outputs = self
             .shared
             .core

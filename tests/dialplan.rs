@@ -14,20 +14,20 @@ use makecall::json::Value;
 
 // ---- helpers: build option values without the JSON parser ----
 
-fn s(text: &str) -> Value {
-    Value::String(text.into())
+fn s(text: &str) -> Value<'static> {
+    Value::String(text.to_string().into())
 }
-fn n(number: i64) -> Value {
-    Value::Number(number.to_string())
+fn n(number: i64) -> Value<'static> {
+    Value::Number(number.to_string().into())
 }
-fn arr(items: Vec<Value>) -> Value {
+fn arr(items: Vec<Value<'static>>) -> Value<'static> {
     Value::Array(items)
 }
-fn obj(entries: Vec<(&str, Value)>) -> Value {
+fn obj(entries: Vec<(&str, Value<'static>)>) -> Value<'static> {
     Value::Object(
         entries
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+            .map(|(k, v)| (k.to_string().into(), v))
             .collect(),
     )
 }

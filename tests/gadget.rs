@@ -18,21 +18,21 @@ use makecall::tracker::Change;
 const NUMBER: &str = "(608) 555-9000";
 const DIGITS: &str = "6085559000";
 
-fn obj(entries: &[(&str, Value)]) -> Value {
+fn obj(entries: &[(&str, Value<'static>)]) -> Value<'static> {
     Value::Object(
         entries
             .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
+            .map(|(k, v)| (k.to_string().into(), v.clone()))
             .collect(),
     )
 }
 
-fn num(text: &str) -> Value {
-    Value::Number(text.to_string())
+fn num(text: &str) -> Value<'static> {
+    Value::Number(text.to_string().into())
 }
 
-fn string(text: &str) -> Value {
-    Value::String(text.to_string())
+fn string(text: &str) -> Value<'static> {
+    Value::String(text.to_string().into())
 }
 
 fn core_with(policy: AgentPolicy) -> GadgetCore {

@@ -9,19 +9,19 @@
 use makecall::error::codes;
 use makecall::json::{loose_eq, parse, parse_lenient, Value, MAX_DEPTH, MAX_INPUT_BYTES};
 
-fn s(text: &str) -> Value {
-    Value::String(text.to_string())
+fn s(text: &str) -> Value<'static> {
+    Value::String(text.to_string().into())
 }
 
-fn n(text: &str) -> Value {
-    Value::Number(text.to_string())
+fn n(text: &str) -> Value<'static> {
+    Value::Number(text.to_string().into())
 }
 
-fn obj(entries: &[(&str, Value)]) -> Value {
+fn obj(entries: &[(&str, Value<'static>)]) -> Value<'static> {
     Value::Object(
         entries
             .iter()
-            .map(|(k, v)| (k.to_string(), v.clone()))
+            .map(|(k, v)| (k.to_string().into(), v.clone()))
             .collect(),
     )
 }
@@ -344,7 +344,22 @@ mod properties {
         fn strings_round_trip(text in "\\PC{0,32}") {
             let mut json = String::new();
             makecall::json::write_string(&mut json, &text);
-            prop_assert_eq!(parse(&json).unwrap(), Value::String(text));
+            prop_assert_eq!(parse(&json).unwrap(), Value::String(text.into()));
+        }
+
+        // Control characters, quotes and backslashes next to multi-byte
+        // characters: the writer copies the runs between escapes in one go.
+        #[test]
+        fn escaped_strings_round_trip(text in "[\u{0}-\u{1f}\"\\\\aé😀\u{7f}\u{2028}]{0,24}") {
+            let mut json = String::new();
+            makecall::json::write_string(&mut json, &text);
+            prop_assert!(!json.bytes().any(|b| b < 0x20));
+            prop_assert_eq!(parse(&json).unwrap(), Value::String(text.into()));
+        }
+
+        #[test]
+        fn trim_is_str_trim(text in "[ \t\n\u{b}\u{c}\r\u{85}\u{a0}\u{3000}\u{1f}\u{7f}a~é]{0,8}") {
+            prop_assert_eq!(makecall::json::trim(&text), text.trim());
         }
     }
 }

@@ -13,14 +13,14 @@ use makecall::make_call::{
     DEFAULT_CHANNEL,
 };
 
-fn s(text: &str) -> Value {
-    Value::String(text.into())
+fn s(text: &str) -> Value<'static> {
+    Value::String(text.to_string().into())
 }
-fn obj(entries: Vec<(&str, Value)>) -> Value {
+fn obj(entries: Vec<(&str, Value<'static>)>) -> Value<'static> {
     Value::Object(
         entries
             .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
+            .map(|(k, v)| (k.to_string().into(), v))
             .collect(),
     )
 }

@@ -683,7 +683,8 @@ fn not_a_workspace_message() {
 #[test]
 fn not_a_state_change() {
     for name in ["agent-login.json", "other-make-call-request.json"] {
-        let value = json::parse(&fixture(name)).unwrap();
+        let text = fixture(name);
+        let value = json::parse(&text).unwrap();
         let err = parse_state_change_value(&value).unwrap_err();
         assert_eq!(err.code, codes::NOT_A_STATE_CHANGE, "{name}");
         assert_eq!(
@@ -851,7 +852,8 @@ fn a_hand_built_call_round_trips() {
 
 #[test]
 fn parse_call_or_message_also_takes_messages() {
-    let value = json::parse_lenient(&fixture("seed-outbound-wrap-up.json")).unwrap();
+    let text = fixture("seed-outbound-wrap-up.json");
+    let value = json::parse_lenient(&text).unwrap();
     assert_eq!(parse_call_or_message(&value).unwrap().call_id, "16931876");
     // A message envelope wins over call-like keys.
     let text = r#"{"channel":"Finesse","topic":"x","callId":"1","state":"active"}"#;

@@ -17,6 +17,7 @@ use makecall::message::{parse_call_or_message, parse_message_text, parse_message
 use makecall::model::{Call, CallState, Direction, Message};
 use makecall::tracker::{CallTracker, Change};
 use proptest::prelude::*;
+use std::borrow::Cow;
 
 // ---------------------------------------------------------------------------
 // Strategies
@@ -53,7 +54,7 @@ fn plan() -> impl Strategy<Value = Plan> {
 }
 
 /// Arbitrary JSON values (shallow enough to stay within the depth limit).
-fn json_value() -> impl Strategy<Value = Value> {
+fn json_value() -> impl Strategy<Value = Value<'static>> {
     let key = prop_oneof![
         prop::sample::select(vec![
             "channel",
@@ -80,12 +81,13 @@ fn json_value() -> impl Strategy<Value = Value> {
         ])
         .prop_map(str::to_string),
         "\\PC{0,8}",
-    ];
+    ]
+    .prop_map(Cow::Owned);
     let leaf = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
         prop::sample::select(vec!["0", "-0", "16931876", "1.5e3", "-12.25", "1e999"])
-            .prop_map(|n| Value::Number(n.to_string())),
+            .prop_map(|n| Value::Number(n.into())),
         prop_oneof![
             prop::sample::select(vec![
                 "Finesse",
@@ -97,7 +99,7 @@ fn json_value() -> impl Strategy<Value = Value> {
             .prop_map(str::to_string),
             "\\PC{0,12}",
         ]
-        .prop_map(Value::String),
+        .prop_map(|text| Value::String(text.into())),
     ];
     leaf.prop_recursive(6, 64, 8, move |inner| {
         prop_oneof![
@@ -280,17 +282,12 @@ fn call_spec() -> impl Strategy<Value = CallSpec> {
         )
 }
 
-fn s(text: &str) -> Value {
-    Value::String(text.to_string())
+fn s(text: &str) -> Value<'_> {
+    Value::String(text.into())
 }
 
-fn obj(entries: Vec<(&str, Value)>) -> Value {
-    Value::Object(
-        entries
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-    )
+fn obj<'a>(entries: Vec<(&'a str, Value<'a>)>) -> Value<'a> {
+    Value::Object(entries.into_iter().map(|(k, v)| (k.into(), v)).collect())
 }
 
 /// The spec as a Finesse-style state-change message.
@@ -353,7 +350,7 @@ fn message_of(spec: &CallSpec) -> String {
     let (key, payload) = match spec.payload_shape {
         0 => ("message", payload),
         1 => ("data", payload),
-        _ => ("message", Value::String(payload.to_json())),
+        _ => ("message", Value::String(payload.to_json().into())),
     };
     obj(vec![
         ("channel", s("Finesse")),

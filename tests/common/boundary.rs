@@ -133,6 +133,51 @@ fn parse_message_reads_the_seed_sample_as_text_and_as_an_object() {
     assert_eq!(field(&call, "state").as_string().unwrap(), "alerting");
 }
 
+/// Writes `bytes` where [`wasm::stage_text`] says, as the glue's
+/// `TextEncoder.encodeInto` does, and returns how many were written.
+fn stage(bytes: &[u8]) -> usize {
+    let at = wasm::stage_text(bytes.len() * 3);
+    let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
+    js_sys::Uint8Array::new_with_byte_offset_and_length(
+        &memory.buffer(),
+        at as u32,
+        bytes.len() as u32,
+    )
+    .copy_from(bytes);
+    bytes.len()
+}
+
+#[wasm_bindgen_test]
+fn staged_text_parses_as_the_string_argument_does() {
+    let len = stage(SEED_SAMPLE.as_bytes());
+    assert_eq!(
+        wasm::parse_message_staged(len),
+        wasm::parse_message(SEED_SAMPLE.into())
+    );
+    let text = "{\"channel\":\"é😀\",, }";
+    let len = stage(text.as_bytes());
+    assert_eq!(
+        wasm::parse_message_staged(len),
+        wasm::parse_message(text.into())
+    );
+    // Misuse fails cleanly: a length past the buffer, bytes that are not
+    // UTF-8, a length that cuts a character.
+    assert_eq!(
+        failure_code(wasm::parse_message_staged(usize::MAX)),
+        "INVALID_INPUT"
+    );
+    let len = stage(&[b'{', 0xFF, b'}']);
+    assert_eq!(
+        failure_code(wasm::parse_message_staged(len)),
+        "INVALID_INPUT"
+    );
+    let len = stage("{\"é\":1}".as_bytes());
+    assert_eq!(
+        failure_code(wasm::parse_message_staged(len - 5)),
+        "INVALID_INPUT"
+    );
+}
+
 #[wasm_bindgen_test]
 fn parse_message_failures_carry_codes() {
     assert_eq!(

@@ -145,6 +145,38 @@ describe("parseMessage / parseStateChange", () => {
     assert.throws(() => parseMessage(cyclic), (e) => e.code === "INVALID_INPUT");
   });
 
+  // Strings up to 32 768 UTF-16 units reach the core through a staging
+  // buffer (TextEncoder.encodeInto), longer ones as a string argument: both
+  // must read the same text the same way.
+  test("staged and unstaged text give the same results and errors", () => {
+    const text = JSON.stringify({ ...alerting, pad: "é😀\u2028".repeat(3) });
+    const padded = text.replace(/}$/, `,"fill":"${"x".repeat(40000)}"}`);
+    assert.ok(text.length < 32768 && padded.length > 32768);
+    const { fill, ...unpadded } = parseMessage(padded);
+    assert.equal(fill, undefined);
+    assert.deepEqual(parseMessage(text), unpadded);
+    assert.deepEqual(parseMessage(text), parseMessage(JSON.parse(text)));
+    // Error indexes are UTF-16 offsets on both paths.
+    const bad = '{"channel": "😀é",, }';
+    const badLong = bad.replace("é", "é" + " ".repeat(40000));
+    assert.throws(() => parseMessage(bad), (e) => e.code === "INVALID_JSON" && e.index === 18);
+    assert.throws(() => parseMessage(badLong), (e) => e.code === "INVALID_JSON" && e.index === 40018);
+    // A lone surrogate becomes U+FFFD on both paths, as TextEncoder makes it.
+    const lone = JSON.stringify({ ...alerting, subtopic: "\ud800" }).replace("\\ud800", "\ud800");
+    assert.equal(parseMessage(lone).subtopic, "\ufffd");
+    assert.equal(parseMessage(lone + " ".repeat(40000)).subtopic, "\ufffd");
+  });
+
+  test("staged text is never read twice: alternating sizes and empty text", () => {
+    const long = JSON.stringify({ ...alerting, message: { ...alerting.message, note: "y".repeat(5000) } });
+    const short = JSON.stringify({ channel: "C", topic: "T" });
+    for (let i = 0; i < 3; i += 1) {
+      assert.equal(parseMessage(long).call.callId, "16930170");
+      assert.deepEqual(parseMessage(short), { kind: "other", channel: "C", topic: "T", subtopic: "" });
+    }
+    assert.throws(() => parseMessage(""), (e) => e.code === "INVALID_JSON" && e.index === 0);
+  });
+
   test("__proto__ in call variables is plain data", () => {
     const text = '{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":"1","event":"active","CallVariables":{"__proto__":"polluted","constructor":"x"}}}}';
     const call = parseStateChange(text);

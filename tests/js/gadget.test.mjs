@@ -2,7 +2,7 @@
 // in-process transport, every scenario, and the settle-once dial contract.
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
-import { init, createGadget } from "../../js/index.js";
+import { init, createGadget, parseMessage } from "../../js/index.js";
 import { createSimulatedWorkspace, SCENARIOS } from "../../js/simulated.js";
 
 before(async () => {
@@ -237,6 +237,21 @@ describe("inbound robustness", () => {
     assert.deepEqual(errors.map((e) => e.code), ["INVALID_JSON", "NOT_AN_OBJECT", "NOT_A_WORKSPACE_MESSAGE"]);
     assert.ok(errors.every((e) => e instanceof Error));
     assert.equal(calls.length, 0);
+    gadget.close();
+  });
+
+  test("text messages (staged into the core) may be parsed again from inside a listener", () => {
+    let deliver;
+    const gadget = createGadget({ transport: { publish() {}, subscribe: (h) => ((deliver = h), () => {}) } });
+    const text = JSON.stringify({
+      channel: "Finesse", topic: "Outbound", subtopic: "OutboundCallStateChange",
+      message: { call: { id: "81", event: "ALERTING", CallType: "OB_OUT" } },
+    });
+    const seen = [];
+    gadget.on("call", (call) => seen.push([call.callId, parseMessage(text.replace('"81"', '"82"')).call.callId]));
+    deliver(text);
+    deliver(text.replace("ALERTING", "ACTIVE") + " ".repeat(40000)); // too long to stage: a plain string
+    assert.deepEqual(seen, [["81", "82"], ["81", "82"]]);
     gadget.close();
   });
 
