@@ -357,7 +357,7 @@ async function main() {
       case "CALL_FAILED":
         return `Call failed: ${causeWords(error.cause) || "the workspace could not place the call"}.`;
       case "TIMEOUT":
-        return `No response from the workspace after ${Math.round(dialTimeoutMs / 1000)} s. The call may not have been placed.`;
+        return `No response from the workspace after ${Number((dialTimeoutMs / 1000).toFixed(1))} s. The call may not have been placed.`;
       case "ABORTED":
         return "The call was cancelled.";
       case "CLOSED":
