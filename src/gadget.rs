@@ -607,13 +607,18 @@ impl GadgetCore {
     }
 
     /// The gadget closes: a pending dial settles with `CLOSED`; afterwards
-    /// every dial fails with `CLOSED` and inbound messages are ignored.
+    /// every dial fails with `CLOSED`, inbound messages are ignored and the
+    /// tracked calls are forgotten.
     pub fn close(&mut self) -> Vec<Output> {
         self.closed = true;
-        match self.pending.as_ref().map(|p| p.dial_id) {
+        let outputs = match self.pending.as_ref().map(|p| p.dial_id) {
             Some(dial_id) => self.settle_with(dial_id, codes::CLOSED),
             None => Vec::new(),
-        }
+        };
+        // The JS object holding this core is only freed when the garbage
+        // collector gets to it; the tracked calls are released now.
+        self.tracker = CallTracker::new(self.config.max_ended_calls);
+        outputs
     }
 
     /// Whether [`GadgetCore::close`] was called.

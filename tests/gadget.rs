@@ -653,3 +653,12 @@ fn max_ended_calls_reaches_the_tracker() {
     assert_eq!(core.calls().len(), 2);
     assert_eq!(core.tracker().evicted(), 3);
 }
+
+#[test]
+fn close_forgets_the_tracked_calls() {
+    let mut core = core();
+    core.handle(msg(outbound("31", CallState::Active, "6085559000")), 1.0);
+    assert_eq!(core.calls().len(), 1);
+    core.close();
+    assert!(core.calls().is_empty());
+}
