@@ -245,24 +245,18 @@ fn looks_like_object(text: &str) -> bool {
 
 /// Whether `text`, normalised like a key, ends with `normalised`.
 fn ends_with_loose(text: &str, normalised: &str) -> bool {
-    let mut want = normalised.bytes().rev();
-    for b in trim(text).bytes().rev() {
-        if matches!(b, b' ' | b'_' | b'-') {
-            continue;
-        }
-        match want.next() {
-            None => return true,
-            Some(w) if w == b.to_ascii_lowercase() => {}
-            Some(_) => return false,
-        }
-    }
-    want.next().is_none()
+    affix_loose(text.trim().bytes().rev(), normalised.bytes().rev())
 }
 
 /// Whether `text`, normalised like a key, starts with `normalised`.
 fn starts_with_loose(text: &str, normalised: &str) -> bool {
-    let mut want = normalised.bytes();
-    for b in trim(text).bytes() {
+    affix_loose(text.trim().bytes(), normalised.bytes())
+}
+
+/// Walks `text` (skipping ' ', '_' and '-', ignoring ASCII case) against
+/// `want`: true once every byte of `want` matched.
+fn affix_loose(text: impl Iterator<Item = u8>, mut want: impl Iterator<Item = u8>) -> bool {
+    for b in text {
         if matches!(b, b' ' | b'_' | b'-') {
             continue;
         }
