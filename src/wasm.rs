@@ -209,15 +209,6 @@ pub fn last_error() -> String {
     })
 }
 
-/// `validateNumber(input, plan?)` as JSON.
-#[wasm_bindgen]
-pub fn validate_number(input: JsValue, plan: JsValue) -> String {
-    match DialPlan::from_js(&plan) {
-        Ok(plan) => plan.validate(input),
-        Err(error) => failure(&error),
-    }
-}
-
 /// `buildMakeCall(number, options?)` as JSON; an invalid number fails with the
 /// validation code and the failed validation result under `validation`.
 #[wasm_bindgen]
