@@ -113,9 +113,11 @@ export interface SimulatedWorkspace {
   readonly scenario: ScenarioName;
   /** Switches scenario; throws `INVALID_SCENARIO` for unknown names. */
   setScenario(name: ScenarioName): void;
-  /** The agent state, in Finesse spelling. */
+  /** The agent state, in Finesse spelling: TALKING while an answered call of the agent's is up. */
   readonly agentState: string;
-  /** Changes the agent state and broadcasts `Agent`/`SetAgentState`. */
+  /** The state the agent returns to when the answered call ends (Finesse's pending state), or null. */
+  readonly pendingAgentState: string | null;
+  /** Changes the agent state and broadcasts `Agent`/`SetAgentState`; during an answered call, sets the pending state instead. */
   setAgentState(state: string): void;
   /** Sees every message in both directions; returns an unsubscribe. */
   onWire(listener: (entry: WireEntry) => void): () => void;

@@ -92,8 +92,11 @@ function pascal(state) {
  * `accessCode + data`, and nothing else from the gadget is echoed back. A
  * `topic` Agent / `subtopic` GetAgentState request re-broadcasts the agent
  * state, which is also announced to each new in-process subscriber (or once,
- * at start, over an external transport). The agent state only changes via
- * `setAgentState`.
+ * at start, over an external transport). The agent state changes via
+ * `setAgentState`, and follows the agent's own calls: TALKING once one is
+ * answered, back to the earlier state when the last answered one ends (a
+ * `setAgentState` during the call sets that state instead, Finesse's
+ * pending state, shown by `pendingAgentState`).
  * @param {object} [options]
  */
 export function createSimulatedWorkspace(options = {}) {
@@ -393,6 +396,31 @@ export function createSimulatedWorkspace(options = {}) {
     call.lastState = step.state;
     if (ENDING_STATES.has(step.state)) call.ended = true;
     send(callMessage(call, step));
+    followCall(call, step.state);
+  }
+
+  // The agent's own state follows the agent's manual calls, as Finesse
+  // reports it (workspace-api.md §B.4): TALKING once the call is answered,
+  // and back to the state held before the call when the last answered call
+  // ends (no wrap-up timer is simulated; nothing here holds a call). The agent event goes out after
+  // the call event. Dialer calls (injectCall's default) leave it alone.
+  let stateBeforeCall; // set while answered calls hold the agent
+  const callsHoldingAgent = new Set();
+  function followCall(call, state) {
+    if (call.kind !== "manual") return;
+    let next;
+    if (state === "ACTIVE") {
+      if (callsHoldingAgent.size === 0) stateBeforeCall = agentState;
+      callsHoldingAgent.add(call);
+      next = "TALKING";
+    } else if (ENDING_STATES.has(state) && callsHoldingAgent.delete(call) && callsHoldingAgent.size === 0) {
+      next = stateBeforeCall;
+      stateBeforeCall = undefined;
+    }
+    if (next !== undefined && next !== agentState) {
+      agentState = next;
+      broadcastAgentState();
+    }
   }
 
   // A playback sends its steps one after another, each `wait` ms after the
@@ -590,8 +618,19 @@ export function createSimulatedWorkspace(options = {}) {
     get agentState() {
       return agentState;
     },
+    /** The state the agent goes to when the answered call ends (Finesse's pending state), or null. */
+    get pendingAgentState() {
+      return stateBeforeCall ?? null;
+    },
     setAgentState(state) {
-      agentState = normaliseAgentState(state);
+      const next = normaliseAgentState(state);
+      // During an answered call Finesse keeps the agent TALKING and makes
+      // the request a pending state, applied when the call ends.
+      if (callsHoldingAgent.size > 0) {
+        stateBeforeCall = next;
+        return;
+      }
+      agentState = next;
       broadcastAgentState();
     },
     onWire(listener) {

@@ -404,6 +404,58 @@ describe("agent state", () => {
     ws.close();
   });
 
+  test("the agent state follows the agent's answered calls and goes back after", () => {
+    const { ws, clock, received } = setup({ agentState: "NOT_READY" });
+    const agentTrace = () =>
+      received.map((m) => (m.topic === "Agent" ? `agent:${m.message.data.state}` : `${get(callOf(m), "id")}:${norm(get(callOf(m), "event"))}`));
+    clock.advance(0);
+    ws.gadgetTransport.publish(MAKE_CALL);
+    clock.advance(30);
+    assert.equal(ws.agentState, "TALKING");
+    // A second answered call while the first is up: still TALKING until both end.
+    ws.gadgetTransport.publish({ ...MAKE_CALL, data: "6085559001" });
+    clock.advance(30);
+    assert.equal(ws.agentState, "TALKING");
+    assert.equal(ws.hangUp("16931876"), true);
+    clock.advance(1);
+    assert.equal(ws.agentState, "TALKING", "the other call still holds the agent");
+    // Set during the call: a pending state, applied when the call ends.
+    assert.equal(ws.pendingAgentState, "NOT_READY");
+    const before = received.length;
+    ws.setAgentState("READY");
+    assert.equal(received.length, before, "nothing is broadcast during the call");
+    assert.equal(ws.agentState, "TALKING");
+    assert.equal(ws.pendingAgentState, "READY");
+    clock.runAll();
+    assert.equal(ws.agentState, "READY");
+    assert.equal(ws.pendingAgentState, null);
+    const trace = agentTrace();
+    assert.deepEqual(trace.slice(0, 6), [
+      "agent:NOT_READY",
+      "16931876:INITIATING",
+      "16931876:INITIATED",
+      "16931876:ALERTING",
+      "16931876:ACTIVE",
+      "agent:TALKING",
+    ]);
+    assert.equal(trace.filter((t) => t === "agent:TALKING").length, 1, "once, on the first answer");
+    assert.equal(trace.at(-2), "agent:READY");
+    assert.equal(trace.at(-1), "16931877:WRAP_UP");
+    ws.close();
+  });
+
+  test("failed, unanswered and dialer calls leave the agent state alone", () => {
+    for (const scenario of ["busy", "badDestination", "noAnswer", "unrelatedCall"]) {
+      const { ws, clock, received } = setup({ scenario });
+      clock.advance(0);
+      dial(ws, clock);
+      const states = received.filter((m) => m.topic === "Agent").map((m) => m.message.data.state);
+      // unrelatedCall's own call is answered: TALKING and back; the dialer call changes nothing.
+      assert.deepEqual(states, scenario === "unrelatedCall" ? ["READY", "TALKING", "READY"] : ["READY"], scenario);
+      ws.close();
+    }
+  });
+
   test("answers GetAgentState with the current state", () => {
     const { ws, clock, received } = setup({ agentState: "NOT_READY" });
     clock.advance(0);
@@ -555,10 +607,9 @@ describe("wire log, control and lifecycle", () => {
     gadgetSide.subscribe((m) => got.push(JSON.parse(m)));
     gadgetSide.publish(MAKE_CALL);
     clock.runAll();
-    assert.equal(got[0].topic, "Agent");
     assert.deepEqual(
-      got.slice(1).map((m) => norm(m.message.call.event)),
-      ["INITIATING", "INITIATED", "ALERTING", "ACTIVE", "DROPPED", "WRAP_UP"],
+      got.map((m) => (m.topic === "Agent" ? `agent:${m.message.data.state}` : norm(m.message.call.event))),
+      ["agent:READY", "INITIATING", "INITIATED", "ALERTING", "ACTIVE", "agent:TALKING", "DROPPED", "agent:READY", "WRAP_UP"],
     );
     ws.close();
     assert.equal(workspaceSide.stats.received, 1);
