@@ -929,13 +929,12 @@ fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
             "ownExtension" => plan.own_extension = read_opt_digits(value, path, 20)?,
             "countryCode" => {
                 // "+91" is how people write a country code; the + adds nothing.
-                let value = match value {
+                plan.country_code = match value {
                     Value::String(text) => {
-                        Value::String(text.strip_prefix('+').unwrap_or(text).into())
+                        read_digits(text.strip_prefix('+').unwrap_or(text), path, 3).map(Some)?
                     }
-                    other => other.clone(),
+                    other => read_opt_digits(other, path, 3)?,
                 };
-                plan.country_code = read_opt_digits(&value, path, 3)?;
                 if plan
                     .country_code
                     .as_deref()
@@ -1094,20 +1093,22 @@ fn read_range(value: &Value, path: &str, min: usize) -> Result<(usize, usize), E
 /// A string of ASCII digits (a JSON integer is accepted as its digits), or
 /// `None` for null.
 fn read_opt_digits(value: &Value, path: &str, max_len: usize) -> Result<Option<String>, Error> {
-    let text = match value {
-        Value::Null => return Ok(None),
-        Value::String(text) | Value::Number(text) => text,
-        other => {
-            return Err(plan_error(
+    match value {
+        Value::Null => Ok(None),
+        Value::String(text) | Value::Number(text) => read_digits(text, path, max_len).map(Some),
+        other => Err(plan_error(
+            path,
+            msg!(
                 path,
-                msg!(
-                    path,
-                    " must be a string of digits, not a ",
-                    other.type_name()
-                ),
-            ))
-        }
-    };
+                " must be a string of digits, not a ",
+                other.type_name()
+            ),
+        )),
+    }
+}
+
+/// 1 to `max_len` ASCII digits.
+fn read_digits(text: &str, path: &str, max_len: usize) -> Result<String, Error> {
     if text.is_empty() || text.len() > max_len || !text.bytes().all(|b| b.is_ascii_digit()) {
         return Err(plan_error(
             path,
@@ -1120,7 +1121,7 @@ fn read_opt_digits(value: &Value, path: &str, max_len: usize) -> Result<Option<S
             ),
         ));
     }
-    Ok(Some(text.to_string()))
+    Ok(text.to_string())
 }
 
 fn read_prefixes(value: &Value, path: &str) -> Result<Vec<String>, Error> {
