@@ -1021,45 +1021,18 @@ fn check_plan(plan: &mut Plan) -> Result<(), Error> {
     Ok(())
 }
 
-/// A small non-negative integer from a JSON number's text (`3`, also `3.0`).
-fn parse_uint(text: &str) -> Option<usize> {
-    let whole = match text.split_once('.') {
-        Some((whole, fraction)) if fraction.bytes().all(|b| b == b'0') => whole,
-        Some(_) => return None,
-        None => text,
-    };
-    if whole.is_empty() || whole.len() > 6 || !whole.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    whole.parse().ok()
-}
-
 fn read_uint(value: &Value, path: &str, min: usize) -> Result<usize, Error> {
-    match value {
-        Value::Number(text) => parse_uint(text).filter(|n| (min..=MAX_OPTION_VALUE).contains(n)),
-        _ => None,
-    }
-    .ok_or_else(|| {
-        plan_error(
-            path,
-            msg!(
-                path,
-                " must be an integer from ",
-                min,
-                " to ",
-                MAX_OPTION_VALUE,
-                ", not ",
-                describe(value)
-            ),
-        )
-    })
+    value
+        .whole_number(path, min as u64, MAX_OPTION_VALUE as u64)
+        .map(|number| number as usize)
+        .map_err(|message| plan_error(path, message))
 }
 
 fn read_range(value: &Value, path: &str, min: usize) -> Result<(usize, usize), Error> {
     let Value::Array(items) = value else {
         return Err(plan_error(
             path,
-            msg!(path, " must be an array [min, max], not ", describe(value)),
+            msg!(path, " must be an array [min, max], not ", value.describe()),
         ));
     };
     let [low, high] = items.as_slice() else {
@@ -1169,13 +1142,6 @@ fn read_prefixes(value: &Value, path: &str) -> Result<Vec<String>, Error> {
     Ok(prefixes)
 }
 
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Number(text) => text.to_string(),
-        other => msg!("a ", other.type_name()),
-    }
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used, clippy::indexing_slicing)]
 mod tests {
@@ -1200,13 +1166,21 @@ mod tests {
     }
 
     #[test]
-    fn parse_uint_accepts_integers_only() {
-        assert_eq!(parse_uint("3"), Some(3));
-        assert_eq!(parse_uint("3.0"), Some(3));
-        assert_eq!(parse_uint("3.5"), None);
-        assert_eq!(parse_uint("-3"), None);
-        assert_eq!(parse_uint("1e3"), None);
-        assert_eq!(parse_uint(""), None);
-        assert_eq!(parse_uint("99999999999999999999"), None);
+    fn numeric_options_accept_whole_numbers_in_any_json_form() {
+        let read = |text: &str| read_uint(&Value::Number(text.into()), "minDigits", 1);
+        assert_eq!(read("3").ok(), Some(3));
+        assert_eq!(read("3.0").ok(), Some(3));
+        assert_eq!(read("3e0").ok(), Some(3));
+        for bad in ["3.5", "-3", "0", "", "99999999999999999999"] {
+            let error = read(bad).unwrap_err();
+            assert_eq!(error.code, codes::INVALID_PLAN, "{bad}");
+            assert_eq!(error.path.as_deref(), Some("minDigits"));
+        }
+        assert_eq!(
+            read_uint(&Value::Bool(true), "maxLength", 1)
+                .unwrap_err()
+                .message,
+            "maxLength must be an integer from 1 to 255, not a boolean"
+        );
     }
 }

@@ -38,7 +38,7 @@ use crate::error::{codes, Error};
 use crate::json::{Entries, ObjectWriter, Value};
 use crate::make_call::make_call_json;
 use crate::model::{Agent, AgentState, Call, Direction, Message};
-use crate::text::{json_whole_number, msg};
+use crate::text::msg;
 use crate::tracker::{
     id_hash, CallSnapshot, CallTracker, DEFAULT_MAX_ENDED_CALLS, MAX_ENDED_CALLS_LIMIT,
 };
@@ -164,37 +164,11 @@ fn invalid(path: &str, message: String) -> Error {
     Error::new(codes::INVALID_INPUT, message).with_path(path)
 }
 
-/// Reads a whole number in `min..=max` from a JSON number (its source text).
+/// Reads a whole number in `min..=max` (see [`Value::whole_number`]).
 fn integer_option(value: &Value, path: &str, min: u64, max: u64) -> Result<u64, Error> {
-    let bad = || {
-        invalid(
-            path,
-            msg!(path, " must be an integer from ", min, " to ", max),
-        )
-    };
-    let text = match value {
-        Value::Number(text) => text,
-        other => {
-            return Err(invalid(
-                path,
-                msg!(
-                    path,
-                    " must be an integer from ",
-                    min,
-                    " to ",
-                    max,
-                    ", not a ",
-                    other.type_name()
-                ),
-            ))
-        }
-    };
-    // JSON number text may be written `15000`, `15000.0` or `1.5e4`.
-    let number = json_whole_number(text, max).ok_or_else(bad)?;
-    if number < min {
-        return Err(bad());
-    }
-    Ok(number)
+    value
+        .whole_number(path, min, max)
+        .map_err(|message| invalid(path, message))
 }
 
 fn string_option<'a>(value: &'a Value, path: &str) -> Result<&'a str, Error> {

@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use crate::error::{codes, Error};
-use crate::text::{msg, push_json_f64, push_uint};
+use crate::text::{json_whole_number, msg, push_json_f64, push_uint};
 
 /// Largest accepted JSON text, in bytes (1 MiB).
 pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
@@ -51,6 +51,35 @@ impl Value<'_> {
             Value::String(_) => "string",
             Value::Array(_) => "array",
             Value::Object(_) => "object",
+        }
+    }
+
+    /// A whole number in `min..=max`, written `15000`, `15000.0` or `1.5e4`
+    /// alike; otherwise the message saying so, naming the option at `path`.
+    /// (One reader for every numeric option, so they accept the same forms.)
+    pub(crate) fn whole_number(&self, path: &str, min: u64, max: u64) -> Result<u64, String> {
+        if let Value::Number(text) = self {
+            if let Some(number) = json_whole_number(text, max).filter(|n| *n >= min) {
+                return Ok(number);
+            }
+        }
+        Err(msg!(
+            path,
+            " must be an integer from ",
+            min,
+            " to ",
+            max,
+            ", not ",
+            self.describe()
+        ))
+    }
+
+    /// The value as an error message shows it: a number as written, else
+    /// its type (`a string`).
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Value::Number(text) => text.to_string(),
+            other => msg!("a ", other.type_name()),
         }
     }
 

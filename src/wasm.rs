@@ -367,24 +367,12 @@ pub fn create_tracker(options: JsValue) -> Option<Tracker> {
         };
         match field {
             None | Some(Value::Null) => Ok(tracker::DEFAULT_MAX_ENDED_CALLS),
-            Some(Value::Number(text)) => text
-                .parse::<usize>()
-                .ok()
-                .filter(|n| *n <= tracker::MAX_ENDED_CALLS_LIMIT)
-                .ok_or_else(|| {
-                    Error::new(
-                        codes::INVALID_INPUT,
-                        msg!(
-                            "maxEndedCalls must be an integer from 0 to ",
-                            tracker::MAX_ENDED_CALLS_LIMIT
-                        ),
-                    )
-                    .with_path("maxEndedCalls")
+            Some(value) => value
+                .whole_number("maxEndedCalls", 0, tracker::MAX_ENDED_CALLS_LIMIT as u64)
+                .map(|max| max as usize)
+                .map_err(|message| {
+                    Error::new(codes::INVALID_INPUT, message).with_path("maxEndedCalls")
                 }),
-            Some(_) => Err(
-                Error::new(codes::INVALID_INPUT, "maxEndedCalls must be a number")
-                    .with_path("maxEndedCalls"),
-            ),
         }
     });
     match max {

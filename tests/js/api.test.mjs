@@ -212,8 +212,17 @@ describe("CallTracker", () => {
     assert.equal(call.state, "active");
   });
 
-  test("bad options throw", () => {
-    assert.throws(() => new CallTracker({ maxEndedCalls: -1 }), (e) => e.code === "INVALID_INPUT");
+  test("bad options throw, naming the option", () => {
+    for (const bad of [-1, 2.5, 100_001, "5", true]) {
+      assert.throws(
+        () => new CallTracker({ maxEndedCalls: bad }),
+        (e) => e.code === "INVALID_INPUT" && e.path === "maxEndedCalls" && e.message.includes("must be an integer from 0 to 10000"),
+        String(bad),
+      );
+    }
+    // Whole numbers in any JSON form are accepted, as every numeric option does.
+    assert.doesNotThrow(() => new CallTracker({ maxEndedCalls: 1e3 }));
+    assert.doesNotThrow(() => new CallTracker({ maxEndedCalls: 0 }));
   });
 });
 
