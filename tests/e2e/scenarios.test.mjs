@@ -62,6 +62,24 @@ describe("scenarios through the UI", () => {
     });
   }
 
+  test("while the agent talks, Call waits for the call to end, then works again", async () => {
+    const page = await setup.page();
+    const { frame, gadget } = await dial(page, { scenario: "answered", talkMs: 2500 });
+    await waitForCard(frame, "Connected");
+    // The workspace moves the agent to TALKING; the gadget shows why it cannot call.
+    await frame.waitForFunction(() => document.getElementById("mc-agent-state")?.dataset.state === "TALKING");
+    assert.ok(await gadget.locator("#mc-call").isDisabled(), "Call is disabled while talking");
+    assert.equal(
+      await gadget.locator("#mc-call-reason").textContent(),
+      "You are on a call (Talking). You can place the next call when it ends.",
+    );
+    await waitForCard(frame, "Wrap-up");
+    await frame.waitForFunction(() => document.getElementById("mc-agent-state")?.dataset.state === "READY");
+    await waitForCallButton(gadget);
+    setup.assertNoErrors(page);
+    await page.context().close();
+  });
+
   test("unrelatedCall: the dialer's call never reaches the card", async () => {
     const page = await setup.page();
     const { frame, gadget } = await dial(page, { scenario: "unrelatedCall", talkMs: 300 });

@@ -81,6 +81,13 @@ function agentWords(state) {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+// Why the agent cannot call now, under the default "ready" policy: on a
+// call the way out is to finish it, otherwise to switch to Ready.
+function agentBlockedWords(state) {
+  if (state === "TALKING" || state === "HOLD") return `You are on a call (${agentWords(state)}). You can place the next call when it ends.`;
+  return `You are ${agentWords(state)}. Switch to Ready to place a call.`;
+}
+
 function twoDigits(n) {
   return String(n).padStart(2, "0");
 }
@@ -174,7 +181,7 @@ async function main() {
         reason =
           gadget.agentState === null
             ? "Waiting for your agent state from the workspace."
-            : `You are ${agentWords(gadget.agentState)}. Switch to Ready to place a call.`;
+            : agentBlockedWords(gadget.agentState);
       } else if (can.code === "DIAL_IN_PROGRESS") reason = "A call is already being placed.";
       else reason = can.message || "Calling is not possible right now.";
     } else if (!validation.ok) reason = ui.number.value.trim() === "" ? "Enter a number to call." : "Fix the number to call.";
@@ -351,7 +358,7 @@ async function main() {
       case "INVALID_NUMBER":
         return `The number cannot be dialled: ${reasonWords({ ...(error.validation ?? {}), code: error.reason ?? error.validation?.code, message: error.message })}`;
       case "AGENT_NOT_READY":
-        return `You are ${agentWords(gadget.agentState)}. Switch to Ready to place a call.`;
+        return agentBlockedWords(gadget.agentState);
       case "DIAL_IN_PROGRESS":
         return "A call is already being placed.";
       case "CALL_FAILED":
