@@ -322,15 +322,36 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_whitespace(&mut self) {
+        let mut pos = self.pos;
         loop {
-            match self.peek() {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
-                Some(0xC2) if self.nbsp_is_space && self.bytes.get(self.pos + 1) == Some(&0xA0) => {
-                    self.pos += 2;
+            match self.bytes.get(pos) {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => {
+                    pos += 1;
+                    // Then eight spaces at a time: the indentation of a
+                    // pretty-printed message is most of its bytes.
+                    while self.bytes.get(pos..pos + 8).and_then(|b| b.try_into().ok())
+                        == Some(*b"        ")
+                    {
+                        pos += 8;
+                    }
                 }
-                _ => return,
+                Some(0xC2) if self.nbsp_is_space => {
+                    // Runs of no-break spaces (the workspace's sample
+                    // indents with them), two bytes at a time.
+                    let start = pos;
+                    while self.bytes.get(pos..pos + 2).and_then(|b| b.try_into().ok())
+                        == Some([0xC2, 0xA0])
+                    {
+                        pos += 2;
+                    }
+                    if pos == start {
+                        break;
+                    }
+                }
+                _ => break,
             }
         }
+        self.pos = pos;
     }
 
     /// Parses one value; `depth` is the number of enclosing arrays/objects.
