@@ -286,9 +286,15 @@ fn parse_impl(text: &str, nbsp_is_space: bool) -> Result<Value<'_>, Error> {
 /// The UTF-16 length of `text[..byte_pos]`, i.e. the JS string index of the
 /// character starting at `byte_pos`. Only computed on the error path.
 fn utf16_index(text: &str, byte_pos: usize) -> usize {
-    text.char_indices()
-        .take_while(|(at, _)| *at < byte_pos)
-        .map(|(_, ch)| ch.len_utf16())
+    // Counted on the bytes, without decoding: every character has one byte
+    // that is not a continuation byte (`10xxxxxx`), and only the four-byte
+    // ones (lead `11110xxx`) take two UTF-16 units.
+    let bytes = text.as_bytes();
+    bytes
+        .get(..byte_pos)
+        .unwrap_or(bytes)
+        .iter()
+        .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
         .sum()
 }
 
