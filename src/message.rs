@@ -553,7 +553,12 @@ fn push_variable(out: &mut Vec<(String, String)>, name: &str, value: &Value) -> 
         Value::Bool(false) => "false",
         _ => return Ok(()),
     };
-    if name.is_empty() || text.is_empty() || out.iter().any(|(seen, _)| seen == name) {
+    // Names are compared from their last byte: numbered names ("var1",
+    // "var2", ...) share long prefixes, and a byte-by-byte `memcmp` from the
+    // front per earlier name made this check a visible share of a large call.
+    let last = name.as_bytes().last();
+    let seen = |(seen, _): &(String, String)| seen.as_bytes().last() == last && seen == name;
+    if name.is_empty() || text.is_empty() || out.iter().any(seen) {
         return Ok(());
     }
     if out.len() >= MAX_CALL_VARIABLES {
