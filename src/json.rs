@@ -387,11 +387,11 @@ impl<'a> Parser<'a> {
     fn check_depth(&self, depth: usize) -> Result<(), Error> {
         if depth >= MAX_DEPTH {
             let index = utf16_index(self.text, self.pos);
-            return Err(Error::new(
-                codes::TOO_DEEP,
-                msg!("arrays and objects nest deeper than ", MAX_DEPTH, " levels"),
-            )
-            .at(index));
+            // A literal rather than `msg!` of `MAX_DEPTH`: the same text,
+            // without the code that builds it. The assertion keeps them equal.
+            const _: () = assert!(MAX_DEPTH == 64);
+            const TOO_DEEP: &str = "arrays and objects nest deeper than 64 levels";
+            return Err(Error::new(codes::TOO_DEEP, TOO_DEEP).at(index));
         }
         Ok(())
     }
@@ -556,15 +556,14 @@ impl<'a> Parser<'a> {
         let mut unit: u16 = 0;
         for _ in 0..4 {
             let digit = match self.peek() {
-                Some(b @ b'0'..=b'9') => b - b'0',
-                Some(b @ b'a'..=b'f') => b - b'a' + 10,
-                Some(b @ b'A'..=b'F') => b - b'A' + 10,
-                Some(_) => {
-                    return Err(self.invalid("invalid \\u escape; expected 4 hex digits"));
-                }
+                Some(b) => char::from(b).to_digit(16),
                 None => return Err(self.invalid("unterminated string")),
             };
-            unit = (unit << 4) | u16::from(digit);
+            let Some(digit) = digit else {
+                return Err(self.invalid("invalid \\u escape; expected 4 hex digits"));
+            };
+            // At most 0xF: the cast cannot truncate.
+            unit = (unit << 4) | digit as u16;
             self.pos += 1;
         }
         Ok(unit)
