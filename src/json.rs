@@ -650,6 +650,14 @@ impl<'a> Parser<'a> {
 /// The workspace spells the same key many ways (`CallVariables`,
 /// `Call Variables`, `callvariables`, `"data "`); this is how they all match.
 pub fn loose_eq(key: &str, normalised: &str) -> bool {
+    // Quick rejections, without trimming or looping: normalising only
+    // removes bytes, so a shorter key never matches, and the ends must agree
+    // (see `end_differs`). Lookups try many keys ("mediaAddress" for
+    // "mediaaddresstype") and these settle most of the misses.
+    let (k, w) = (key.as_bytes(), normalised.as_bytes());
+    if k.len() < w.len() || end_differs(k.first(), w.first()) || end_differs(k.last(), w.last()) {
+        return false;
+    }
     let mut want = normalised.bytes();
     for b in trim(key).bytes() {
         if matches!(b, b' ' | b'_' | b'-') {
@@ -661,6 +669,13 @@ pub fn loose_eq(key: &str, normalised: &str) -> bool {
         }
     }
     want.next().is_none()
+}
+
+/// Whether `key`'s end byte `k` rules out matching `w`, the same end of a
+/// normalised key: a letter or digit is neither trimmed nor skipped.
+#[inline(always)]
+fn end_differs(k: Option<&u8>, w: Option<&u8>) -> bool {
+    matches!((k, w), (Some(k), Some(w)) if k.is_ascii_alphanumeric() && k.to_ascii_lowercase() != *w)
 }
 
 /// `text.trim()`, skipping the Unicode-aware scan when both ends are plainly
