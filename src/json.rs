@@ -315,9 +315,15 @@ fn parse_impl(text: &str, nbsp_is_space: bool) -> Result<Value<'_>, Error> {
 /// The UTF-16 length of `text[..byte_pos]`, i.e. the JS string index of the
 /// character starting at `byte_pos`. Only computed on the error path.
 fn utf16_index(text: &str, byte_pos: usize) -> usize {
-    text.char_indices()
-        .take_while(|(at, _)| *at < byte_pos)
-        .map(|(_, ch)| ch.len_utf16())
+    // Counted on the bytes, without decoding: every character has one byte
+    // that is not a continuation byte (`10xxxxxx`), and only the four-byte
+    // ones (lead `11110xxx`) take two UTF-16 units.
+    let bytes = text.as_bytes();
+    bytes
+        .get(..byte_pos)
+        .unwrap_or(bytes)
+        .iter()
+        .map(|&b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
         .sum()
 }
 
@@ -351,15 +357,36 @@ impl<'a> Parser<'a> {
     }
 
     fn skip_whitespace(&mut self) {
+        let mut pos = self.pos;
         loop {
-            match self.peek() {
-                Some(b' ' | b'\t' | b'\n' | b'\r') => self.pos += 1,
-                Some(0xC2) if self.nbsp_is_space && self.bytes.get(self.pos + 1) == Some(&0xA0) => {
-                    self.pos += 2;
+            match self.bytes.get(pos) {
+                Some(b' ' | b'\t' | b'\n' | b'\r') => {
+                    pos += 1;
+                    // Then eight spaces at a time: the indentation of a
+                    // pretty-printed message is most of its bytes.
+                    while self.bytes.get(pos..pos + 8).and_then(|b| b.try_into().ok())
+                        == Some(*b"        ")
+                    {
+                        pos += 8;
+                    }
                 }
-                _ => return,
+                Some(0xC2) if self.nbsp_is_space => {
+                    // Runs of no-break spaces (the workspace's sample
+                    // indents with them), two bytes at a time.
+                    let start = pos;
+                    while self.bytes.get(pos..pos + 2).and_then(|b| b.try_into().ok())
+                        == Some([0xC2, 0xA0])
+                    {
+                        pos += 2;
+                    }
+                    if pos == start {
+                        break;
+                    }
+                }
+                _ => break,
             }
         }
+        self.pos = pos;
     }
 
     /// Parses one value; `depth` is the number of enclosing arrays/objects.
@@ -389,11 +416,11 @@ impl<'a> Parser<'a> {
     fn check_depth(&self, depth: usize) -> Result<(), Error> {
         if depth >= MAX_DEPTH {
             let index = utf16_index(self.text, self.pos);
-            return Err(Error::new(
-                codes::TOO_DEEP,
-                msg!("arrays and objects nest deeper than ", MAX_DEPTH, " levels"),
-            )
-            .at(index));
+            // A literal rather than `msg!` of `MAX_DEPTH`: the same text,
+            // without the code that builds it. The assertion keeps them equal.
+            const _: () = assert!(MAX_DEPTH == 64);
+            const TOO_DEEP: &str = "arrays and objects nest deeper than 64 levels";
+            return Err(Error::new(codes::TOO_DEEP, TOO_DEEP).at(index));
         }
         Ok(())
     }
@@ -558,15 +585,14 @@ impl<'a> Parser<'a> {
         let mut unit: u16 = 0;
         for _ in 0..4 {
             let digit = match self.peek() {
-                Some(b @ b'0'..=b'9') => b - b'0',
-                Some(b @ b'a'..=b'f') => b - b'a' + 10,
-                Some(b @ b'A'..=b'F') => b - b'A' + 10,
-                Some(_) => {
-                    return Err(self.invalid("invalid \\u escape; expected 4 hex digits"));
-                }
+                Some(b) => char::from(b).to_digit(16),
                 None => return Err(self.invalid("unterminated string")),
             };
-            unit = (unit << 4) | u16::from(digit);
+            let Some(digit) = digit else {
+                return Err(self.invalid("invalid \\u escape; expected 4 hex digits"));
+            };
+            // At most 0xF: the cast cannot truncate.
+            unit = (unit << 4) | digit as u16;
             self.pos += 1;
         }
         Ok(unit)
@@ -653,6 +679,14 @@ impl<'a> Parser<'a> {
 /// The workspace spells the same key many ways (`CallVariables`,
 /// `Call Variables`, `callvariables`, `"data "`); this is how they all match.
 pub fn loose_eq(key: &str, normalised: &str) -> bool {
+    // Quick rejections, without trimming or looping: normalising only
+    // removes bytes, so a shorter key never matches, and the ends must agree
+    // (see `end_differs`). Lookups try many keys ("mediaAddress" for
+    // "mediaaddresstype") and these settle most of the misses.
+    let (k, w) = (key.as_bytes(), normalised.as_bytes());
+    if k.len() < w.len() || end_differs(k.first(), w.first()) || end_differs(k.last(), w.last()) {
+        return false;
+    }
     let mut want = normalised.bytes();
     for b in trim(key).bytes() {
         if matches!(b, b' ' | b'_' | b'-') {
@@ -664,6 +698,13 @@ pub fn loose_eq(key: &str, normalised: &str) -> bool {
         }
     }
     want.next().is_none()
+}
+
+/// Whether `key`'s end byte `k` rules out matching `w`, the same end of a
+/// normalised key: a letter or digit is neither trimmed nor skipped.
+#[inline(always)]
+fn end_differs(k: Option<&u8>, w: Option<&u8>) -> bool {
+    matches!((k, w), (Some(k), Some(w)) if k.is_ascii_alphanumeric() && k.to_ascii_lowercase() != *w)
 }
 
 /// `text.trim()`, skipping the Unicode-aware scan when both ends are plainly
