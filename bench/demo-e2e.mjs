@@ -135,11 +135,36 @@ function installGadgetProbe() {
     submitted: [],
     cards: [],
     wrapUps: 0,
+    // Resolves once the card has shown more than `count` wrap-ups and the
+    // Call button is enabled again. The driver awaits this instead of polling
+    // the page: a poll is a task on the main thread both frames share, and it
+    // landed between a message being posted and delivered.
+    settled(count, timeoutMs) {
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`no wrap-up with the Call button enabled within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const check = () => {
+          if (probe.wrapUps > count && !button.disabled) {
+            waiters.delete(check);
+            clearTimeout(timer);
+            resolve(probe.wrapUps);
+          }
+        };
+        waiters.add(check);
+        check();
+      });
+    },
     reset() {
       probe.clicks.length = 0;
       probe.submitted.length = 0;
       probe.cards.length = 0;
     },
+  };
+  const waiters = new Set();
+  const wake = () => {
+    for (const check of [...waiters]) check();
   };
   window.__bench = probe;
   // Capture phase on the window: the first listener to see the click, before
@@ -164,7 +189,10 @@ function installGadgetProbe() {
     const state = cardState.dataset.state ?? "";
     probe.cards.push({ t, callId: cardId.textContent ?? "", state });
     if (state === "wrapUp") probe.wrapUps += 1;
+    wake();
   }).observe(cardState, { childList: true, characterData: true, subtree: true, attributes: true, attributeFilter: ["data-state"] });
+  // Not timed: only wakes the driver's wait when the button is enabled again.
+  new MutationObserver(wake).observe(button, { attributes: true, attributeFilter: ["disabled"] });
   window.addEventListener(
     "message",
     (event) => {
@@ -246,10 +274,7 @@ export async function demoEndToEnd(browser, { warmup = 10, calls = 200, click = 
         const before = await frame.evaluate(() => window.__bench.wrapUps);
         if (click === "dom") await frame.evaluate(() => document.getElementById("mc-call").click());
         else await button.click();
-        await frame.waitForFunction((count) => window.__bench.wrapUps > count && !document.getElementById("mc-call").disabled, before, {
-          timeout: 10_000,
-          polling: 5,
-        });
+        await frame.evaluate((count) => window.__bench.settled(count, 10_000), before);
       }
     };
     await place(warmup);
