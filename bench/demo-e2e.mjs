@@ -132,6 +132,11 @@ function installGadgetProbe() {
   const cardId = document.getElementById("mc-card-id");
   const probe = {
     clicks: [],
+    // The first requestAnimationFrame callback after each click: the start of
+    // the next rendering frame (one callback per click, queued by the click
+    // listener below; the gadget's own click handling has already asked for
+    // that frame by changing the page).
+    frames: [],
     submitted: [],
     cards: [],
     wrapUps: 0,
@@ -158,6 +163,7 @@ function installGadgetProbe() {
     },
     reset() {
       probe.clicks.length = 0;
+      probe.frames.length = 0;
       probe.submitted.length = 0;
       probe.cards.length = 0;
     },
@@ -172,7 +178,10 @@ function installGadgetProbe() {
   window.addEventListener(
     "click",
     (event) => {
-      if (event.target === button) probe.clicks.push(now());
+      if (event.target === button) {
+        probe.clicks.push(now());
+        requestAnimationFrame(() => probe.frames.push(now()));
+      }
     },
     { capture: true },
   );
@@ -285,10 +294,11 @@ export async function demoEndToEnd(browser, { warmup = 10, calls = 200, click = 
     const host = await page.evaluate(collectHost);
     const gadget = await frame.evaluate(() => ({
       clicks: [...window.__bench.clicks],
+      frames: [...window.__bench.frames],
       submitted: [...window.__bench.submitted],
       cards: [...window.__bench.cards],
     }));
-    if (gadget.clicks.length !== calls || gadget.submitted.length !== calls || host.makeCallEvent.length !== calls || host.makeCallWire.length !== calls) {
+    if (gadget.clicks.length !== calls || gadget.frames.length !== calls || gadget.submitted.length !== calls || host.makeCallEvent.length !== calls || host.makeCallWire.length !== calls) {
       throw new Error(`expected ${calls} clicks and MakeCalls, saw ${gadget.clicks.length} clicks, ${gadget.submitted.length} submits, ${host.makeCallEvent.length} MakeCall events, ${host.makeCallWire.length} logged`);
     }
     const inbound = pairInbound(host.posted, gadget.cards);
@@ -304,6 +314,12 @@ export async function demoEndToEnd(browser, { warmup = 10, calls = 200, click = 
       clickToMakeCallEventMs: latency(gadget.clicks.map((t, i) => host.makeCallEvent[i] - t)),
       clickToPostedInGadgetMs: latency(gadget.clicks.map((t, i) => gadget.submitted[i] - t)),
       postedToMakeCallEventMs: latency(gadget.submitted.map((t, i) => host.makeCallEvent[i] - t)),
+      // Where the hop's time goes: waiting for the next rendering frame, then
+      // that frame's work and the delivery (Chromium holds frame tasks,
+      // postMessage delivery included, after a discrete input until the next
+      // frame; see bench/README.md).
+      clickToNextFrameMs: latency(gadget.clicks.map((t, i) => gadget.frames[i] - t)),
+      nextFrameToMakeCallEventMs: latency(gadget.frames.map((t, i) => host.makeCallEvent[i] - t)),
       clickToMakeCallWireMs: latency(gadget.clicks.map((t, i) => host.makeCallWire[i] - t)),
       postedToCardMs: latency(inbound.latencies),
       stateChangesPosted: host.posted.length,

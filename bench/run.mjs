@@ -20,6 +20,8 @@ const STARTUP_LOADS = 20;
 const WARM_PRIMING_LOADS = 2;
 const E2E_WARMUP_CALLS = 10;
 const E2E_CALLS = 200;
+// Only for the diagnostic demo run (see runDemo in main).
+const NO_INPUT_DEFERRAL = "--disable-features=DeferRendererTasksAfterInput";
 const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
@@ -343,8 +345,9 @@ function buildTable(results) {
   {
     const cell = (l) => `p50 ${fmt(l.p50)} / p99 ${fmt(l.p99)} (max ${fmt(l.max)}, n ${l.n})`;
     const demo = results.demo;
+    const labels = { input: "real mouse click", dom: "button.click()", inputNoDeferral: "real mouse click, DeferRendererTasksAfterInput off (diagnostic)" };
     for (const [key, run] of Object.entries(demo)) {
-      const label = key === "input" ? "real mouse click" : "button.click()";
+      const label = labels[key] ?? key;
       if (!run.available) {
         add(`End to end in the demo (www/, ${label})`, "—", `not available: ${run.reason}`, key === "input" ? "p99 < 2 ms" : "—", key === "input" ? status("demo", null) : "n/a");
         continue;
@@ -359,6 +362,8 @@ function buildTable(results) {
       );
       add(`Demo (${label}), part: click → MakeCall posted, gadget frame only, ms`, "—", cell(run.clickToPostedInGadgetMs), "—", "info");
       add(`Demo (${label}), part: MakeCall posted → received by the workspace frame, ms`, "—", cell(run.postedToMakeCallEventMs), "—", "info");
+      add(`Demo (${label}), split: click → next rendering frame starts (gadget's requestAnimationFrame), ms`, "—", cell(run.clickToNextFrameMs), "—", "info");
+      add(`Demo (${label}), split: next rendering frame starts → MakeCall received, ms`, "—", cell(run.nextFrameToMakeCallEventMs), "—", "info");
       add(
         `Demo (www/, ${label} run): state change posted by the workspace → call card updated, ms`,
         "—",
@@ -443,13 +448,24 @@ async function main() {
       e2e = { available: false, reason: String(error?.message ?? error).split("\n")[0] };
     }
     const demo = {};
-    for (const click of ["input", "dom"]) {
-      console.error(`[bench] Chromium end to end in the demo, www/ (${E2E_CALLS} calls, ${click === "input" ? "real mouse clicks" : "button.click()"})…`);
+    const runDemo = async (key, target, click, what) => {
+      console.error(`[bench] Chromium end to end in the demo, www/ (${E2E_CALLS} calls, ${what})…`);
       try {
-        demo[click] = { available: true, ...(await demoEndToEnd(browser, { warmup: E2E_WARMUP_CALLS, calls: E2E_CALLS, click })) };
+        demo[key] = { available: true, ...(await demoEndToEnd(target, { warmup: E2E_WARMUP_CALLS, calls: E2E_CALLS, click })) };
       } catch (error) {
-        demo[click] = { available: false, reason: String(error?.message ?? error).split("\n")[0] };
+        demo[key] = { available: false, reason: String(error?.message ?? error).split("\n")[0] };
       }
+    };
+    await runDemo("input", browser, "input", "real mouse clicks");
+    await runDemo("dom", browser, "dom", "button.click()");
+    // Diagnostic: the same real clicks in a browser without Chromium's
+    // deferral of frame tasks after discrete input, to show that policy's
+    // share of the click → MakeCall hop.
+    const diagnostic = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: [...CHROMIUM_ARGS, NO_INPUT_DEFERRAL] });
+    try {
+      await runDemo("inputNoDeferral", diagnostic, "input", `real mouse clicks, ${NO_INPUT_DEFERRAL}`);
+    } finally {
+      await diagnostic.close();
     }
     chromiumResults = { userAgent: workloads.environment.userAgent, workloads, startup, e2e, demo };
   } finally {
