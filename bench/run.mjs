@@ -17,8 +17,11 @@ import { summarise } from "./workloads.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const STARTUP_LOADS = 20;
+const WARM_PRIMING_LOADS = 2;
 const E2E_WARMUP_CALLS = 10;
 const E2E_CALLS = 200;
+// Only for the diagnostic demo run (see runDemo in main).
+const NO_INPUT_DEFERRAL = "--disable-features=DeferRendererTasksAfterInput";
 const CHROMIUM_ARGS = [
   "--no-sandbox",
   "--disable-gpu",
@@ -41,17 +44,36 @@ const TYPES = {
   ".wasm": "application/wasm",
 };
 
-function serve() {
+// What `startup.html?preload` gets in place of its marker: the same preloads
+// as the gadget's index.html (www/gadget, dist/gadget), for the same files.
+const STARTUP_PRELOADS = [
+  '<link rel="modulepreload" href="/js/index.js">',
+  '<link rel="modulepreload" href="/js/transports.js">',
+  '<link rel="modulepreload" href="/pkg/makecall.js">',
+  '<link rel="preload" href="/pkg/makecall_bg.wasm" as="fetch" type="application/wasm" crossorigin>',
+].join("\n");
+
+/**
+ * A static server on a random port. `cacheControl` is sent with every file:
+ * "no-store" (the default: nothing is cached, every load fetches everything)
+ * or e.g. "max-age=3600" for the warm start-up loads, as a deployed gadget's
+ * files would be served.
+ */
+function serve({ cacheControl = "no-store" } = {}) {
   const server = createServer(async (request, response) => {
-    const pathname = decodeURIComponent(new URL(request.url, "http://localhost").pathname);
+    const url = new URL(request.url, "http://localhost");
+    const pathname = decodeURIComponent(url.pathname);
     const file = path.join(root, path.normalize(pathname));
     const allowed = SERVED.some((prefix) => pathname.startsWith(prefix)) && file.startsWith(root) && !pathname.includes("..");
     try {
       if (!allowed) throw new Error("not served");
-      const body = await readFile(file);
+      let body = await readFile(file);
+      if (pathname === "/bench/startup.html" && url.searchParams.has("preload")) {
+        body = body.toString("utf8").replace("<!-- bench:preload -->", STARTUP_PRELOADS);
+      }
       response.writeHead(200, {
         "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
-        "cache-control": "no-store",
+        "cache-control": cacheControl,
         // Cross-origin isolation: Chromium then gives performance.now() 5 µs
         // resolution instead of 100 µs, which the sub-millisecond end-to-end
         // figures need. It changes nothing else the pages do.
@@ -89,27 +111,21 @@ async function chromiumWorkloads(browser, origin) {
   }
 }
 
-/**
- * STARTUP_LOADS fresh page loads, each in a new context (empty cache),
- * alternating with as many control loads that import an empty module.
- */
-async function chromiumStartup(browser, origin) {
-  const samples = [];
-  const control = [];
-  for (let i = 0; i < STARTUP_LOADS * 2; i += 1) {
-    const isControl = i % 2 === 1;
-    const context = await browser.newContext();
-    try {
-      const page = await context.newPage();
-      await page.goto(`${origin}/bench/startup.html${isControl ? "?control" : ""}`);
-      await page.waitForFunction(() => globalThis.startup, null, { timeout: 30_000 });
-      const sample = await page.evaluate(() => globalThis.startup);
-      if (!sample.ok) throw new Error(`start-up page failed: ${sample.error}`);
-      (isControl ? control : samples).push(sample);
-    } finally {
-      await context.close();
-    }
+/** One load of startup.html (query `query`) in `tab`, or in a new page of `context`; returns its sample. */
+async function startupLoad(context, origin, query, tab) {
+  const page = tab ?? (await context.newPage());
+  try {
+    await page.goto(`${origin}/bench/startup.html${query}`);
+    await page.waitForFunction(() => globalThis.startup, null, { timeout: 30_000 });
+    const sample = await page.evaluate(() => globalThis.startup);
+    if (!sample.ok) throw new Error(`start-up page failed: ${sample.error}`);
+    return sample;
+  } finally {
+    if (!tab) await page.close();
   }
+}
+
+function startupFigures(samples) {
   const pick = (key) => summarise(samples.map((s) => s[key]));
   return {
     runs: samples.length,
@@ -117,7 +133,71 @@ async function chromiumStartup(browser, origin) {
     importMs: pick("import"),
     initMs: pick("init"),
     firstCallMs: pick("first"),
-    emptyModuleImportMs: summarise(control.map((s) => s.total)),
+    sinceNavigationMs: pick("sinceNavigation"),
+  };
+}
+
+/**
+ * Start-up in Chromium, two ways.
+ *
+ * Cold: STARTUP_LOADS page loads, each in a new browser context (empty HTTP
+ * cache, no code cache) from `coldOrigin` (Cache-Control: no-store), as
+ * startup.html and as startup.html?preload, interleaved with control loads
+ * that import an empty module.
+ *
+ * Warm: one context, pages from `warmOrigin` (Cache-Control: max-age=3600).
+ * WARM_PRIMING_LOADS loads of each page first (not counted: they fill the
+ * HTTP cache and let V8 cache the modules' compiled code, which it does from
+ * the second load of a script), then STARTUP_LOADS fresh page loads of each,
+ * interleaved with control loads; once with a new tab per load, once
+ * navigating one tab.
+ */
+async function chromiumStartup(browser, coldOrigin, warmOrigin) {
+  const variants = ["", "?preload", "?control"];
+  const cold = Object.fromEntries(variants.map((v) => [v, []]));
+  for (let i = 0; i < STARTUP_LOADS; i += 1) {
+    for (const variant of variants) {
+      const context = await browser.newContext();
+      try {
+        cold[variant].push(await startupLoad(context, coldOrigin, variant));
+      } finally {
+        await context.close();
+      }
+    }
+  }
+  // Warm, two ways: each load in a new tab (a new renderer process), and each
+  // load a navigation of the same tab (the process, and V8's in-process
+  // caches, stay; what a gadget reloaded in an open workspace gets).
+  const warmRun = async (samePage) => {
+    const warm = Object.fromEntries(variants.map((v) => [v, []]));
+    const context = await browser.newContext();
+    const tab = samePage ? await context.newPage() : undefined;
+    try {
+      for (let i = 0; i < WARM_PRIMING_LOADS + STARTUP_LOADS; i += 1) {
+        for (const variant of variants) {
+          const sample = await startupLoad(context, warmOrigin, variant, tab);
+          if (i >= WARM_PRIMING_LOADS) warm[variant].push(sample);
+        }
+      }
+    } finally {
+      await context.close();
+    }
+    return warm;
+  };
+  const warmNewTab = await warmRun(false);
+  const warmSameTab = await warmRun(true);
+  const control = (samples) => ({ totalMs: summarise(samples.map((s) => s.total)), sinceNavigationMs: summarise(samples.map((s) => s.sinceNavigation)) });
+  const figures = (samples, cache) => ({
+    cache,
+    page: startupFigures(samples[""]),
+    preloadPage: startupFigures(samples["?preload"]),
+    emptyModule: control(samples["?control"]),
+  });
+  const warmCache = `one context, Cache-Control: max-age=3600, the first ${WARM_PRIMING_LOADS} loads of each page not counted`;
+  return {
+    cold: figures(cold, "a new context per load, Cache-Control: no-store"),
+    warmNewTab: figures(warmNewTab, `${warmCache}; each load in a new tab`),
+    warmSameTab: figures(warmSameTab, `${warmCache}; each load navigates the same tab`),
   };
 }
 
@@ -200,12 +280,38 @@ function buildTable(results) {
   }
   {
     const n = node.startup;
-    const c = chromium.startup;
-    add(`Start-up: import → first validateNumber, ms (${c.runs} fresh loads)`, `${spread(n.totalMs)} (fresh process)`, spread(c.totalMs), "< 5 ms median (Chromium)", status("startup", c.totalMs.median < 5));
-    add("Start-up, part: module import (fetch + evaluate the JS), ms", spread(n.importMs), spread(c.importMs), "—", "info");
-    add("Start-up control: import of an empty module in a fresh context, ms", "—", spread(c.emptyModuleImportMs), "—", "info");
-    add("Start-up, part: init() alone (wasm fetch + compile + instantiate), ms", spread(n.initMs), spread(c.initMs), "—", "info");
-    add("Start-up, part: first validateNumber call, ms", spread(n.firstCallMs), spread(c.firstCallMs), "—", "info");
+    const { cold } = chromium.startup;
+    const budget = "< 5 ms median (Chromium)";
+    const navCell = (f) => `${spread(f.sinceNavigationMs)} since navigation start`;
+    const partsCell = (f) => `${spread(f.totalMs)} (import ${fmt(f.importMs.median)}, init ${fmt(f.initMs.median)}, first call ${fmt(f.firstCallMs.median)}); ${navCell(f)}`;
+    add(
+      `Start-up, cold (${cold.page.runs} loads, each in a new context, no-store): import → first validateNumber, ms`,
+      `${spread(n.totalMs)} (fresh process)`,
+      `${spread(cold.page.totalMs)}; ${navCell(cold.page)}`,
+      budget,
+      status("startup", cold.page.totalMs.median < 5),
+    );
+    add("Start-up, cold, part: module import (fetch + evaluate the JS), ms", spread(n.importMs), spread(cold.page.importMs), "—", "info");
+    add("Start-up, cold, part: init() (wasm fetch + compile + instantiate), ms", spread(n.initMs), spread(cold.page.initMs), "—", "info");
+    add("Start-up, cold, part: first validateNumber call, ms", spread(n.firstCallMs), spread(cold.page.firstCallMs), "—", "info");
+    add(
+      "Start-up, cold, page with the gadget's preloads (modulepreload + wasm preload): import → first result, ms",
+      "—",
+      partsCell(cold.preloadPage),
+      budget,
+      status("startupColdPreload", cold.preloadPage.totalMs.median < 5),
+    );
+    add("Start-up control, cold: import of an empty module, ms", "—", `${spread(cold.emptyModule.totalMs)}; ${navCell(cold.emptyModule)}`, "—", "info");
+    for (const [key, label, how] of [
+      ["warmNewTab", "warm, new tab", "fresh page loads, each in a new tab of one context, max-age=3600, after priming"],
+      ["warmSameTab", "warm, same tab", "fresh page loads navigating one tab, max-age=3600, after priming"],
+    ]) {
+      const warm = chromium.startup[key];
+      const statusKey = `startup${key.charAt(0).toUpperCase()}${key.slice(1)}`;
+      add(`Start-up, ${label} (${warm.page.runs} ${how}): import → first result, ms`, "—", partsCell(warm.page), budget, status(statusKey, warm.page.totalMs.median < 5));
+      add(`Start-up, ${label}, page with the gadget's preloads: import → first result, ms`, "—", partsCell(warm.preloadPage), budget, status(`${statusKey}Preload`, warm.preloadPage.totalMs.median < 5));
+      add(`Start-up control, ${label}: import of an empty module, ms`, "—", `${spread(warm.emptyModule.totalMs)}; ${navCell(warm.emptyModule)}`, "—", "info");
+    }
   }
   {
     const s = node.sizes;
@@ -239,8 +345,9 @@ function buildTable(results) {
   {
     const cell = (l) => `p50 ${fmt(l.p50)} / p99 ${fmt(l.p99)} (max ${fmt(l.max)}, n ${l.n})`;
     const demo = results.demo;
+    const labels = { input: "real mouse click", dom: "button.click()", inputNoDeferral: "real mouse click, DeferRendererTasksAfterInput off (diagnostic)" };
     for (const [key, run] of Object.entries(demo)) {
-      const label = key === "input" ? "real mouse click" : "button.click()";
+      const label = labels[key] ?? key;
       if (!run.available) {
         add(`End to end in the demo (www/, ${label})`, "—", `not available: ${run.reason}`, key === "input" ? "p99 < 2 ms" : "—", key === "input" ? status("demo", null) : "n/a");
         continue;
@@ -255,6 +362,8 @@ function buildTable(results) {
       );
       add(`Demo (${label}), part: click → MakeCall posted, gadget frame only, ms`, "—", cell(run.clickToPostedInGadgetMs), "—", "info");
       add(`Demo (${label}), part: MakeCall posted → received by the workspace frame, ms`, "—", cell(run.postedToMakeCallEventMs), "—", "info");
+      add(`Demo (${label}), split: click → next rendering frame starts (gadget's requestAnimationFrame), ms`, "—", cell(run.clickToNextFrameMs), "—", "info");
+      add(`Demo (${label}), split: next rendering frame starts → MakeCall received, ms`, "—", cell(run.nextFrameToMakeCallEventMs), "—", "info");
       add(
         `Demo (www/, ${label} run): state change posted by the workspace → call card updated, ms`,
         "—",
@@ -322,14 +431,15 @@ async function main() {
 
   const hostServer = await serve();
   const gadgetServer = await serve();
+  const warmServer = await serve({ cacheControl: "max-age=3600" });
   const browser = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: CHROMIUM_ARGS });
   let chromiumResults;
   try {
     env.chromium = browser.version();
     console.error("[bench] Chromium workloads (bench/browser.html)…");
     const workloads = await chromiumWorkloads(browser, hostServer.origin);
-    console.error(`[bench] Chromium start-up (${STARTUP_LOADS} fresh loads)…`);
-    const startup = await chromiumStartup(browser, hostServer.origin);
+    console.error(`[bench] Chromium start-up (${STARTUP_LOADS} cold and ${STARTUP_LOADS} warm fresh loads of each page)…`);
+    const startup = await chromiumStartup(browser, hostServer.origin, warmServer.origin);
     console.error(`[bench] Chromium end to end, bench pages (${E2E_CALLS} calls)…`);
     let e2e;
     try {
@@ -338,19 +448,31 @@ async function main() {
       e2e = { available: false, reason: String(error?.message ?? error).split("\n")[0] };
     }
     const demo = {};
-    for (const click of ["input", "dom"]) {
-      console.error(`[bench] Chromium end to end in the demo, www/ (${E2E_CALLS} calls, ${click === "input" ? "real mouse clicks" : "button.click()"})…`);
+    const runDemo = async (key, target, click, what) => {
+      console.error(`[bench] Chromium end to end in the demo, www/ (${E2E_CALLS} calls, ${what})…`);
       try {
-        demo[click] = { available: true, ...(await demoEndToEnd(browser, { warmup: E2E_WARMUP_CALLS, calls: E2E_CALLS, click })) };
+        demo[key] = { available: true, ...(await demoEndToEnd(target, { warmup: E2E_WARMUP_CALLS, calls: E2E_CALLS, click })) };
       } catch (error) {
-        demo[click] = { available: false, reason: String(error?.message ?? error).split("\n")[0] };
+        demo[key] = { available: false, reason: String(error?.message ?? error).split("\n")[0] };
       }
+    };
+    await runDemo("input", browser, "input", "real mouse clicks");
+    await runDemo("dom", browser, "dom", "button.click()");
+    // Diagnostic: the same real clicks in a browser without Chromium's
+    // deferral of frame tasks after discrete input, to show that policy's
+    // share of the click → MakeCall hop.
+    const diagnostic = await chromium.launch({ executablePath: "/usr/bin/chromium", headless: true, args: [...CHROMIUM_ARGS, NO_INPUT_DEFERRAL] });
+    try {
+      await runDemo("inputNoDeferral", diagnostic, "input", `real mouse clicks, ${NO_INPUT_DEFERRAL}`);
+    } finally {
+      await diagnostic.close();
     }
     chromiumResults = { userAgent: workloads.environment.userAgent, workloads, startup, e2e, demo };
   } finally {
     await browser.close();
     await hostServer.close();
     await gadgetServer.close();
+    await warmServer.close();
   }
 
   env.loadAverageAtEnd = os.loadavg();

@@ -146,9 +146,11 @@ function readDialTimeout() {
 }
 
 async function main() {
-  await init();
   const dialTimeoutMs = readDialTimeout();
-  const transport = await pickTransport();
+  // The wasm and config.json load in parallel. pickTransport() also runs
+  // before the first await, so inside Finesse gadgets.HubSettings.onConnect
+  // is hooked before the container connects the hub.
+  const [, transport] = await Promise.all([init(), pickTransport()]);
   const gadget = createGadget({ transport, dialTimeoutMs, source: SOURCE });
 
   let validation = gadget.validate("");

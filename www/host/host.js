@@ -121,12 +121,24 @@ async function main() {
   const showNumbers = $("ws-show-numbers");
   const entries = [];
   const unrendered = [];
+  // One formatter for every entry: toLocaleTimeString builds a new one per
+  // call (about 0.1 ms each, on the main thread the gadget frame shares).
+  const timeFormat = new Intl.DateTimeFormat(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit", hour12: false });
 
+  // Each entry is one summary line; its JSON opens on demand. Laying out the
+  // JSON of every message as it arrives (a call is about seven of them) cost
+  // several milliseconds per frame on the main thread the gadget frame
+  // shares, and delayed the messages the gadget was waiting for.
   function renderEntry(entry) {
     const item = document.createElement("li");
     item.className = "ws-log-item";
     item.dataset.direction = entry.direction;
-    const head = document.createElement("p");
+    const details = document.createElement("details");
+    details.open = entry.open === true;
+    details.addEventListener("toggle", () => {
+      entry.open = details.open;
+    });
+    const head = document.createElement("summary");
     head.className = "ws-log-meta";
     const arrow = document.createElement("span");
     arrow.className = "ws-log-dir";
@@ -138,14 +150,14 @@ async function main() {
     when.className = "ws-log-time";
     const at = new Date(entry.at);
     when.dateTime = at.toISOString();
-    when.textContent = at.toLocaleTimeString([], { hour12: false }) + `.${String(at.getMilliseconds()).padStart(3, "0")}`;
+    when.textContent = `${timeFormat.format(at)}.${String(at.getMilliseconds()).padStart(3, "0")}`;
     head.append(arrow, what, when);
     const body = document.createElement("pre");
     body.className = "ws-log-json";
-    body.tabIndex = 0;
     const shown = showNumbers.checked ? entry.parsed : redactDeep(entry.parsed);
     body.textContent = typeof shown === "string" ? shown : JSON.stringify(shown, null, 2);
-    item.append(head, body);
+    details.append(head, body);
+    item.append(details);
     return item;
   }
 
