@@ -62,19 +62,25 @@ describe("scenarios through the UI", () => {
     });
   }
 
-  test("while the agent talks, Call waits for the call to end, then works again", async () => {
+  test("while the agent talks, Call waits for the call to end; a state picked meanwhile applies after", async () => {
     const page = await setup.page();
     const { frame, gadget } = await dial(page, { scenario: "answered", talkMs: 2500 });
     await waitForCard(frame, "Connected");
     // The workspace moves the agent to TALKING; the gadget shows why it cannot call.
     await frame.waitForFunction(() => document.getElementById("mc-agent-state")?.dataset.state === "TALKING");
     assert.ok(await gadget.locator("#mc-call").isDisabled(), "Call is disabled while talking");
+    // The workspace page shows it too; a choice made now is where the agent goes after the call.
+    await page.locator("#ws-agent-now", { hasText: /^Talking · after the call: Ready$/ }).waitFor();
+    await page.locator("#ws-not-ready").check();
+    assert.equal(await page.locator("#ws-agent-now").textContent(), "Talking · after the call: Not Ready");
     assert.equal(
       await gadget.locator("#mc-call-reason").textContent(),
       "You are on a call (Talking). You can place the next call when it ends.",
     );
     await waitForCard(frame, "Wrap-up");
-    await frame.waitForFunction(() => document.getElementById("mc-agent-state")?.dataset.state === "READY");
+    await frame.waitForFunction(() => document.getElementById("mc-agent-state")?.dataset.state === "NOT_READY");
+    assert.equal(await page.locator("#ws-agent-now").textContent(), "Not Ready");
+    await page.locator("#ws-ready").check();
     await waitForCallButton(gadget);
     setup.assertNoErrors(page);
     await page.context().close();

@@ -76,10 +76,17 @@ async function main() {
 
   // --- agent state ---------------------------------------------------------
   const agentNow = $("ws-agent-now");
+  const stateWords = (state) => (state === "READY" ? "Ready" : state === "NOT_READY" ? "Not Ready" : state === "TALKING" ? "Talking" : state);
+  let shownAgent = "";
   const showAgent = () => {
     const state = workspace.agentState;
-    agentNow.textContent = state === "READY" ? "Ready" : state === "NOT_READY" ? "Not Ready" : state;
-    for (const radio of document.querySelectorAll('input[name="agent-state"]')) radio.checked = radio.value === state;
+    // During a call the radios show where the agent goes after it (Finesse's pending state).
+    const pending = workspace.pendingAgentState;
+    const text = pending === null ? stateWords(state) : `${stateWords(state)} · after the call: ${stateWords(pending)}`;
+    if (text === shownAgent) return;
+    shownAgent = text;
+    agentNow.textContent = text;
+    for (const radio of document.querySelectorAll('input[name="agent-state"]')) radio.checked = radio.value === (pending ?? state);
   };
   for (const radio of document.querySelectorAll('input[name="agent-state"]')) {
     radio.addEventListener("change", () => {
@@ -175,6 +182,8 @@ async function main() {
         parsed = message;
       }
     }
+    // The simulator moves the agent itself during a call (TALKING and back).
+    if (direction === "toGadget") showAgent();
     const entry = { direction, parsed, at: typeof at === "number" ? at : Date.now() };
     entries.unshift(entry);
     if (entries.length > LOG_LIMIT) entries.length = LOG_LIMIT;
