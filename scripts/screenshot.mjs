@@ -26,6 +26,9 @@ try {
   await gadget.getByRole("button", { name: "Call", exact: true }).click();
   await gadget.locator("#mc-card-state", { hasText: "Connected" }).waitFor({ timeout: 15000 });
   await gadget.locator("#mc-card-timer", { hasText: "00:03" }).waitFor({ timeout: 15000 });
+  // Open the MakeCall in the wire log, so the shot shows the message on the wire.
+  await page.locator(".ws-log-item summary", { hasText: "MakeCall" }).click();
+  await page.mouse.move(0, 0);
   await page.screenshot({ path: out });
   console.log(`screenshot: ${path.relative(process.cwd(), out)}`);
 } finally {
