@@ -151,7 +151,7 @@ function installGadgetProbe() {
           reject(new Error(`no wrap-up with the Call button enabled within ${timeoutMs} ms`));
         }, timeoutMs);
         const check = () => {
-          if (probe.wrapUps > count && !button.disabled) {
+          if (probe.wrapUps > count && button.getAttribute("aria-disabled") === "false") {
             waiters.delete(check);
             clearTimeout(timer);
             resolve(probe.wrapUps);
@@ -201,7 +201,7 @@ function installGadgetProbe() {
     wake();
   }).observe(cardState, { childList: true, characterData: true, subtree: true, attributes: true, attributeFilter: ["data-state"] });
   // Not timed: only wakes the driver's wait when the button is enabled again.
-  new MutationObserver(wake).observe(button, { attributes: true, attributeFilter: ["disabled"] });
+  new MutationObserver(wake).observe(button, { attributes: true, attributeFilter: ["aria-disabled"] });
   window.addEventListener(
     "message",
     (event) => {

@@ -109,6 +109,13 @@ describe("number field and dial pad", () => {
     await page.keyboard.press("Enter");
     await frame.waitForFunction(() => document.getElementById("mc-card-state").textContent === "Connected");
     assert.equal(await gadget.locator("#mc-card-number").textContent(), "6085559000");
+    // Focus stayed on Call through the dial (a disabled button would have dropped it to the page).
+    assert.equal(await active(), "mc-call");
+    assert.equal(await gadget.locator("#mc-call").getAttribute("aria-disabled"), "true", "blocked while talking");
+    // Pressing it while blocked does nothing.
+    await page.keyboard.press("Enter");
+    await page.waitForTimeout(100);
+    assert.equal(await makeCallsSent(page), 1);
     setup.assertNoErrors(page);
     await page.context().close();
   });
@@ -139,7 +146,7 @@ describe("agent state policy", () => {
     assert.equal(await call.getAttribute("aria-describedby"), "mc-call-reason");
 
     await page.getByLabel("Ready", { exact: true }).check();
-    await frame.waitForFunction(() => !document.getElementById("mc-call").disabled);
+    await frame.waitForFunction(() => document.getElementById("mc-call").getAttribute("aria-disabled") === "false");
     assert.equal(await gadget.locator("#mc-agent-state").textContent(), "Ready");
     assert.equal(await reason.textContent(), "Ready to dial 6085559000.");
     await call.click();

@@ -32,7 +32,7 @@ async function waitForCard(frame, text, timeout = 8000) {
 async function waitForCallButton(gadget) {
   // The dial has settled once the Call button is usable again.
   await gadget.getByRole("button", { name: "Call", exact: true }).waitFor({ state: "visible" });
-  await gadget.locator("#mc-call:not([disabled])").waitFor({ timeout: 8000 });
+  await gadget.locator("#mc-call[aria-disabled=false]").waitFor({ timeout: 8000 });
 }
 
 describe("scenarios through the UI", () => {

@@ -50,7 +50,7 @@ describe("forged messages from a third origin", () => {
     // Now a real dial is pending; forged state changes for its number must not
     // show up as its call.
     await page.getByLabel("Ready", { exact: true }).check();
-    await frame.waitForFunction(() => !document.getElementById("mc-call").disabled);
+    await frame.waitForFunction(() => document.getElementById("mc-call").getAttribute("aria-disabled") === "false");
     await gadget.locator("#mc-call").click();
     assert.ok((await attacker.evaluate(() => window.forge("call"))) > 0);
     await page.waitForTimeout(500);

@@ -187,7 +187,11 @@ async function main() {
       } else if (can.code === "DIAL_IN_PROGRESS") reason = "A call is already being placed.";
       else reason = can.message || "Calling is not possible right now.";
     } else if (!validation.ok) reason = ui.number.value.trim() === "" ? "Enter a number to call." : "Fix the number to call.";
-    ui.call.disabled = reason !== "";
+    // aria-disabled, not disabled: a disabled button loses keyboard focus
+    // (it moves to the page), so an agent who pressed Call would have to
+    // find their way back to it; placeCall refuses while it is set.
+    ui.call.setAttribute("aria-disabled", String(reason !== ""));
+    ui.call.disabled = false; // the markup's, until the gadget has started
     ui.callReason.textContent = reason === "" ? `Ready to dial ${validation.dial}.` : reason;
     ui.callReason.dataset.blocked = String(reason !== "");
   }
@@ -378,7 +382,7 @@ async function main() {
 
   async function placeCall() {
     revalidate();
-    if (ui.call.disabled || pending) return;
+    if (ui.call.getAttribute("aria-disabled") === "true" || pending) return;
     const number = ui.number.value;
     showAlert("");
     startNewCard();
@@ -425,6 +429,7 @@ async function main() {
 main().catch((error) => {
   ui.alert.textContent = `The gadget could not start: ${error?.message ?? error}`;
   ui.call.disabled = true;
+  ui.call.setAttribute("aria-disabled", "true");
   ui.callReason.textContent = "Calling is unavailable.";
   document.documentElement.dataset.ready = "error";
 });
