@@ -297,7 +297,11 @@ export interface PlacedCall {
 /** The click-to-dial gadget. */
 export interface Gadget {
   dial(number: string | number, options?: { signal?: AbortSignal }): Promise<PlacedCall>;
-  on(event: "call", listener: (call: CallSnapshot, change: Change) => void): () => void;
+  /**
+   * Every tracked call change. `dialled` is true for the call the latest dial produced, from the
+   * report that settled the dial until the next dial starts (before `dial()`'s promise resolves).
+   */
+  on(event: "call", listener: (call: CallSnapshot, change: Change, dialled: boolean) => void): () => void;
   on(event: "agent", listener: (agent: Agent) => void): () => void;
   on(event: "error", listener: (error: MakecallError) => void): () => void;
   validate(number: string | number): Validation;

@@ -244,7 +244,7 @@ export function createGadget(options) {
   const dispatch = (output) => {
     switch (output.type) {
       case "call":
-        emit("call", output.call, output.change);
+        emit("call", output.call, output.change, output.dialled);
         break;
       case "agent":
         agent = output.agent;
@@ -316,7 +316,7 @@ export function createGadget(options) {
     },
 
     /**
-     * Listens to "call" (call, change), "agent" (agent) or "error" (error).
+     * Listens to "call" (call, change, dialled), "agent" (agent) or "error" (error).
      * @returns {() => void} unsubscribe
      */
     on(event, listener) {

@@ -286,6 +286,11 @@ pub enum Output {
         change: crate::tracker::Change,
         /// The call after it.
         call: CallSnapshot,
+        /// Whether this is the call the gadget's latest dial produced, so a
+        /// UI can follow its own call among the workspace's others without
+        /// matching numbers itself (true from the report that settles the
+        /// dial on, until the next dial starts).
+        dialled: bool,
     },
     /// The agent changed (for `"agent"` listeners).
     Agent(Agent),
@@ -328,6 +333,8 @@ pub struct GadgetCore {
     tracker: CallTracker,
     agent: Option<Agent>,
     pending: Option<PendingDial>,
+    /// The id of the call the latest dial produced, once it is known.
+    dialled_call: Option<String>,
     last_dial_id: u32,
     closed: bool,
 }
@@ -340,6 +347,7 @@ impl GadgetCore {
             config,
             agent: None,
             pending: None,
+            dialled_call: None,
             last_dial_id: 0,
             closed: false,
         }
@@ -398,6 +406,7 @@ impl GadgetCore {
             &self.config.channel,
             self.config.source.as_deref(),
         );
+        self.dialled_call = None;
         self.pending = Some(PendingDial {
             dial_id: self.last_dial_id,
             dial: valid.dial.clone(),
@@ -435,9 +444,11 @@ impl GadgetCore {
                 let (change, snapshot) = self.tracker.apply(&call, now_ms);
                 let mut outputs = Vec::with_capacity(2);
                 let settled = self.correlate(&call, &snapshot);
+                let dialled = self.dialled_call.as_deref() == Some(snapshot.call_id.as_str());
                 outputs.push(Output::Call {
                     change,
                     call: snapshot,
+                    dialled,
                 });
                 outputs.extend(settled);
                 outputs
@@ -477,6 +488,7 @@ impl GadgetCore {
             return None;
         }
         let pending = self.pending.take()?;
+        self.dialled_call = Some(snapshot.call_id.clone());
         let outcome = if snapshot.has_failed() {
             let cause = snapshot.cause.clone().or_else(|| call.cause.clone());
             let message = match &cause {
@@ -733,10 +745,15 @@ pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
         }
         let mut object = ObjectWriter::new(out);
         match output {
-            Output::Call { change, call } => {
+            Output::Call {
+                change,
+                call,
+                dialled,
+            } => {
                 object
                     .str("type", "call")
                     .str("change", change.as_str())
+                    .bool("dialled", *dialled)
                     .raw("call", |out| call.write_json(out));
             }
             Output::Agent(agent) => {

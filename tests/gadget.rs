@@ -294,7 +294,7 @@ fn placed_on_initiating() {
     assert_eq!(out.len(), 2);
     // The call output comes first, then the settlement.
     assert!(
-        matches!(&out[0], Output::Call { change: Change::New, call } if call.call_id == "16930170")
+        matches!(&out[0], Output::Call { change: Change::New, call, dialled: true } if call.call_id == "16930170")
     );
     let (id, outcome) = only_settled(&out);
     assert_eq!(id, started.dial_id);
@@ -399,6 +399,73 @@ fn unrelated_dialer_call_arriving_first_does_not_settle() {
         only_settled(&core.handle(msg(outbound("201", CallState::Initiating, DIGITS)), 2.0));
     assert_eq!(outcome.unwrap().call_id, "201");
     assert_eq!(core.calls().len(), 2);
+}
+
+/// Whether each output of `outputs` is a call output flagged as the dial's.
+fn dialled_flags(outputs: &[Output]) -> Vec<bool> {
+    outputs
+        .iter()
+        .filter_map(|output| match output {
+            Output::Call { dialled, .. } => Some(*dialled),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn the_dialled_call_is_flagged_from_its_settling_report_until_the_next_dial() {
+    let mut core = core();
+    // A call before any dial is nobody's dial.
+    assert_eq!(
+        dialled_flags(&core.handle(msg(outbound("600", CallState::Active, "907981406214")), 0.0)),
+        [false]
+    );
+    core.start_dial(NUMBER, 1.0).unwrap();
+    // An unrelated dialer call while the dial is pending: not flagged.
+    assert_eq!(
+        dialled_flags(&core.handle(
+            msg(outbound("601", CallState::Alerting, "907981406214")),
+            2.0
+        )),
+        [false]
+    );
+    // The dial's call: flagged on the report that settles the dial, and on every later one.
+    assert_eq!(
+        dialled_flags(&core.handle(msg(outbound("602", CallState::Initiating, DIGITS)), 3.0)),
+        [true]
+    );
+    for (i, state) in [CallState::Alerting, CallState::Initiated, CallState::Active]
+        .into_iter()
+        .enumerate()
+    {
+        let out = core.handle(msg(outbound("602", state, DIGITS)), 4.0 + i as f64);
+        assert_eq!(dialled_flags(&out), [true], "{state:?}");
+    }
+    assert_eq!(
+        dialled_flags(&core.handle(
+            msg(outbound("601", CallState::Dropped, "907981406214")),
+            8.0
+        )),
+        [false]
+    );
+    // A refused dial changes nothing; a dial that starts clears the flag.
+    assert!(core.start_dial("12", 9.0).is_err());
+    assert_eq!(
+        dialled_flags(&core.handle(msg(outbound("602", CallState::Dropped, DIGITS)), 10.0)),
+        [true]
+    );
+    core.start_dial(NUMBER, 11.0).unwrap();
+    assert_eq!(
+        dialled_flags(&core.handle(msg(outbound("602", CallState::WrapUp, DIGITS)), 12.0)),
+        [false]
+    );
+    // A dial that times out has no call: a late report of it is not flagged.
+    let started = core.pending_dial().unwrap();
+    core.timeout(started);
+    assert_eq!(
+        dialled_flags(&core.handle(msg(outbound("603", CallState::Initiating, DIGITS)), 21.0)),
+        [false]
+    );
 }
 
 #[test]
@@ -614,7 +681,7 @@ fn outputs_json() {
     let mut out = String::new();
     write_outputs_json(&outputs, &mut out);
     let expected = concat!(
-        r#"[{"type":"call","change":"new","call":{"callId":"7","state":"initiating","direction":"outbound","toAddress":"6085559000","startedAt":5,"updatedAt":5,"history":[{"state":"initiating","at":5}]}},"#,
+        r#"[{"type":"call","change":"new","dialled":true,"call":{"callId":"7","state":"initiating","direction":"outbound","toAddress":"6085559000","startedAt":5,"updatedAt":5,"history":[{"state":"initiating","at":5}]}},"#,
         r#"{"type":"settled","dialId":1,"ok":true,"result":{"callId":"7","state":"initiating","dial":"6085559000"}},"#,
         r#"{"type":"agent","agent":{"state":"TALKING","rawState":"TALKING"}},"#,
         r#"{"type":"error","error":{"code":"INVALID_JSON","message":"bad","index":4,"path":"a.b"}},"#,

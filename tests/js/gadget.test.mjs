@@ -125,6 +125,25 @@ describe("every scenario through createGadget", () => {
     done();
   });
 
+  test("call listeners learn which call is the dial's (dialled), before dial() resolves", async () => {
+    const { gadget, done } = setUp({ scenario: "unrelatedCall" });
+    const seen = [];
+    gadget.on("call", (call, change, dialled) => seen.push({ id: call.callId, state: call.state, dialled }));
+    const dial = gadget.dial("6085559000");
+    let flaggedBeforeResolve = false;
+    dial.then(() => {
+      flaggedBeforeResolve = seen.some((s) => s.dialled);
+    });
+    const placed = await dial;
+    assert.ok(flaggedBeforeResolve, "the settling report is flagged before the promise resolves");
+    await waitFor(() => seen.some((s) => s.id === placed.callId && s.state === "wrapUp"));
+    for (const { id, state, dialled } of seen) {
+      assert.equal(dialled, id === placed.callId, `${id} ${state}`);
+    }
+    assert.ok(seen.some((s) => s.id !== placed.callId), "the dialer's call was reported too");
+    done();
+  });
+
   test("ciscoChannel: the Cisco shape settles the dial too", async () => {
     const { gadget, done } = setUp({ scenario: "ciscoChannel" });
     const placed = await gadget.dial("6085559000");

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     dialTimeoutMs: 15000,
     source: "my-crm",
   });
-  const off = gadget.on("call", (c, how) => console.log(c.state, how));
+  const off = gadget.on("call", (c, how, dialled: boolean) => console.log(c.state, how, dialled));
   gadget.on("agent", (agent) => console.log(agent.state));
   gadget.on("error", (error: MakecallError) => console.log(error.code));
   const controller = new AbortController();

@@ -154,8 +154,7 @@ async function main() {
   const gadget = createGadget({ transport, dialTimeoutMs, source: SOURCE });
 
   let validation = gadget.validate("");
-  let pending = null; // { dial, controller } while a dial is unsettled
-  let currentCallId = null;
+  let pending = null; // { dial } while a dial is unsettled
   let current = null; // the call shown on the card
   let activeSince = null;
   let endedElapsed = null;
@@ -283,22 +282,6 @@ async function main() {
     renderRecent();
   }
 
-  const digits = (text) => (typeof text === "string" ? text.replace(/\D/g, "") : "");
-
-  // Is this call the one our pending dial produced? The MakeCall message has
-  // no correlation id, so match the dialled digits (an access code the
-  // workspace adds in front is tolerated).
-  function isOurs(call) {
-    if (currentCallId !== null) return call.callId === currentCallId;
-    if (!pending) return false;
-    const want = digits(pending.dial);
-    if (want === "") return false;
-    return [call.dialedNumber, call.toAddress].some((value) => {
-      const got = digits(value);
-      return got !== "" && (got === want || got.endsWith(want));
-    });
-  }
-
   function show(call) {
     const previous = current && current.callId === call.callId ? current.state : null;
     current = call;
@@ -334,17 +317,16 @@ async function main() {
 
   function startNewCard() {
     stopTimer();
-    currentCallId = null;
     current = null;
     activeSince = null;
     endedElapsed = null;
     renderCard();
   }
 
-  gadget.on("call", (call, change) => {
-    if (change === "duplicate" || change === "stale") return;
-    if (!isOurs(call)) return;
-    currentCallId = call.callId;
+  // The card follows the call this gadget dialled (the core tells which, so
+  // the workspace's other calls, e.g. a dialer's, never reach it).
+  gadget.on("call", (call, change, dialled) => {
+    if (!dialled || change === "duplicate" || change === "stale") return;
     show(call);
   });
 
@@ -389,12 +371,9 @@ async function main() {
     pending = { dial: validation.dial };
     refreshCallButton();
     try {
-      const result = await gadget.dial(number);
-      if (result?.callId && currentCallId !== result.callId) {
-        currentCallId = result.callId;
-        const call = gadget.calls().find((c) => c.callId === result.callId);
-        if (call) show(call);
-      }
+      // The call's reports reach the card through the "call" listener,
+      // the first one before this resolves.
+      await gadget.dial(number);
     } catch (error) {
       showAlert(dialErrorWords(error));
     } finally {
