@@ -88,6 +88,25 @@ function agentBlockedWords(state) {
   return `You are ${agentWords(state)}. Switch to Ready to place a call.`;
 }
 
+// DOM writes only when the value changes: every write invalidates style or
+// layout, and the next rendering frame runs on the main thread the
+// workspace page shares, so needless writes delay the next message.
+function setText(element, text) {
+  if (element.textContent !== text) element.textContent = text;
+}
+
+function setData(element, key, value) {
+  if (element.dataset[key] !== value) element.dataset[key] = value;
+}
+
+function setAttr(element, name, value) {
+  if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+}
+
+function setHidden(element, hidden) {
+  if (element.hidden !== hidden) element.hidden = hidden;
+}
+
 function twoDigits(n) {
   return String(n).padStart(2, "0");
 }
@@ -170,7 +189,7 @@ async function main() {
   }
 
   function showAlert(text) {
-    ui.alert.textContent = text;
+    setText(ui.alert, text);
   }
 
   function refreshCallButton() {
@@ -189,10 +208,10 @@ async function main() {
     // aria-disabled, not disabled: a disabled button loses keyboard focus
     // (it moves to the page), so an agent who pressed Call would have to
     // find their way back to it; placeCall refuses while it is set.
-    ui.call.setAttribute("aria-disabled", String(reason !== ""));
+    setAttr(ui.call, "aria-disabled", String(reason !== ""));
     ui.call.disabled = false; // the markup's, until the gadget has started
-    ui.callReason.textContent = reason === "" ? `Ready to dial ${validation.dial}.` : reason;
-    ui.callReason.dataset.blocked = String(reason !== "");
+    setText(ui.callReason, reason === "" ? `Ready to dial ${validation.dial}.` : reason);
+    setData(ui.callReason, "blocked", String(reason !== ""));
   }
 
   function revalidate() {
@@ -233,17 +252,17 @@ async function main() {
 
   function renderCard() {
     if (!current) {
-      ui.card.hidden = true;
+      setHidden(ui.card, true);
       return;
     }
-    ui.card.hidden = false;
-    ui.cardState.textContent = stateWords(current.state);
-    ui.cardState.dataset.state = current.state;
-    ui.cardNumber.textContent = current.dialedNumber ?? current.toAddress ?? "—";
-    ui.cardId.textContent = current.callId;
+    setHidden(ui.card, false);
+    setText(ui.cardState, stateWords(current.state));
+    setData(ui.cardState, "state", current.state);
+    setText(ui.cardNumber, current.dialedNumber ?? current.toAddress ?? "—");
+    setText(ui.cardId, current.callId);
     const cause = current.state === "failed" ? causeWords(current.cause) : "";
-    ui.cardCause.textContent = cause;
-    ui.cardCauseRow.hidden = cause === "";
+    setText(ui.cardCause, cause);
+    setHidden(ui.cardCauseRow, cause === "");
     renderTimer();
   }
 
@@ -331,8 +350,8 @@ async function main() {
   });
 
   gadget.on("agent", (agent) => {
-    ui.agent.textContent = agentWords(agent?.state);
-    ui.agent.dataset.state = String(agent?.state ?? "unknown");
+    setText(ui.agent, agentWords(agent?.state));
+    setData(ui.agent, "state", String(agent?.state ?? "unknown"));
     refreshCallButton();
   });
 
