@@ -362,6 +362,12 @@ impl GadgetCore {
     /// agent-state policy allows it); the error is the one
     /// [`GadgetCore::start_dial`] would return, so a UI can show why.
     pub fn can_dial(&self) -> Result<(), DialError> {
+        self.check_idle()?;
+        self.check_agent()
+    }
+
+    /// The first two checks of a dial: none pending, not closed.
+    fn check_idle(&self) -> Result<(), DialError> {
         if self.pending.is_some() {
             return Err(DialError::new(
                 codes::DIAL_IN_PROGRESS,
@@ -371,6 +377,11 @@ impl GadgetCore {
         if self.closed {
             return Err(DialError::new(codes::CLOSED, "the gadget is closed"));
         }
+        Ok(())
+    }
+
+    /// The agent-state policy check of a dial.
+    fn check_agent(&self) -> Result<(), DialError> {
         agent_allowed(self.config.policy, self.agent.as_ref().map(|a| a.state))
             .map_err(|message| DialError::new(codes::AGENT_NOT_READY, message))
     }
@@ -385,21 +396,12 @@ impl GadgetCore {
         // The start time is not needed: correlation uses the set of ids
         // known now, which is exact where a time window would be a guess.
         let _ = now_ms;
-        if self.pending.is_some() {
-            return Err(DialError::new(
-                codes::DIAL_IN_PROGRESS,
-                "another dial is still waiting for its call",
-            ));
-        }
-        if self.closed {
-            return Err(DialError::new(codes::CLOSED, "the gadget is closed"));
-        }
+        self.check_idle()?;
         let valid = validate(input, &self.config.plan).map_err(|rejection| DialError {
             reason: Some(rejection.code),
             ..DialError::new(codes::DIAL_INVALID_NUMBER, rejection.message)
         })?;
-        agent_allowed(self.config.policy, self.agent.as_ref().map(|a| a.state))
-            .map_err(|message| DialError::new(codes::AGENT_NOT_READY, message))?;
+        self.check_agent()?;
         self.last_dial_id = self.last_dial_id.wrapping_add(1);
         let message_json = make_call_json(
             &valid.dial,
