@@ -12,6 +12,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 
 import { chromium } from "playwright-core";
 
+// The same Chromium flags as the real-browser tests: one launch configuration.
+import { CHROMIUM_ARGS } from "../tests/e2e/helpers.mjs";
 import { demoEndToEnd, latency } from "./demo-e2e.mjs";
 import { summarise } from "./workloads.mjs";
 
@@ -22,15 +24,6 @@ const E2E_WARMUP_CALLS = 10;
 const E2E_CALLS = 200;
 // Only for the diagnostic demo run (see runDemo in main).
 const NO_INPUT_DEFERRAL = "--disable-features=DeferRendererTasksAfterInput";
-const CHROMIUM_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 // ---------------------------------------------------------------------------
 // Static server: only what a gadget page and the bench pages load.
