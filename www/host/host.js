@@ -182,8 +182,6 @@ async function main() {
         parsed = message;
       }
     }
-    // The simulator moves the agent itself during a call (TALKING and back).
-    if (direction === "toGadget") showAgent();
     const entry = { direction, parsed, at: typeof at === "number" ? at : Date.now() };
     entries.unshift(entry);
     if (entries.length > LOG_LIMIT) entries.length = LOG_LIMIT;
@@ -194,6 +192,9 @@ async function main() {
     if (unrendered.length === 1) requestAnimationFrame(renderNewEntries);
   });
   function renderNewEntries() {
+    // The simulator moves the agent itself during a call (TALKING and back);
+    // shown here, after the messages have gone, like the log.
+    showAgent();
     const fresh = unrendered.splice(0).slice(-LOG_LIMIT).reverse();
     list.prepend(...fresh.map(renderEntry));
     while (list.childElementCount > LOG_LIMIT) list.lastElementChild?.remove();
