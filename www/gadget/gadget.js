@@ -173,7 +173,7 @@ async function main() {
   const gadget = createGadget({ transport, dialTimeoutMs, source: SOURCE });
 
   let validation = gadget.validate("");
-  let pending = null; // { dial } while a dial is unsettled
+  let pending = false; // while a dial is unsettled
   let current = null; // the call shown on the card
   let activeSince = null;
   let endedElapsed = null;
@@ -387,7 +387,7 @@ async function main() {
     const number = ui.number.value;
     showAlert("");
     startNewCard();
-    pending = { dial: validation.dial };
+    pending = true;
     refreshCallButton();
     try {
       // The call's reports reach the card through the "call" listener,
@@ -396,7 +396,7 @@ async function main() {
     } catch (error) {
       showAlert(dialErrorWords(error));
     } finally {
-      pending = null;
+      pending = false;
       refreshCallButton();
     }
   }
