@@ -23,5 +23,9 @@ ring "types: tsc --noEmit on a usage file"
 node_modules/.bin/tsc -p tests/types/tsconfig.json
 
 ring "js: node --test (API, transports, simulated workspace, packaging, real browser)"
-node --test --test-reporter=spec tests/js/ $( [ -d tests/e2e ] && echo tests/e2e/ ) 2>&1 | tee /tmp/makecall-node-test.log | grep -vE '^\s*$' | tail -n 400
-grep -qE '^ℹ fail 0$' /tmp/makecall-node-test.log
+# A private log per run: two runs on one machine (two checkouts, CI beside a
+# developer) must not read each other's results.
+NODE_LOG="$(mktemp -t makecall-node-test.XXXXXX)"
+trap 'rm -f "$NODE_LOG"' EXIT
+node --test --test-reporter=spec tests/js/ $( [ -d tests/e2e ] && echo tests/e2e/ ) 2>&1 | tee "$NODE_LOG" | grep -vE '^\s*$' | tail -n 400
+grep -qE '^ℹ fail 0$' "$NODE_LOG"
