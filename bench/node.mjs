@@ -17,7 +17,7 @@ const read = (path) => readFileSync(new URL(`../${path}`, import.meta.url));
 
 // What a deployed gadget page loads of makecall, relative to the deployable
 // folder that scripts/build-gadget.mjs writes (dist/gadget/, glue minified).
-const DEPLOYED = ["makecall/pkg/makecall_bg.wasm", "makecall/pkg/makecall.js", "makecall/js/index.js", "makecall/js/transports.js"];
+const DEPLOYED = ["makecall/pkg/makecall_bg.wasm", "makecall/pkg/makecall.js", "makecall/js/index.js", "makecall/js/transports.js", "makecall/js/errors.js"];
 // The rest of that folder's page: the demo gadget's own markup, script, style.
 const DEPLOYED_PAGE = ["index.html", "gadget.js", "gadget.css"];
 

@@ -42,6 +42,7 @@ const TYPES = {
 const STARTUP_PRELOADS = [
   '<link rel="modulepreload" href="/js/index.js">',
   '<link rel="modulepreload" href="/js/transports.js">',
+  '<link rel="modulepreload" href="/js/errors.js">',
   '<link rel="modulepreload" href="/pkg/makecall.js">',
   '<link rel="preload" href="/pkg/makecall_bg.wasm" as="fetch" type="application/wasm" crossorigin>',
 ].join("\n");

@@ -24,6 +24,8 @@ export type ErrorCode =
   | "INVALID_INPUT"
   | "INVALID_PLAN"
   | "INVALID_TRANSPORT"
+  | "INVALID_OPTIONS"
+  | "INVALID_SCENARIO"
   | "NOT_INITIALIZED";
 
 /** Why `validateNumber` rejected a number. */
@@ -47,13 +49,21 @@ export type DialErrorCode =
   | "CLOSED"
   | "PUBLISH_FAILED";
 
-/** An `Error` thrown or rejected by makecall. */
-export interface MakecallError extends Error {
+/**
+ * The one error class of the package: every error makecall throws or rejects with (the core's, the
+ * gadget's, the transports', the simulated workspace's) is a `MakecallError` with a stable `code`.
+ */
+export class MakecallError extends Error {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    fields?: Partial<Pick<MakecallError, "index" | "path" | "reason" | "cause" | "callId" | "validation">>,
+  );
   name: "MakecallError";
   code: ErrorCode;
   /** UTF-16 index of the fault in the input text, when known. */
   index?: number;
-  /** Path of the faulty field or option, when known. */
+  /** Path of the faulty field or option, when known (e.g. "signal", "allowedOrigins[2]"). */
   path?: string;
   /** For a dial's INVALID_NUMBER: the validation code. */
   reason?: ValidationCode;
@@ -294,12 +304,22 @@ export interface PlacedCall {
   dial: string;
 }
 
+/** Options of `gadget.dial`. */
+export interface DialOptions {
+  /** Aborts the dial (rejecting ABORTED); falsy values (`cond && controller.signal`) mean none. */
+  signal?: AbortSignal | null | false | 0 | "";
+}
+
 /** The click-to-dial gadget. */
 export interface Gadget {
-  dial(number: string | number, options?: { signal?: AbortSignal }): Promise<PlacedCall>;
+  /**
+   * Always returns a promise that settles exactly once. Options are read from own properties; a falsy
+   * `signal` means none; anything else that is not an AbortSignal rejects with INVALID_OPTIONS.
+   */
+  dial(number: string | number, options?: DialOptions | null): Promise<PlacedCall>;
   /**
    * Every tracked call change. `dialled` is true for the call the latest dial produced, from the
-   * report that settled the dial until the next dial starts (before `dial()`'s promise resolves).
+   * report that settled the dial until the next dial starts (before `dial()`'s promise callbacks run).
    */
   on(event: "call", listener: (call: CallSnapshot, change: Change, dialled: boolean) => void): () => void;
   on(event: "agent", listener: (agent: Agent) => void): () => void;

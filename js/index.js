@@ -3,10 +3,12 @@
 // This file only wires things together. Every decision (validation, parsing,
 // call states, when a dial settles and why) is made by the Rust core in
 // ../pkg/makecall_bg.wasm; the functions here convert its JSON answers into
-// objects and its failures into `Error`s with a stable `code`.
+// objects and its failures into `MakecallError`s with a stable `code`.
 
 import initWasm, * as core from "../pkg/makecall.js";
+import { MakecallError, describeValue, isObjectLike, ownOption, readProperty, thrownMessage } from "./errors.js";
 
+export { MakecallError } from "./errors.js";
 export * from "./transports.js";
 // The simulated workspace is the separate entry "makecall/simulated" (for
 // demos and tests): re-exported here, every gadget would download it.
@@ -81,18 +83,14 @@ function requireInit() {
   }
 }
 
-/** Builds an `Error` carrying a stable `code` and any extra fields. */
+/** Builds a `MakecallError` carrying a stable `code` and any extra fields. */
 function makeError(code, message, fields) {
-  const error = new Error(message);
-  error.name = "MakecallError";
-  error.code = code;
-  if (fields) Object.assign(error, fields);
-  return error;
+  return new MakecallError(code, message, fields);
 }
 
+/** A failure object written by the core (`{code, message, index?, path?, ...}`) as a `MakecallError`. */
 function toError(data) {
-  const { code, message, ...fields } = data;
-  return makeError(code, message, fields);
+  return new MakecallError(data.code, data.message, data);
 }
 
 /** Turns a core answer into a value, throwing its failure as an Error. */
@@ -173,7 +171,11 @@ export function parseStateChange(input) {
  */
 export function redactNumber(text) {
   requireInit();
-  return core.redact_number(String(text));
+  // Numbers are never coerced: an object's toString could say anything.
+  if (typeof text !== "string") {
+    throw makeError("INVALID_INPUT", `redactNumber needs a string, not ${describeValue(text)}`);
+  }
+  return core.redact_number(text);
 }
 
 /** Tracks calls by id through their states (see the README for the rules). */
@@ -205,24 +207,85 @@ export class CallTracker {
 const EVENTS = ["call", "agent", "error"];
 
 /**
+ * The gadget options for the core: every own enumerable key but
+ * `transport`, each read once (a getter that throws fails with
+ * `INVALID_OPTIONS` and its path). The core reads the copy as JSON.
+ */
+function gadgetConfig(options) {
+  let keys;
+  try {
+    keys = Object.keys(options);
+  } catch {
+    throw makeError("INVALID_OPTIONS", "the gadget options could not be read (a Proxy threw)");
+  }
+  // No prototype: a key "__proto__" stays an ordinary own key.
+  const config = Object.create(null);
+  for (const key of keys) {
+    if (key !== "transport") config[key] = ownOption(options, key, "INVALID_OPTIONS");
+  }
+  return config;
+}
+
+/**
+ * The `signal` of a dial's options: `undefined` when the options or the
+ * signal are absent (any falsy signal, as `cond && controller.signal`
+ * gives), else an AbortSignal-like object (`aborted`, `addEventListener`,
+ * `removeEventListener`); anything else fails with `INVALID_OPTIONS`.
+ */
+function dialSignal(options) {
+  if (options === undefined || options === null) return undefined;
+  if (!isObjectLike(options)) {
+    throw makeError("INVALID_OPTIONS", `the dial options must be an object, not ${describeValue(options)}`);
+  }
+  const signal = ownOption(options, "signal", "INVALID_OPTIONS");
+  if (!signal) return undefined;
+  const signalLike =
+    isObjectLike(signal) &&
+    typeof readProperty(signal, "aborted", "INVALID_OPTIONS", "signal.aborted") === "boolean" &&
+    typeof readProperty(signal, "addEventListener", "INVALID_OPTIONS", "signal.addEventListener") === "function" &&
+    typeof readProperty(signal, "removeEventListener", "INVALID_OPTIONS", "signal.removeEventListener") === "function";
+  if (!signalLike) {
+    throw makeError(
+      "INVALID_OPTIONS",
+      `signal must be an AbortSignal or absent, not ${describeValue(signal)} without aborted/addEventListener/removeEventListener`,
+      { path: "signal" },
+    );
+  }
+  return signal;
+}
+
+/** Re-throws `error` in a task of its own, the way an uncaught error is reported, without breaking the caller. */
+function reportLater(error) {
+  setTimeout(() => {
+    throw error;
+  }, 0);
+}
+
+/**
  * Creates the click-to-dial gadget on a transport.
  * @param {object} options see the README ("Use it in a gadget")
  */
 export function createGadget(options) {
   requireInit();
-  const { transport, ...config } = options ?? {};
-  if (
-    !transport ||
-    typeof transport.publish !== "function" ||
-    typeof transport.subscribe !== "function"
-  ) {
+  if (options !== undefined && options !== null && !isObjectLike(options)) {
+    // Checked first: spreading a 10 MB string would make ten million keys.
+    throw makeError("INVALID_OPTIONS", `createGadget needs an options object, not ${describeValue(options)}`);
+  }
+  const given = options ?? {};
+  const transport = ownOption(given, "transport", "INVALID_TRANSPORT");
+  const transportPublish = isObjectLike(transport) ? readProperty(transport, "publish", "INVALID_TRANSPORT", "transport.publish") : undefined;
+  const transportSubscribe = isObjectLike(transport) ? readProperty(transport, "subscribe", "INVALID_TRANSPORT", "transport.subscribe") : undefined;
+  if (typeof transportPublish !== "function" || typeof transportSubscribe !== "function") {
     throw makeError(
       "INVALID_TRANSPORT",
       "createGadget needs a transport with publish(message) and subscribe(handler)",
+      { path: "transport" },
     );
   }
+  const config = gadgetConfig(given);
 
   const listeners = new Map(EVENTS.map((name) => [name, new Set()]));
+  /** Unsettled dials by id: removed only by `settle`. */
   const pending = new Map();
   let agent = null;
   let closed = false;
@@ -234,10 +297,24 @@ export function createGadget(options) {
       } catch (error) {
         // A faulty listener must not break the gadget or the transport:
         // report it the way an uncaught error would be, and go on.
-        setTimeout(() => {
-          throw error;
-        }, 0);
+        reportLater(error);
       }
+    }
+  };
+
+  // The one way a dial's promise settles. Marked and resolved before
+  // anything else runs (resolve and reject never throw); the cleanup comes
+  // after, so nothing it throws can keep the promise pending.
+  const settle = (entry, ok, value) => {
+    if (entry.settled) return;
+    entry.settled = true;
+    pending.delete(entry.dialId);
+    if (ok) entry.resolve(value);
+    else entry.reject(value);
+    try {
+      entry.cleanup();
+    } catch (error) {
+      reportLater(error);
     }
   };
 
@@ -253,65 +330,112 @@ export function createGadget(options) {
       case "error":
         emit("error", toError(output.error));
         break;
-      case "settled": {
-        const dial = pending.get(output.dialId);
-        if (!dial) break;
-        pending.delete(output.dialId);
-        dial.cleanup();
-        if (output.ok) dial.resolve(output.result);
-        else dial.reject(toError(output.error));
-        break;
-      }
     }
   };
 
+  // Each batch settles its dials first, before any listener runs: so a
+  // listener that throws, closes the gadget or starts the next dial cannot
+  // come between a dial and its settlement. (Promise callbacks run after
+  // the listeners anyway: they are queued as microtasks.)
   const gadgetCore = core.create_gadget(config, (json) => {
-    for (const output of JSON.parse(json)) dispatch(output);
+    const outputs = JSON.parse(json);
+    for (const output of outputs) {
+      if (output.type !== "settled") continue;
+      const entry = pending.get(output.dialId);
+      if (entry) settle(entry, output.ok, output.ok ? output.result : toError(output.error));
+    }
+    for (const output of outputs) {
+      if (output.type === "settled") continue;
+      try {
+        dispatch(output);
+      } catch (error) {
+        reportLater(error);
+      }
+    }
   });
   if (!gadgetCore) throw lastError();
 
-  const unsubscribe = transport.subscribe((message) => {
-    if (closed) return;
+  let unsubscribe;
+  try {
+    unsubscribe = transportSubscribe.call(transport, (message) => {
+      if (closed) return;
+      try {
+        if (stages(message)) gadgetCore.receive_staged(stage(message));
+        else gadgetCore.receive(message);
+      } catch (error) {
+        emit("error", makeError("INVALID_INPUT", `an inbound message could not be handled: ${thrownMessage(error, 120)}`));
+      }
+    });
+  } catch (error) {
+    if (error instanceof MakecallError) throw error;
+    throw makeError("INVALID_TRANSPORT", `transport.subscribe threw: ${thrownMessage(error, 120)}`, { path: "transport.subscribe" });
+  }
+
+  /** Starts a dial inside its promise's executor, so every failure rejects. */
+  function startDial(number, options, resolve, reject) {
+    let signal;
     try {
-      if (stages(message)) gadgetCore.receive_staged(stage(message));
-      else gadgetCore.receive(message);
+      signal = dialSignal(options);
     } catch (error) {
-      emit("error", makeError("INVALID_INPUT", String(error?.message ?? error)));
+      reject(error);
+      return;
     }
-  });
+    const started = gadgetCore.dial(number);
+    if (started.charCodeAt(0) === FAILURE) {
+      reject(toError(JSON.parse(started.slice(1))));
+      return;
+    }
+    const { dialId, message } = JSON.parse(started);
+    const onAbort = () => gadgetCore.abort(dialId);
+    const entry = {
+      dialId,
+      settled: false,
+      resolve,
+      reject,
+      cleanup: () => {
+        if (signal) signal.removeEventListener("abort", onAbort);
+      },
+    };
+    pending.set(dialId, entry);
+    try {
+      if (signal) {
+        if (readProperty(signal, "aborted", "INVALID_OPTIONS", "signal.aborted") === true) {
+          onAbort(); // settles ABORTED before anything is published
+          return;
+        }
+        signal.addEventListener("abort", onAbort, { once: true });
+      }
+    } catch (error) {
+      // A signal that cannot be listened to: the dial fails before its
+      // MakeCall goes out, and the core forgets it.
+      const failure =
+        error instanceof MakecallError
+          ? error
+          : makeError("INVALID_OPTIONS", `signal.addEventListener threw: ${thrownMessage(error, 120)}`, { path: "signal" });
+      settle(entry, false, failure);
+      gadgetCore.abort(dialId);
+      return;
+    }
+    // Settled while setting up (an abort listener fired at once, a
+    // re-entrant close): no MakeCall for it.
+    if (entry.settled) return;
+    try {
+      transportPublish.call(transport, message);
+    } catch (error) {
+      gadgetCore.publish_failed(dialId, thrownMessage(error));
+    }
+  }
 
   return {
     /**
-     * Dials a number; settles exactly once (see the README for the codes).
+     * Dials a number; returns a promise that settles exactly once (see the
+     * README for the codes). Bad options reject with `INVALID_OPTIONS`.
      * @param {string | number} number
      * @param {{ signal?: AbortSignal }} [options]
      */
-    dial(number, { signal } = {}) {
+    dial(number, options) {
       return new Promise((resolve, reject) => {
-        const started = gadgetCore.dial(number);
-        if (started.charCodeAt(0) === FAILURE) {
-          reject(toError(JSON.parse(started.slice(1))));
-          return;
-        }
-        const { dialId, message } = JSON.parse(started);
-        const onAbort = () => gadgetCore.abort(dialId);
-        pending.set(dialId, {
-          resolve,
-          reject,
-          cleanup: () => signal?.removeEventListener("abort", onAbort),
-        });
-        if (signal) {
-          if (signal.aborted) {
-            onAbort(); // settles ABORTED before anything is published
-            return;
-          }
-          signal.addEventListener("abort", onAbort, { once: true });
-        }
-        try {
-          transport.publish(message);
-        } catch (error) {
-          gadgetCore.publish_failed(dialId, String(error?.message ?? error));
-        }
+        startDial(number, options, resolve, reject);
       });
     },
 
@@ -320,8 +444,10 @@ export function createGadget(options) {
      * @returns {() => void} unsubscribe
      */
     on(event, listener) {
-      const set = listeners.get(event);
-      if (!set) throw makeError("INVALID_INPUT", `unknown event "${event}"; use ${EVENTS.join(", ")}`);
+      const set = typeof event === "string" ? listeners.get(event) : undefined;
+      if (!set) {
+        throw makeError("INVALID_INPUT", `unknown event ${describeValue(event)}; use ${EVENTS.join(", ")}`);
+      }
       if (typeof listener !== "function") throw makeError("INVALID_INPUT", "a listener must be a function");
       set.add(listener);
       return () => set.delete(listener);
@@ -357,14 +483,24 @@ export function createGadget(options) {
       return closed;
     },
 
-    /** Stops the gadget: a pending dial rejects with CLOSED; listeners and the transport are released. */
+    /**
+     * Stops the gadget: a pending dial rejects with CLOSED; listeners and
+     * the transport are released. Safe to call from a listener.
+     */
     close() {
       if (closed) return;
-      gadgetCore.close();
       closed = true;
-      unsubscribe?.();
+      gadgetCore.close(); // settles the core's pending dial with CLOSED, now
+      try {
+        if (typeof unsubscribe === "function") unsubscribe();
+      } catch (error) {
+        reportLater(error);
+      }
       for (const set of listeners.values()) set.clear();
-      pending.clear();
+      // Nothing should be left; if anything is, it settles here, not never.
+      for (const entry of [...pending.values()]) {
+        settle(entry, false, makeError("CLOSED", "the gadget was closed while dialling"));
+      }
     },
 
     /** Armed dial timers and pending dials, for leak checks. */

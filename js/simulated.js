@@ -11,16 +11,19 @@
 // `ResponseActual.dialog`), because the real workspace's documentation does
 // too, and a gadget that only copes with one spelling will break in the field.
 
+import { MakecallError, isArray, describeThrown, describeValue, isObjectLike, ownOption, readProperty } from "./errors.js";
+
 /** Error code thrown by `setScenario` for an unknown scenario name. */
 export const INVALID_SCENARIO = "INVALID_SCENARIO";
 /** Error code thrown for bad options or arguments. */
 export const INVALID_INPUT = "INVALID_INPUT";
 
-function simError(code, message) {
-  const error = new Error(`makecall: ${message}`);
-  error.code = code;
-  return error;
+function simError(code, message, path) {
+  return new MakecallError(code, `makecall: ${message}`, path === undefined ? undefined : { path });
 }
+
+/** An own property of an options or script object; inherited keys count as absent. */
+const own = (object, key, path) => ownOption(object, key, INVALID_INPUT, path);
 
 /** The scenario names and what each one plays when a MakeCall arrives. */
 export const SCENARIOS = Object.freeze(
@@ -59,6 +62,9 @@ const looseText = (value) => (typeof value === "string" ? loose(value) : "");
 
 // The Finesse CTI limit on a dialled string; longer `data` is not a number.
 const MAX_DIAL_LENGTH = 40;
+// The most steps an injected call's script may have.
+const MAX_SCRIPT_STEPS = 1000;
+
 
 function pascal(state) {
   return state
@@ -101,10 +107,15 @@ function pascal(state) {
  */
 export function createSimulatedWorkspace(options = {}) {
   if (options === null || typeof options !== "object") throw simError(INVALID_INPUT, "options must be an object");
+  // Options are read from own properties, each once.
+  const given = (name, fallback) => {
+    const value = own(options, name);
+    return value === undefined ? fallback : value;
+  };
   const num = (name, fallback) => {
-    const value = options[name] === undefined ? fallback : options[name];
+    const value = given(name, fallback);
     if (typeof value !== "number" || !Number.isFinite(value) || value < 0) {
-      throw simError(INVALID_INPUT, `${name} must be a non-negative number`);
+      throw simError(INVALID_INPUT, `${name} must be a non-negative number`, name);
     }
     return value;
   };
@@ -113,33 +124,43 @@ export function createSimulatedWorkspace(options = {}) {
   const talkMs = num("talkMs", 8000);
   const noAnswerMs = num("noAnswerMs", 12000);
   let nextCallId = num("firstCallId", 16931876);
-  if (!Number.isSafeInteger(nextCallId)) throw simError(INVALID_INPUT, "firstCallId must be an integer");
+  if (!Number.isSafeInteger(nextCallId)) throw simError(INVALID_INPUT, "firstCallId must be an integer", "firstCallId");
   const str = (name, fallback) => {
-    const value = options[name] === undefined ? fallback : options[name];
-    if (typeof value !== "string") throw simError(INVALID_INPUT, `${name} must be a string`);
+    const value = given(name, fallback);
+    if (typeof value !== "string" || value.length > 64) throw simError(INVALID_INPUT, `${name} must be a string of at most 64 characters`, name);
     return value;
   };
   const extension = str("extension", "5024");
   const accessCode = str("accessCode", "");
-  const wire = options.wire === undefined ? "object" : options.wire;
-  if (wire !== "object" && wire !== "json") throw simError(INVALID_INPUT, 'wire must be "object" or "json"');
+  const wire = given("wire", "object");
+  if (wire !== "object" && wire !== "json") throw simError(INVALID_INPUT, 'wire must be "object" or "json"', "wire");
   const agentInfo = {
     loginId: "812508198",
     loginName: "agent5024",
     name: "Sam Agent",
     teamId: "5000",
     teamName: "Default",
-    ...(options.agent && typeof options.agent === "object" ? options.agent : {}),
   };
-  const clock = options.clock === undefined ? globalThis : options.clock;
-  if (!clock || typeof clock.setTimeout !== "function" || typeof clock.clearTimeout !== "function") {
-    throw simError(INVALID_INPUT, "clock must have setTimeout and clearTimeout");
+  const agentOption = own(options, "agent");
+  if (isObjectLike(agentOption)) {
+    // Only the known fields, own properties, as given (the agent's own strings).
+    for (const key of Object.keys(agentInfo)) {
+      const value = own(agentOption, key, `agent.${key}`);
+      if (value !== undefined) agentInfo[key] = value;
+    }
   }
-  const now = () => (typeof clock.now === "function" ? clock.now() : Date.now());
+  const clock = given("clock", globalThis);
+  const clockHas = (name) => isObjectLike(clock) && typeof readProperty(clock, name, INVALID_INPUT, `clock.${name}`) === "function";
+  if (!clockHas("setTimeout") || !clockHas("clearTimeout")) {
+    throw simError(INVALID_INPUT, "clock must have setTimeout and clearTimeout", "clock");
+  }
+  const clockNow = clockHas("now");
+  const now = () => (clockNow ? clock.now() : Date.now());
+  const onErrorOption = own(options, "onError");
   const onError =
-    typeof options.onError === "function"
-      ? options.onError
-      : (error) => console.error(`makecall simulator: a listener threw (${error && error.name ? error.name : "Error"})`);
+    typeof onErrorOption === "function"
+      ? onErrorOption
+      : (error) => console.error(`makecall simulator: a listener threw (${describeThrown(error)})`);
   const safely = (fn, ...args) => {
     try {
       fn(...args);
@@ -152,9 +173,9 @@ export function createSimulatedWorkspace(options = {}) {
     }
   };
 
-  let scenario = options.scenario === undefined ? "answered" : options.scenario;
-  if (!SCENARIO_NAMES.has(scenario)) throw simError(INVALID_SCENARIO, `unknown scenario ${JSON.stringify(String(scenario))}`);
-  let agentState = normaliseAgentState(options.agentState === undefined ? "READY" : options.agentState);
+  let scenario = given("scenario", "answered");
+  if (!SCENARIO_NAMES.has(scenario)) throw simError(INVALID_SCENARIO, `unknown scenario ${describeValue(scenario)}`, "scenario");
+  let agentState = normaliseAgentState(given("agentState", "READY"));
   let closed = false;
 
   const timers = new Set();
@@ -182,9 +203,14 @@ export function createSimulatedWorkspace(options = {}) {
   const gadgetHandlers = new Set();
   let unsubscribeTransport;
   let gadgetTransport;
-  const external = options.transport;
-  if (external !== undefined && (!external || typeof external.publish !== "function" || typeof external.subscribe !== "function")) {
-    throw simError(INVALID_INPUT, "transport must have publish and subscribe");
+  const external = own(options, "transport");
+  if (
+    external !== undefined &&
+    (!isObjectLike(external) ||
+      typeof readProperty(external, "publish", INVALID_INPUT, "transport.publish") !== "function" ||
+      typeof readProperty(external, "subscribe", INVALID_INPUT, "transport.subscribe") !== "function")
+  ) {
+    throw simError(INVALID_INPUT, "transport must have publish and subscribe", "transport");
   }
 
   function send(message) {
@@ -209,7 +235,7 @@ export function createSimulatedWorkspace(options = {}) {
         return;
       }
     }
-    if (message === null || typeof message !== "object" || Array.isArray(message)) return;
+    if (message === null || typeof message !== "object" || isArray(message)) return;
     const topic = looseText(field(message, "topic"));
     const subtopic = looseText(field(message, "subtopic"));
     if (looseText(field(message, "channel")) === "finesse" && topic === "outboundcall" && subtopic === "makecall") {
@@ -531,22 +557,40 @@ export function createSimulatedWorkspace(options = {}) {
   function injectCall(script = {}) {
     if (closed) return null;
     if (script === null || typeof script !== "object") throw simError(INVALID_INPUT, "injectCall needs a script object");
-    const toAddress = script.toAddress === undefined ? "907981406214" : dialString(script.toAddress);
-    if (toAddress === undefined) throw simError(INVALID_INPUT, "injectCall: bad toAddress");
-    const shape = script.shape === undefined ? "table" : script.shape;
-    if (!(shape in EVENT_SPELLING)) throw simError(INVALID_INPUT, 'injectCall: shape must be "seed", "table" or "cisco"');
-    const call = newCall(toAddress, script.kind === "manual" ? "manual" : "dialer");
-    if (typeof script.callType === "string") call.callType = script.callType;
-    const raw = script.steps === undefined ? ["INITIATING", "INITIATED", "ALERTING", "ACTIVE"] : script.steps;
-    if (!Array.isArray(raw)) throw simError(INVALID_INPUT, "injectCall: steps must be an array");
-    const steps = raw.map((item, index) => {
-      const step = typeof item === "string" ? { state: item } : item;
-      const state = step && typeof step.state === "string" ? step.state.toUpperCase().replace(/[\s-]/g, "_") : "";
-      if (!CALL_STATES.has(state)) throw simError(INVALID_INPUT, `injectCall: unknown state at step ${index}`);
-      const wait = step.wait === undefined ? (index === 0 ? 0 : stepMs) : step.wait;
-      if (typeof wait !== "number" || !Number.isFinite(wait) || wait < 0) throw simError(INVALID_INPUT, "injectCall: bad wait");
-      return { call, shape, state, wait, cause: typeof step.cause === "string" ? step.cause : undefined };
-    });
+    const field = (key, fallback) => {
+      const value = own(script, key);
+      return value === undefined ? fallback : value;
+    };
+    const givenAddress = own(script, "toAddress");
+    const toAddress = givenAddress === undefined ? "907981406214" : dialString(givenAddress);
+    if (toAddress === undefined) throw simError(INVALID_INPUT, "injectCall: bad toAddress", "toAddress");
+    const shape = field("shape", "table");
+    if (typeof shape !== "string" || !Object.hasOwn(EVENT_SPELLING, shape)) {
+      throw simError(INVALID_INPUT, 'injectCall: shape must be "seed", "table" or "cisco"', "shape");
+    }
+    const kind = field("kind", "dialer");
+    const callType = field("callType", undefined);
+    const raw = field("steps", ["INITIATING", "INITIATED", "ALERTING", "ACTIVE"]);
+    // The length is checked before the steps are read.
+    if (!isArray(raw) || raw.length > MAX_SCRIPT_STEPS) {
+      throw simError(INVALID_INPUT, `injectCall: steps must be an array of at most ${MAX_SCRIPT_STEPS} steps`, "steps");
+    }
+    const call = newCall(toAddress, kind === "manual" ? "manual" : "dialer");
+    if (typeof callType === "string") call.callType = callType.slice(0, 64);
+    const steps = [];
+    for (let index = 0; index < raw.length; index += 1) {
+      const path = `steps[${index}]`;
+      const item = own(raw, String(index), path);
+      const step = typeof item === "string" ? { state: item } : isObjectLike(item) ? item : {};
+      const stepState = own(step, "state", `${path}.state`);
+      const state = typeof stepState === "string" ? stepState.toUpperCase().replace(/[\s-]/g, "_") : "";
+      if (!CALL_STATES.has(state)) throw simError(INVALID_INPUT, `injectCall: unknown state at step ${index}`, `${path}.state`);
+      const givenWait = own(step, "wait", `${path}.wait`);
+      const wait = givenWait === undefined ? (index === 0 ? 0 : stepMs) : givenWait;
+      if (typeof wait !== "number" || !Number.isFinite(wait) || wait < 0) throw simError(INVALID_INPUT, "injectCall: bad wait", `${path}.wait`);
+      const cause = own(step, "cause", `${path}.cause`);
+      steps.push({ call, shape, state, wait, cause: typeof cause === "string" ? cause.slice(0, 64) : undefined });
+    }
     play(steps);
     return call.id;
   }
@@ -556,8 +600,10 @@ export function createSimulatedWorkspace(options = {}) {
     let call;
     if (callId === undefined) {
       for (const candidate of calls.values()) if (!candidate.ended && candidate.lastState !== undefined) call = candidate;
-    } else {
+    } else if (typeof callId === "string" || (typeof callId === "number" && Number.isSafeInteger(callId))) {
       call = calls.get(String(callId));
+    } else {
+      throw simError(INVALID_INPUT, `hangUp needs a call id (a string), not ${describeValue(callId)}`);
     }
     if (!call || call.ended || call.lastState === undefined) return false;
     // Drop whatever the script still had in store for this call.
@@ -612,7 +658,7 @@ export function createSimulatedWorkspace(options = {}) {
       return scenario;
     },
     setScenario(name) {
-      if (!SCENARIO_NAMES.has(name)) throw simError(INVALID_SCENARIO, `unknown scenario ${JSON.stringify(String(name))}`);
+      if (!SCENARIO_NAMES.has(name)) throw simError(INVALID_SCENARIO, `unknown scenario ${describeValue(name)}`);
       scenario = name;
     },
     get agentState() {

@@ -13,20 +13,29 @@
 // message's worth of work at a time and arrives in order. Batching would only
 // add latency and a second place where messages could be reordered or lost.
 
+import { MakecallError, isArray, describeThrown, isObjectLike, ownOption, readProperty } from "./errors.js";
+
 /** Error code thrown for transport misuse (bad options, unsafe origins, bad hubs). */
 export const INVALID_TRANSPORT = "INVALID_TRANSPORT";
 
-function transportError(message) {
-  const error = new Error(`makecall: ${message}`);
-  error.code = INVALID_TRANSPORT;
-  return error;
+function transportError(message, path) {
+  return new MakecallError(INVALID_TRANSPORT, `makecall: ${message}`, path === undefined ? undefined : { path });
 }
+
+/** An own option of a transport's options (see `ownOption`): inherited keys count as absent. */
+const option = (options, key) => ownOption(options, key, INVALID_TRANSPORT);
+
+/** A property of a window or hub (its methods may be inherited), read without letting a throwing getter escape. */
+const member = (object, key, path) => readProperty(object, key, INVALID_TRANSPORT, path);
+
+/** The most origins `allowedOrigins` may list: checked before the list is read. */
+const MAX_ALLOWED_ORIGINS = 64;
 
 // Reports a failure from a handler without the message content: inbound
 // messages carry phone numbers, which must not end up in logs.
 function reporter(onError) {
   if (onError !== undefined && typeof onError !== "function") {
-    throw transportError("onError must be a function");
+    throw transportError("onError must be a function", "onError");
   }
   return (error) => {
     if (onError) {
@@ -37,8 +46,7 @@ function reporter(onError) {
       }
       return;
     }
-    const name = error && typeof error === "object" && "name" in error ? String(error.name) : "Error";
-    console.error(`makecall: a message handler threw (${name}); other handlers still ran`);
+    console.error(`makecall: a message handler threw (${describeThrown(error)}); other handlers still ran`);
   };
 }
 
@@ -57,22 +65,23 @@ function requireHandler(handler) {
  */
 function normaliseOrigin(origin, what) {
   if (typeof origin !== "string" || origin.trim() === "") {
-    throw transportError(`${what} must be an origin such as "https://workspace.example.com"`);
+    throw transportError(`${what} must be an origin such as "https://workspace.example.com"`, what);
   }
+  if (origin.length > 2048) throw transportError(`${what} is not a valid origin (over 2048 characters)`, what);
   if (origin.trim() === "*") {
     // "*" would hand call data to whatever page the target window shows.
-    throw transportError(`${what} may not be "*": name the workspace origin explicitly`);
+    throw transportError(`${what} may not be "*": name the workspace origin explicitly`, what);
   }
   let url;
   try {
     url = new URL(origin.trim());
   } catch {
-    throw transportError(`${what} is not a valid origin`);
+    throw transportError(`${what} is not a valid origin`, what);
   }
   // file:, data:, blob:null and friends have the opaque origin "null",
   // which any sandboxed frame can also claim: never trust it.
   if (url.origin === "null" || (url.protocol !== "https:" && url.protocol !== "http:")) {
-    throw transportError(`${what} must be an http(s) origin`);
+    throw transportError(`${what} must be an http(s) origin`, what);
   }
   return url.origin;
 }
@@ -82,9 +91,12 @@ function normaliseOrigin(origin, what) {
  * the workspace (or for the workspace side talking to a gadget iframe).
  *
  * Outbound messages go to `target` with the explicit `targetOrigin` (`"*"` is
- * refused). Inbound `message` events are delivered only when `event.origin`
- * is in `allowedOrigins` and `event.source` is `target`; anything else is
- * dropped before its data is looked at, and only counted in `stats.dropped`.
+ * refused). Inbound `message` events are delivered only when the browser
+ * dispatched them (`event.isTrusted`: a script's synthetic `MessageEvent`
+ * is not a message), `event.origin` is in `allowedOrigins` and
+ * `event.source` is `target`; anything else is dropped before its data is
+ * looked at, and only counted in `stats.dropped`. Options are read from own
+ * properties only.
  * Objects and JSON strings are both delivered as received.
  *
  * Delivery is synchronous (see the module comment): a burst of messages is
@@ -93,7 +105,7 @@ function normaliseOrigin(origin, what) {
  * @param {object} options
  * @param {string} options.targetOrigin the workspace's origin, e.g. `"https://workspace.example.com"` (required)
  * @param {{postMessage: Function}} [options.target] the window to talk to (default: `win.parent`)
- * @param {string[]} [options.allowedOrigins] origins accepted for inbound messages (default: `[targetOrigin]`)
+ * @param {string[]} [options.allowedOrigins] origins accepted for inbound messages (default: `[targetOrigin]`, at most 64)
  * @param {object} [options.window] the window to listen on (default: `globalThis`)
  * @param {"object"|"json"} [options.wire] `"json"` posts `JSON.stringify(message)` (default: `"object"`)
  * @param {(error: unknown) => void} [options.onError] called when a handler throws (default: a content-free `console.error`)
@@ -102,35 +114,45 @@ export function postMessageTransport(options) {
   if (options === null || typeof options !== "object") {
     throw transportError("postMessageTransport needs an options object");
   }
-  const win = options.window === undefined ? globalThis : options.window;
+  const givenWindow = option(options, "window");
+  const win = givenWindow === undefined ? globalThis : givenWindow;
   if (
     win === null ||
     typeof win !== "object" ||
-    typeof win.addEventListener !== "function" ||
-    typeof win.removeEventListener !== "function"
+    typeof member(win, "addEventListener", "window.addEventListener") !== "function" ||
+    typeof member(win, "removeEventListener", "window.removeEventListener") !== "function"
   ) {
-    throw transportError("window must be an object with addEventListener/removeEventListener");
+    throw transportError("window must be an object with addEventListener/removeEventListener", "window");
   }
-  const target = options.target === undefined ? win.parent : options.target;
-  if (target === null || target === undefined || typeof target.postMessage !== "function") {
-    throw transportError("target must be a window (default: window.parent)");
+  const givenTarget = option(options, "target");
+  const target = givenTarget === undefined ? member(win, "parent", "window.parent") : givenTarget;
+  if (!isObjectLike(target) || typeof member(target, "postMessage", "target.postMessage") !== "function") {
+    throw transportError("target must be a window (default: window.parent)", "target");
   }
   if (target === win) {
     // A gadget that is not framed has window.parent === window: posting to
     // itself would loop its own MakeCall back as an inbound message.
-    throw transportError("target is this window itself (is the gadget running outside the workspace iframe?)");
+    throw transportError("target is this window itself (is the gadget running outside the workspace iframe?)", "target");
   }
-  const targetOrigin = normaliseOrigin(options.targetOrigin, "targetOrigin");
-  const allowedList = options.allowedOrigins === undefined ? [targetOrigin] : options.allowedOrigins;
-  if (!Array.isArray(allowedList) || allowedList.length === 0) {
-    throw transportError("allowedOrigins must be a non-empty array of origins");
+  const targetOrigin = normaliseOrigin(option(options, "targetOrigin"), "targetOrigin");
+  const givenAllowed = option(options, "allowedOrigins");
+  const allowedList = givenAllowed === undefined ? [targetOrigin] : givenAllowed;
+  // The length is checked before anything is read: a sparse array of
+  // length 2^32-1 is refused at once instead of walked.
+  if (!isArray(allowedList) || allowedList.length === 0 || allowedList.length > MAX_ALLOWED_ORIGINS) {
+    throw transportError(`allowedOrigins must be a non-empty array of at most ${MAX_ALLOWED_ORIGINS} origins`, "allowedOrigins");
   }
-  const allowed = new Set(allowedList.map((origin) => normaliseOrigin(origin, "allowedOrigins")));
-  const wire = options.wire === undefined ? "object" : options.wire;
+  const allowed = new Set();
+  for (let i = 0; i < allowedList.length; i += 1) {
+    const path = `allowedOrigins[${i}]`;
+    allowed.add(normaliseOrigin(ownOption(allowedList, String(i), INVALID_TRANSPORT, path), path));
+  }
+  const givenWire = option(options, "wire");
+  const wire = givenWire === undefined ? "object" : givenWire;
   if (wire !== "object" && wire !== "json") {
-    throw transportError('wire must be "object" or "json"');
+    throw transportError('wire must be "object" or "json"', "wire");
   }
-  const report = reporter(options.onError);
+  const report = reporter(option(options, "onError"));
 
   const stats = { received: 0, dropped: 0 };
   // One window listener per handler (so removal is per handler), but each
@@ -145,9 +167,12 @@ export function postMessageTransport(options) {
       counted.add(event);
       stats.received += 1;
     }
-    // Source first, then origin, then the type of data: nothing of a
-    // foreign message is read beyond these two properties.
+    // Trusted first (a synthetic event dispatched by a script of this page
+    // is not a message from another window), then source, then origin,
+    // then the type of data: nothing of a foreign message is read beyond
+    // these properties.
     const ok =
+      event.isTrusted === true &&
       event.source === target &&
       allowed.has(event.origin) &&
       (typeof event.data === "string" || (typeof event.data === "object" && event.data !== null));
@@ -220,12 +245,22 @@ export function whenHubConnected(gadgetsGlobal = globalThis.gadgets) {
   }
   const existing = connections.get(gadgetsGlobal);
   if (existing) return existing;
+  try {
+    return hookOnConnect(gadgetsGlobal);
+  } catch (error) {
+    if (error instanceof MakecallError) throw error;
+    // A frozen gadgets or HubSettings object, or a Proxy that throws.
+    throw transportError(`gadgets.HubSettings.onConnect cannot be set (${describeThrown(error)})`, "gadgets.HubSettings");
+  }
+}
+
+function hookOnConnect(gadgetsGlobal) {
   if (gadgetsGlobal.HubSettings === undefined || gadgetsGlobal.HubSettings === null) {
     gadgetsGlobal.HubSettings = {};
   }
   const settings = gadgetsGlobal.HubSettings;
   if (typeof settings !== "object" && typeof settings !== "function") {
-    throw transportError("gadgets.HubSettings is not an object");
+    throw transportError("gadgets.HubSettings is not an object", "gadgets.HubSettings");
   }
   const previous = typeof settings.onConnect === "function" ? settings.onConnect : undefined;
   let resolve;
@@ -253,13 +288,23 @@ export function whenHubConnected(gadgetsGlobal = globalThis.gadgets) {
   return promise;
 }
 
+/** Whether `hub` has publish and subscribe methods (read guarded: a throwing Proxy is no hub). */
 function isHub(hub) {
-  return (
-    hub !== null &&
-    (typeof hub === "object" || typeof hub === "function") &&
-    typeof hub.publish === "function" &&
-    typeof hub.subscribe === "function"
-  );
+  if (!isObjectLike(hub)) return false;
+  try {
+    return typeof hub.publish === "function" && typeof hub.subscribe === "function";
+  } catch {
+    return false;
+  }
+}
+
+/** `globalThis.gadgets.Hub`, or undefined when it is absent or unreadable. */
+function globalHub() {
+  try {
+    return globalThis.gadgets?.Hub;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -289,23 +334,26 @@ export function openAjaxTransport(options = {}) {
   if (options === null || typeof options !== "object") {
     throw transportError("openAjaxTransport options must be an object");
   }
-  const publishTopic = options.publishTopic === undefined ? DEFAULT_PUBLISH_TOPIC : options.publishTopic;
-  const subscribeTopic = options.subscribeTopic === undefined ? DEFAULT_SUBSCRIBE_TOPIC : options.subscribeTopic;
+  const givenHub = option(options, "hub");
+  const givenPublishTopic = option(options, "publishTopic");
+  const givenSubscribeTopic = option(options, "subscribeTopic");
+  const publishTopic = givenPublishTopic === undefined ? DEFAULT_PUBLISH_TOPIC : givenPublishTopic;
+  const subscribeTopic = givenSubscribeTopic === undefined ? DEFAULT_SUBSCRIBE_TOPIC : givenSubscribeTopic;
   if (typeof publishTopic !== "string" || publishTopic === "" || typeof subscribeTopic !== "string" || subscribeTopic === "") {
-    throw transportError("publishTopic and subscribeTopic must be non-empty strings");
+    throw transportError("publishTopic and subscribeTopic must be non-empty strings", typeof publishTopic !== "string" || publishTopic === "" ? "publishTopic" : "subscribeTopic");
   }
-  const { ready } = options;
-  if (ready !== undefined && (ready === null || typeof ready.then !== "function")) {
-    throw transportError("ready must be a promise (e.g. whenHubConnected())");
+  const ready = option(options, "ready");
+  if (ready !== undefined && (!isObjectLike(ready) || typeof member(ready, "then", "ready.then") !== "function")) {
+    throw transportError("ready must be a promise (e.g. whenHubConnected())", "ready");
   }
-  const report = reporter(options.onError);
+  const report = reporter(option(options, "onError"));
 
   let hub;
   if (ready === undefined) {
-    hub = options.hub === undefined ? globalThis.gadgets?.Hub : options.hub;
-    if (!isHub(hub)) throw transportError("hub must have publish and subscribe (is gadgets.Hub connected?)");
-  } else if (options.hub !== undefined && !isHub(options.hub)) {
-    throw transportError("hub must have publish and subscribe");
+    hub = givenHub === undefined ? globalHub() : givenHub;
+    if (!isHub(hub)) throw transportError("hub must have publish and subscribe (is gadgets.Hub connected?)", "hub");
+  } else if (givenHub !== undefined && !isHub(givenHub)) {
+    throw transportError("hub must have publish and subscribe", "hub");
   }
 
   const queue = [];
@@ -336,10 +384,12 @@ export function openAjaxTransport(options = {}) {
   }
 
   if (ready !== undefined) {
-    ready.then(
+    // Through the real Promise: a thenable's `then` is called once, later,
+    // and whatever it throws becomes a rejection reported to onError.
+    Promise.resolve(ready).then(
       (value) => {
         if (closed) return;
-        const candidate = options.hub !== undefined ? options.hub : isHub(value) ? value : globalThis.gadgets?.Hub;
+        const candidate = givenHub !== undefined ? givenHub : isHub(value) ? value : globalHub();
         if (!isHub(candidate)) {
           queue.length = 0;
           report(transportError("the hub connected but gadgets.Hub has no publish/subscribe"));
@@ -405,8 +455,16 @@ export function openAjaxTransport(options = {}) {
  * @param {object} [options] as for `openAjaxTransport`, plus `gadgets` (default: `globalThis.gadgets`)
  */
 openAjaxTransport.connect = function connect(options = {}) {
-  const { gadgets, ...rest } = options ?? {};
-  return openAjaxTransport({ ...rest, ready: whenHubConnected(gadgets) });
+  if (options === null) options = {};
+  if (typeof options !== "object") {
+    throw transportError("openAjaxTransport.connect options must be an object");
+  }
+  const rest = {};
+  for (const key of ["hub", "publishTopic", "subscribeTopic", "onError"]) {
+    const value = option(options, key);
+    if (value !== undefined) rest[key] = value;
+  }
+  return openAjaxTransport({ ...rest, ready: whenHubConnected(option(options, "gadgets")) });
 };
 
 /**
@@ -430,11 +488,11 @@ export function hubTransport(hub, options = {}) {
   if (options === null || typeof options !== "object") {
     throw transportError("hubTransport options must be an object");
   }
-  const { topic } = options;
+  const topic = option(options, "topic");
   if (topic !== undefined && (typeof topic !== "string" || topic === "")) {
-    throw transportError("topic must be a non-empty string");
+    throw transportError("topic must be a non-empty string", "topic");
   }
-  const report = reporter(options.onError);
+  const report = reporter(option(options, "onError"));
   const undo = new Set();
   let closed = false;
 

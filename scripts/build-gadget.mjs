@@ -72,7 +72,7 @@ async function minifyTree(dir) {
 await minifyTree(OUT);
 
 // What a gadget page loads of makecall: the wasm, its loader, the entry and the transports.
-const loaded = ["makecall/pkg/makecall_bg.wasm", "makecall/pkg/makecall.js", "makecall/js/index.js", "makecall/js/transports.js"];
+const loaded = ["makecall/pkg/makecall_bg.wasm", "makecall/pkg/makecall.js", "makecall/js/index.js", "makecall/js/transports.js", "makecall/js/errors.js"];
 let gzipTotal = 0;
 for (const name of loaded) gzipTotal += gzipSync(await readFile(path.join(OUT, name)), { level: 9 }).length;
 console.log(`[build] ${path.relative(ROOT, OUT)}/: gadget folder and MakeCallGadget.xml; makecall as loaded by the gadget: ${gzipTotal} bytes gzip (wasm + minified glue)`);

@@ -105,6 +105,9 @@ pub mod codes {
     pub const CLOSED: &str = "CLOSED";
     /// Dial: the transport threw while publishing the MakeCall message.
     pub const PUBLISH_FAILED: &str = "PUBLISH_FAILED";
+    /// Raised by the JS glue: an options argument (e.g. a dial's `signal`)
+    /// that is not what it must be. Listed here so every code is in one place.
+    pub const INVALID_OPTIONS: &str = "INVALID_OPTIONS";
     /// A resource limit (tracked calls, participants, ...) was exceeded.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }

@@ -17,7 +17,7 @@ test("the packed tarball installs and works from plain Node ESM", { timeout: 120
     );
     const files = packed[0].files.map((f) => f.path).sort();
     // Exactly the declared surface: the glue, its types, the wasm and its loader.
-    for (const required of ["js/index.js", "js/index.d.ts", "js/transports.js", "js/simulated.js", "pkg/makecall.js", "pkg/makecall_bg.wasm", "README.md", "package.json"]) {
+    for (const required of ["js/index.js", "js/index.d.ts", "js/transports.js", "js/errors.js", "js/simulated.js", "pkg/makecall.js", "pkg/makecall_bg.wasm", "README.md", "package.json"]) {
       assert.ok(files.includes(required), `${required} is packed (got ${files.join(", ")})`);
     }
     assert.ok(!files.some((f) => f.startsWith("src/") || f.startsWith("tests/") || f.startsWith("target/")), "no sources or tests packed");
@@ -34,7 +34,7 @@ test("the packed tarball installs and works from plain Node ESM", { timeout: 120
       `import * as makecall from "makecall";
        import * as simulated from "makecall/simulated";
        await makecall.init();
-       const names = ["init","validateNumber","buildMakeCall","parseMessage","parseStateChange","CallTracker","createGadget","redactNumber","postMessageTransport","openAjaxTransport","hubTransport"];
+       const names = ["init","validateNumber","buildMakeCall","parseMessage","parseStateChange","CallTracker","createGadget","redactNumber","postMessageTransport","openAjaxTransport","hubTransport","MakecallError"];
        const missing = names.filter((n) => typeof makecall[n] !== "function");
        // The simulator is a separate entry point, so a gadget never loads it.
        if (typeof simulated.createSimulatedWorkspace !== "function") missing.push("makecall/simulated");

@@ -580,16 +580,23 @@ describe("wire log, control and lifecycle", () => {
   test("works over a postMessage channel with a real gadget-side transport", () => {
     const WS = "https://workspace.example.com";
     const GADGET = "https://gadget.example.net";
-    class Win extends EventTarget {
+    // Delivers as the browser does (a trusted event from the peer window);
+    // see FakeWindow in transports.test.mjs.
+    class Win {
       constructor(origin) {
-        super();
         this.origin = origin;
+        this.listeners = new Set();
+      }
+      addEventListener(type, fn) {
+        if (type === "message") this.listeners.add(fn);
+      }
+      removeEventListener(type, fn) {
+        this.listeners.delete(fn);
       }
       postMessage(data, targetOrigin) {
         if (targetOrigin !== this.origin) return;
-        const event = new Event("message");
-        Object.defineProperties(event, { data: { value: data }, origin: { value: this.peer.origin }, source: { value: this.peer } });
-        this.dispatchEvent(event);
+        const event = { type: "message", data, origin: this.peer.origin, source: this.peer, isTrusted: true };
+        for (const listener of [...this.listeners]) listener(event);
       }
     }
     const workspaceWin = new Win(WS);

@@ -8,41 +8,45 @@ import {
   DEFAULT_PUBLISH_TOPIC,
   DEFAULT_SUBSCRIBE_TOPIC,
 } from "../../js/transports.js";
+import { MakecallError } from "../../js/errors.js";
 
 const WS = "https://workspace.example.com";
 const GADGET = "https://gadget.example.net";
 
-// A window stand-in: an EventTarget whose postMessage records the call and,
-// when the target origin matches, dispatches a MessageEvent-like event on
-// itself coming from its `peer` (the window that holds a reference to it).
-class FakeWindow extends EventTarget {
+// A window stand-in whose postMessage records the call and, when the target
+// origin matches, delivers a MessageEvent-like event to its own "message"
+// listeners, coming from its `peer` (the window that holds a reference to
+// it). The event is marked `isTrusted: true`, as the browser's posted-message
+// task dispatches it (HTML Standard, "window.postMessage", step "queue a
+// global task ... fire an event named message"); Node's `new Event()` would be
+// untrusted, as a script's synthetic event is, so the listeners are called
+// directly. `forge` delivers the untrusted kind.
+class FakeWindow {
   constructor(origin) {
-    super();
     this.origin = origin;
     this.posted = [];
     this.peer = null;
-    this.listenerCount = 0;
+    this.listeners = new Set();
   }
-  addEventListener(type, fn, opts) {
-    if (type === "message") this.listenerCount += 1;
-    super.addEventListener(type, fn, opts);
+  get listenerCount() {
+    return this.listeners.size;
   }
-  removeEventListener(type, fn, opts) {
-    if (type === "message") this.listenerCount -= 1;
-    super.removeEventListener(type, fn, opts);
+  addEventListener(type, fn) {
+    if (type === "message") this.listeners.add(fn);
+  }
+  removeEventListener(type, fn) {
+    if (type === "message") this.listeners.delete(fn);
   }
   postMessage(data, targetOrigin) {
     this.posted.push({ data, targetOrigin });
     if (this.peer && targetOrigin === this.origin) this.deliver(data, this.peer.origin, this.peer);
   }
-  deliver(data, origin, source) {
-    const event = new Event("message");
-    Object.defineProperties(event, {
-      data: { value: data },
-      origin: { value: origin },
-      source: { value: source },
-    });
-    this.dispatchEvent(event);
+  deliver(data, origin, source, isTrusted = true) {
+    const event = { type: "message", data, origin, source, isTrusted };
+    for (const listener of [...this.listeners]) listener(event);
+  }
+  forge(data, origin, source) {
+    this.deliver(data, origin, source, false);
   }
 }
 
@@ -59,7 +63,8 @@ const makeCall = { channel: "Finesse", topic: "OutboundCall", subtopic: "MakeCal
 
 function assertInvalid(fn, pattern) {
   assert.throws(fn, (error) => {
-    assert.ok(error instanceof Error);
+    assert.ok(error instanceof MakecallError);
+    assert.equal(error.name, "MakecallError");
     assert.equal(error.code, "INVALID_TRANSPORT");
     if (pattern) assert.match(error.message, pattern);
     return true;
@@ -552,5 +557,70 @@ describe("hubTransport", () => {
     subs[0]("after");
     assert.deepEqual(got, ["before"]);
     assertInvalid(() => transport.publish("x"), /closed/);
+  });
+});
+
+describe("issue 15: options from own properties, bounded work, trusted events", () => {
+  test("a synthetic (untrusted) message event is dropped, even from the right origin and window", () => {
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS });
+    const got = [];
+    transport.subscribe((m) => got.push(m));
+    gadget.forge(makeCall, WS, workspace);
+    assert.deepEqual(got, []);
+    assert.equal(transport.stats.dropped, 1);
+    gadget.deliver(makeCall, WS, workspace);
+    assert.deepEqual(got, [makeCall]);
+  });
+
+  test("a sparse allowedOrigins of length 2^32-1 is refused before it is read", () => {
+    const { gadget } = framedGadget();
+    const sparse = [];
+    sparse.length = 2 ** 32 - 1;
+    const started = process.hrtime.bigint();
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: WS, allowedOrigins: sparse }), /at most 64/);
+    // Not a timing assertion: it returns at all (the old code walked 4 billion holes).
+    assert.ok(process.hrtime.bigint() > started);
+  });
+
+  test("an unreadable allowedOrigins entry fails with its path", () => {
+    const { gadget } = framedGadget();
+    const list = [WS];
+    Object.defineProperty(list, 1, { get() { throw new Error("x"); }, enumerable: true });
+    assert.throws(
+      () => postMessageTransport({ window: gadget, targetOrigin: WS, allowedOrigins: list }),
+      (e) => e instanceof MakecallError && e.code === "INVALID_TRANSPORT" && e.path === "allowedOrigins[1]",
+    );
+  });
+
+  test("a polluted Object.prototype changes no transport option", () => {
+    const { workspace, gadget } = framedGadget();
+    const polluted = { allowedOrigins: ["https://evil.example"], wire: "json", topic: "evil", publishTopic: "evil", subscribeTopic: "evil", window: {}, target: {} };
+    for (const [key, value] of Object.entries(polluted)) Object.prototype[key] = value;
+    try {
+      const transport = postMessageTransport({ window: gadget, targetOrigin: WS });
+      const got = [];
+      transport.subscribe((m) => got.push(m));
+      transport.publish(makeCall);
+      assert.deepEqual(workspace.posted.at(-1), { data: makeCall, targetOrigin: WS }); // not "json"
+      gadget.deliver("from evil", "https://evil.example", workspace);
+      gadget.deliver(makeCall, WS, workspace);
+      assert.deepEqual(got, [makeCall]);
+
+      const hub = fakeOpenAjaxHub();
+      openAjaxTransport({ hub }).publish({ a: 1 });
+      assert.deepEqual(hub.published.at(-1), [DEFAULT_PUBLISH_TOPIC, { a: 1 }]);
+
+      const calls = [];
+      hubTransport({ publish: (...args) => calls.push(args), subscribe: () => () => {} }, {}).publish("m");
+      assert.deepEqual(calls, [["m"]]);
+    } finally {
+      for (const key of Object.keys(polluted)) delete Object.prototype[key];
+    }
+  });
+
+  test("whenHubConnected on a frozen gadgets object fails typed", () => {
+    assertInvalid(() => whenHubConnected(Object.freeze({})), /onConnect/);
+    assertInvalid(() => whenHubConnected({ HubSettings: Object.freeze({}) }), /onConnect/);
   });
 });

@@ -17,7 +17,7 @@ import {
   type MakeCallMessage,
   type Call,
   type CallSnapshot,
-  type MakecallError,
+  MakecallError,
   type Transport,
   type Gadget,
   type ParsedMessage,
@@ -69,9 +69,13 @@ async function main(): Promise<void> {
     const placed = await gadget.dial("(608) 555-9000", { signal: controller.signal });
     console.log(placed.callId, placed.state, placed.dial);
   } catch (error) {
-    const failure = error as MakecallError;
-    if (failure.code === "CALL_FAILED") console.log(failure.cause);
+    if (error instanceof MakecallError && error.code === "CALL_FAILED") console.log(error.cause);
   }
+  // `cond && controller.signal` gives false when cond is false: no signal.
+  const withSignal = false;
+  await gadget.dial("6085559000", { signal: withSignal && controller.signal }).catch((error: MakecallError) => error.path);
+  const own: MakecallError = new MakecallError("INVALID_OPTIONS", "a test", { path: "signal" });
+  console.log(own.name, own.code, own.path);
   off();
   console.log(gadget.canDial(), gadget.agentState, gadget.calls().length);
   gadget.close();
