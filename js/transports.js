@@ -93,11 +93,15 @@ function normaliseOrigin(origin, what) {
  * Outbound messages go to `target` with the explicit `targetOrigin` (`"*"` is
  * refused). Inbound `message` events are delivered only when the browser
  * dispatched them (`event.isTrusted`: a script's synthetic `MessageEvent`
- * is not a message), `event.origin` is in `allowedOrigins` and
- * `event.source` is `target`; anything else is dropped before its data is
- * looked at, and only counted in `stats.dropped`. Options are read from own
- * properties only.
- * Objects and JSON strings are both delivered as received.
+ * is not a message), `event.source` is one of the `acceptFrom` windows
+ * (default: `target` alone) and `event.origin` is in `allowedOrigins`;
+ * anything else is dropped before its data is looked at, and only counted
+ * in `stats.dropped`. All checks always apply: a window added to
+ * `acceptFrom` (say `window.top`, for a workspace that answers from the top
+ * frame of a nested layout) is still only heard from an allowed origin.
+ * Which window a real workspace answers from is not public. Options are
+ * read from own properties only. Objects and JSON strings are both
+ * delivered as received.
  *
  * Delivery is synchronous (see the module comment): a burst of messages is
  * handed over one event at a time, in order.
@@ -106,6 +110,7 @@ function normaliseOrigin(origin, what) {
  * @param {string} options.targetOrigin the workspace's origin, e.g. `"https://workspace.example.com"` (required)
  * @param {{postMessage: Function}} [options.target] the window to talk to (default: `win.parent`)
  * @param {string[]} [options.allowedOrigins] origins accepted for inbound messages (default: `[targetOrigin]`, at most 64)
+ * @param {object[]} [options.acceptFrom] the windows replies are accepted from (default: `[target]`, i.e. `win.parent`; at most 64)
  * @param {object} [options.window] the window to listen on (default: `globalThis`)
  * @param {"object"|"json"} [options.wire] `"json"` posts `JSON.stringify(message)` (default: `"object"`)
  * @param {(error: unknown) => void} [options.onError] called when a handler throws (default: a content-free `console.error`)
@@ -147,6 +152,25 @@ export function postMessageTransport(options) {
     const path = `allowedOrigins[${i}]`;
     allowed.add(normaliseOrigin(ownOption(allowedList, String(i), INVALID_TRANSPORT, path), path));
   }
+  const givenAcceptFrom = option(options, "acceptFrom");
+  const acceptList = givenAcceptFrom === undefined ? [target] : givenAcceptFrom;
+  if (!isArray(acceptList) || acceptList.length === 0 || acceptList.length > MAX_ALLOWED_ORIGINS) {
+    throw transportError(`acceptFrom must be a non-empty array of at most ${MAX_ALLOWED_ORIGINS} windows (default: [target])`, "acceptFrom");
+  }
+  const acceptedSources = new Set();
+  for (let i = 0; i < acceptList.length; i += 1) {
+    const path = `acceptFrom[${i}]`;
+    const source = ownOption(acceptList, String(i), INVALID_TRANSPORT, path);
+    if (!isObjectLike(source)) {
+      throw transportError("acceptFrom must hold windows (such as window.parent or window.top)", path);
+    }
+    if (source === win) {
+      // The gadget's own window: anything in the page could then post a
+      // "workspace" event to it.
+      throw transportError("acceptFrom may not hold this window itself", path);
+    }
+    acceptedSources.add(source);
+  }
   const givenWire = option(options, "wire");
   const wire = givenWire === undefined ? "object" : givenWire;
   if (wire !== "object" && wire !== "json") {
@@ -173,7 +197,7 @@ export function postMessageTransport(options) {
     // these properties.
     const ok =
       event.isTrusted === true &&
-      event.source === target &&
+      acceptedSources.has(event.source) &&
       allowed.has(event.origin) &&
       (typeof event.data === "string" || (typeof event.data === "object" && event.data !== null));
     if (!ok && first) stats.dropped += 1;
