@@ -241,6 +241,12 @@ export function parseMessage(input: string | object): ParsedMessage;
 /** Parses a state-change message into its call; throws NOT_A_STATE_CHANGE otherwise. */
 export function parseStateChange(input: string | object): Call;
 
+/**
+ * Workspace text made safe to display: controls, line breaks, bidi controls and invisible characters become
+ * visible stand-ins (`␀`, `␊`, `[U+202E]`); cut to `maxChars` (default 64, at most 10 000) with `…`.
+ */
+export function inertText(text: string, maxChars?: number): string;
+
 /** Hides all digits but the last four. */
 export function redactNumber(text: string): string;
 

@@ -178,6 +178,30 @@ export function redactNumber(text) {
   return core.redact_number(text);
 }
 
+/** The most characters `inertText` keeps. */
+const MAX_INERT_CHARS = 10000;
+
+/**
+ * Workspace text (a number, a call id, a cause) made safe to show as is:
+ * controls, line breaks, bidi controls and invisible characters become
+ * visible stand-ins (`␀`, `␊`, `[U+202E]`), and the text is cut to
+ * `maxChars` characters with `…`. Never coerces: `text` must be a string.
+ * @param {string} text
+ * @param {number} [maxChars] default 64, at most 10 000
+ */
+export function inertText(text, maxChars = 64) {
+  requireInit();
+  if (typeof text !== "string") {
+    throw makeError("INVALID_INPUT", `inertText needs a string, not ${describeValue(text)}`);
+  }
+  if (!Number.isSafeInteger(maxChars) || maxChars < 0 || maxChars > MAX_INERT_CHARS) {
+    throw makeError("INVALID_INPUT", `maxChars must be a whole number from 0 to ${MAX_INERT_CHARS}`, { path: "maxChars" });
+  }
+  // Only what can be shown is copied into the core: maxChars + 1 characters
+  // take at most 2 * (maxChars + 1) UTF-16 units.
+  return core.inert_text(text.slice(0, 2 * (maxChars + 1)), maxChars);
+}
+
 /** Tracks calls by id through their states (see the README for the rules). */
 export class CallTracker {
   #tracker;

@@ -20,12 +20,21 @@
 //! # Correlation
 //!
 //! A MakeCall request carries no id, so a state change settles the pending
-//! dial when:
-//! - its call id was not tracked when the dial started (calls already alive,
-//!   such as a dialer call on hold, never settle it);
-//! - its direction (in the message and as tracked) is not inbound;
-//! - its `toAddress` or `dialedNumber` (from the message or from earlier
-//!   messages of the call) matches the dialled number by [`numbers_match`].
+//! dial only when all of these hold:
+//! - **first seen after the MakeCall**: its call id was not tracked when the
+//!   dial started (calls already alive, such as a dialer call on hold, never
+//!   settle it);
+//! - **outbound**: its direction, in the message or as tracked, is outbound
+//!   and neither is inbound (an unknown direction does not settle);
+//! - **agent-dialled**: its call type is not a dialer type
+//!   ([`is_dialer_call`]: a `CallType` starting with `Outbound`, as Acqueon's
+//!   `Outbound`, `Outbound Preview`, `Outbound Direct Preview` and Finesse's
+//!   `OUTBOUND_PREVIEW`, ..., or an `OutboundType` of `preview`,
+//!   `progressive`, `predictive` or `callback`); no call type at all is
+//!   allowed;
+//! - **the same number**: its `toAddress` or `dialedNumber` (from the
+//!   message or from earlier messages of the call) reaches the dialled number
+//!   under the gadget's own plan ([`same_destination`]).
 //!
 //! The first such message settles: `CALL_FAILED` if the call failed (its
 //! tracked state, whatever the message said), [`Placed`] otherwise.
@@ -33,7 +42,7 @@
 //! Listeners get every state change, including `duplicate` and `stale` ones:
 //! the `change` field tells them which they may ignore.
 
-use crate::dialplan::{validate, Plan};
+use crate::dialplan::{validate, Plan, ValidNumber};
 use crate::error::{codes, Error};
 use crate::json::{Entries, ObjectWriter, Value};
 use crate::make_call::make_call_json;
@@ -321,6 +330,8 @@ pub struct Placed {
 struct PendingDial {
     dial_id: u32,
     dial: String,
+    /// What the dialled number reaches, for [`same_destination`].
+    destination: Destination,
     /// Ids tracked when the dial started (with their hashes, scanned
     /// first): none of them can be its call.
     known_ids: Vec<(u32, String)>,
@@ -330,6 +341,8 @@ struct PendingDial {
 #[derive(Debug)]
 pub struct GadgetCore {
     config: GadgetConfig,
+    /// The plan reported addresses are read under (see [`address_plan`]).
+    address_plan: Plan,
     tracker: CallTracker,
     agent: Option<Agent>,
     pending: Option<PendingDial>,
@@ -344,6 +357,7 @@ impl GadgetCore {
     pub fn new(config: GadgetConfig) -> Self {
         GadgetCore {
             tracker: CallTracker::new(config.max_ended_calls),
+            address_plan: address_plan(&config.plan),
             config,
             agent: None,
             pending: None,
@@ -412,6 +426,7 @@ impl GadgetCore {
         self.pending = Some(PendingDial {
             dial_id: self.last_dial_id,
             dial: valid.dial.clone(),
+            destination: Destination::of(&valid),
             known_ids: self
                 .tracker
                 .call_ids()
@@ -467,13 +482,15 @@ impl GadgetCore {
     fn correlate(&mut self, call: &Call, snapshot: &CallSnapshot) -> Option<Output> {
         let pending = self.pending.as_ref()?;
         let hash = id_hash(&call.call_id);
-        if pending
+        let seen_before = pending
             .known_ids
             .iter()
-            .any(|(h, id)| *h == hash && *id == call.call_id)
-            || call.direction == Direction::Inbound
-            || snapshot.direction == Direction::Inbound
-        {
+            .any(|(h, id)| *h == hash && *id == call.call_id);
+        let outbound = (call.direction == Direction::Outbound
+            || snapshot.direction == Direction::Outbound)
+            && call.direction != Direction::Inbound
+            && snapshot.direction != Direction::Inbound;
+        if seen_before || !outbound || is_dialer_call(call) {
             return None;
         }
         let addresses = [
@@ -485,7 +502,7 @@ impl GadgetCore {
         if !addresses
             .iter()
             .flatten()
-            .any(|address| numbers_match(address, &pending.dial))
+            .any(|address| same_destination(&pending.destination, address, &self.address_plan))
         {
             return None;
         }
@@ -635,49 +652,95 @@ impl GadgetCore {
     }
 }
 
-/// The digits of `text`, in order.
-fn digits(text: &str) -> Vec<u8> {
-    text.bytes().filter(u8::is_ascii_digit).collect()
+/// What a number reaches under a plan, for comparing a dialled number with
+/// the addresses the workspace reports.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// The `+E164` form: the plan placed the number in a country (a `+`
+    /// number, an international-prefix number, or a national number of a plan
+    /// with a country).
+    E164(String),
+    /// The plan cannot place it (an extension, a feature code, a national
+    /// number of a plan without a country): the dial string, access code
+    /// normalised as the plan writes it.
+    Dial(String),
 }
 
-/// Shortest common tail for numbers that differ in their leading part.
-const MIN_MATCH_DIGITS: usize = 7;
-/// Longest leading part (access code, trunk prefix, country code) allowed to differ.
-const MAX_PREFIX_DIGITS: usize = 4;
-/// Shortest common tail when both numbers carry a different leading part
-/// (e.g. `90` access+trunk vs `91` country code): a full national number.
-const MIN_SWAP_MATCH_DIGITS: usize = 10;
+impl Destination {
+    /// The destination of a validated number.
+    pub fn of(valid: &ValidNumber) -> Destination {
+        match &valid.e164 {
+            Some(e164) => Destination::E164(e164.clone()),
+            None => Destination::Dial(valid.dial.clone()),
+        }
+    }
+}
 
-/// Whether two numbers, compared on their digits, are the same destination
-/// allowing for an access code, trunk prefix or country code added, removed
-/// or swapped on the way.
+/// The plan reported addresses are read under: the gadget's own plan
+/// without the rules that refuse a number for the agent rather than for what
+/// it is (blocked prefixes, the own extension, the dial-string length), so
+/// an address is read exactly as a dial of it would be.
+pub fn address_plan(plan: &Plan) -> Plan {
+    Plan {
+        blocked_prefixes: Vec::new(),
+        own_extension: None,
+        max_length: usize::MAX,
+        ..plan.clone()
+    }
+}
+
+/// The longest reported address that is read at all (the tracker keeps 128
+/// characters of an address; longer ones cannot be a dialled number).
+const MAX_ADDRESS_CHARS: usize = 128;
+
+/// Whether the workspace's `address` reaches `dialled` under `plan` (built by
+/// [`address_plan`]): the address is validated as a dial of it would be, and
+/// its [`Destination`] must equal the dialled one.
 ///
-/// Equal digit strings match. Otherwise the numbers must share a tail of at
-/// least 7 digits and each may have at most 4 more leading digits; when both
-/// have leading digits of their own (one prefix replaced by another, as in
-/// `908688553209` vs `+918688553209`) the shared tail must be a full 10-digit
-/// national number. Short numbers (extensions) must be equal.
-pub fn numbers_match(a: &str, b: &str) -> bool {
-    let a = digits(a);
-    let b = digits(b);
-    if a.is_empty() || b.is_empty() {
+/// So with a country (`"nanp"`) `6085559000`, `16085559000`,
+/// `+1 608 555 9000`, `0116085559000`-style international forms and the
+/// access-code forms (`96085559000` with `accessCode: "9"`) are one
+/// destination, and `5559000` or `2125559000` are not `6085559000`; without
+/// a country only the same digits (after the plan's access code) match. No
+/// tail of digits is ever enough on its own.
+pub fn same_destination(dialled: &Destination, address: &str, plan: &Plan) -> bool {
+    if address.len() > MAX_ADDRESS_CHARS * 4 {
         return false;
     }
-    if a == b {
-        return true;
+    match validate(address, plan) {
+        Ok(valid) => Destination::of(&valid) == *dialled,
+        Err(_) => false,
     }
-    let common = a
-        .iter()
-        .rev()
-        .zip(b.iter().rev())
-        .take_while(|(x, y)| x == y)
-        .count();
-    let extra_a = a.len().saturating_sub(common);
-    let extra_b = b.len().saturating_sub(common);
-    if common < MIN_MATCH_DIGITS || extra_a > MAX_PREFIX_DIGITS || extra_b > MAX_PREFIX_DIGITS {
-        return false;
-    }
-    extra_a == 0 || extra_b == 0 || common >= MIN_SWAP_MATCH_DIGITS
+}
+
+/// Whether a call was placed by a dialer (preview, progressive, predictive,
+/// callback campaigns) rather than dialled by the agent: its `CallType`
+/// starts with `Outbound` once spaces, `_` and `-` are dropped (Acqueon's
+/// `Outbound`, `Outbound Preview`, `Outbound Direct Preview`, from the
+/// outbound call-event parameters page; Finesse's `OUTBOUND`,
+/// `OUTBOUND_PREVIEW`, `OUTBOUND_DIRECT_PREVIEW`, `OUTBOUND_CALLBACK`, from
+/// its outbound call types), or its `OutboundType` names a campaign mode.
+/// The agent's own calls are `OB_OUT` (Acqueon's Make a Call sample, with
+/// `OutBoundType` `manualdial`) or Finesse's `OUT`/`AGENT_OUTSIDE`.
+pub fn is_dialer_call(call: &Call) -> bool {
+    let folded = |text: &str| -> String {
+        text.chars()
+            .filter(|c| !matches!(c, ' ' | '_' | '-'))
+            .take(32)
+            .map(|c| c.to_ascii_lowercase())
+            .collect()
+    };
+    let dialer_type = call
+        .call_type
+        .as_deref()
+        .is_some_and(|text| folded(text).starts_with("outbound"));
+    let dialer_mode = call.outbound_type.as_deref().is_some_and(|text| {
+        matches!(
+            folded(text).as_str(),
+            "preview" | "directpreview" | "progressive" | "predictive" | "callback"
+        )
+    });
+    dialer_type || dialer_mode
 }
 
 /// Redacts a phone number for logs and messages: every ASCII digit except the

@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 pub mod dialplan;
+pub mod display;
 pub mod error;
 pub mod gadget;
 pub mod json;

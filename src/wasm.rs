@@ -340,6 +340,12 @@ pub fn redact_number(text: &str) -> String {
     gadget::redact_number(text)
 }
 
+/// `inertText(text, maxChars)`: workspace text made safe to display.
+#[wasm_bindgen]
+pub fn inert_text(text: &str, max_chars: u32) -> String {
+    crate::display::inert(text, usize::try_from(max_chars).unwrap_or(usize::MAX))
+}
+
 /// The call tracker exported to JS (wrapped by the glue's `CallTracker`).
 #[wasm_bindgen]
 pub struct Tracker {

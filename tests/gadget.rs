@@ -6,10 +6,12 @@
     clippy::panic
 )]
 
+use makecall::dialplan::{validate, Plan, Preset};
 use makecall::error::{codes, Error};
 use makecall::gadget::{
-    agent_allowed, numbers_match, redact_number, write_dial_error_json, write_outputs_json,
-    AgentPolicy, DialError, GadgetConfig, GadgetCore, Output, Placed,
+    address_plan, agent_allowed, is_dialer_call, redact_number, same_destination,
+    write_dial_error_json, write_outputs_json, AgentPolicy, DialError, GadgetConfig, GadgetCore,
+    Output, Placed,
 };
 use makecall::json::Value;
 use makecall::model::{Agent, AgentState, Call, CallState, Direction, Envelope, Message};
@@ -312,7 +314,11 @@ fn placed_on_initiating() {
 #[test]
 fn call_failed_with_cause() {
     for cause in ["BUSY", "BAD_DESTINATION"] {
-        let mut core = core();
+        // The workspace reports the access code and trunk prefix the plan knows.
+        let mut core = core_on(Plan {
+            access_code: Some("9".into()),
+            ..nanp()
+        });
         core.start_dial(NUMBER, 0.0).unwrap();
         let mut call = outbound("55", CallState::Failed, "916085559000");
         call.cause = Some(cause.to_string());
@@ -329,7 +335,10 @@ fn call_failed_with_cause() {
 #[test]
 fn correlates_on_a_later_message_that_carries_the_number() {
     // The first event of a call may lack the addresses (BEGIN_CALL_EVENT).
-    let mut core = core();
+    let mut core = core_on(Plan {
+        access_code: Some("9".into()),
+        ..Plan::default()
+    });
     core.start_dial(NUMBER, 0.0).unwrap();
     let mut bare = Call::new("9", CallState::Initiating);
     bare.direction = Direction::Outbound;
@@ -612,37 +621,208 @@ fn parse_errors_go_to_error_listeners_and_other_messages_are_ignored() {
 
 // ---------------------------------------------------------------- numbers
 
+/// A gadget core with `plan` (any agent state allowed).
+fn core_on(plan: Plan) -> GadgetCore {
+    GadgetCore::new(GadgetConfig {
+        plan,
+        policy: AgentPolicy::Any,
+        ..GadgetConfig::default()
+    })
+}
+
+fn nanp() -> Plan {
+    Plan::preset(Preset::Nanp)
+}
+
+/// Whether `address` reaches what `input` dials under `plan`.
+fn reaches(input: &str, address: &str, plan: &Plan) -> bool {
+    let dialled = makecall::gadget::Destination::of(&validate(input, plan).unwrap());
+    same_destination(&dialled, address, &address_plan(plan))
+}
+
 #[test]
-fn digit_matching() {
-    let matching = [
-        ("6085559000", "916085559000"),
-        ("6085559000", "+16085559000"),
-        ("6085559000", "16085559000"),
-        ("6085559000", "(608) 555-9000"),
-        ("96085559000", "6085559000"),
-        ("908688553209", "08688553209"),
-        ("908688553209", "+918688553209"),
-        ("96085559000", "+1 608 555 9000"),
-        ("5024", "5024"),
-    ];
-    for (a, b) in matching {
-        assert!(numbers_match(a, b), "{a} ~ {b}");
-        assert!(numbers_match(b, a), "{b} ~ {a}");
+fn same_destination_under_the_plans_own_normalisation() {
+    let nanp = nanp();
+    for address in [
+        "6085559000",
+        "16085559000",
+        "+16085559000",
+        "(608) 555-9000",
+        "+1 608 555 9000",
+    ] {
+        assert!(reaches("6085559000", address, &nanp), "nanp: {address}");
     }
-    let different = [
-        ("5024", "15024"),
-        ("6085559000", "6085559001"),
-        ("6085559000", "7085559000"),
-        ("6085559000", "123456085559000"),
-        ("", ""),
-        ("abc", "abc"),
-    ];
-    for (a, b) in different {
-        assert!(!numbers_match(a, b), "{a} !~ {b}");
-        assert!(!numbers_match(b, a), "{b} !~ {a}");
+    let nanp9 = Plan {
+        access_code: Some("9".into()),
+        ..nanp.clone()
+    };
+    for address in ["96085559000", "916085559000", "6085559000", "+16085559000"] {
+        assert!(
+            reaches("6085559000", address, &nanp9),
+            "nanp + access 9: {address}"
+        );
     }
-    // A 7-digit tail with one added prefix is enough.
-    assert!(numbers_match("5551234", "95551234"));
+    let india9 = Plan {
+        access_code: Some("9".into()),
+        ..Plan::preset(Preset::In)
+    };
+    for address in [
+        "908688553209",
+        "08688553209",
+        "8688553209",
+        "+918688553209",
+        "00918688553209",
+    ] {
+        assert!(
+            reaches("908688553209", address, &india9),
+            "in + access 9: {address}"
+        );
+    }
+    // Without a country only the same digits (access code as the plan writes it) match.
+    let any9 = Plan {
+        access_code: Some("9".into()),
+        ..Plan::default()
+    };
+    assert!(reaches("6085559000", "96085559000", &any9));
+    assert!(reaches("6085559000", "6085559000", &any9));
+    assert!(reaches("5024", "5024", &Plan::default()));
+    assert!(reaches("*675024", "*675024", &Plan::default()));
+}
+
+#[test]
+fn near_misses_never_reach_the_dialled_number() {
+    let any = Plan::default();
+    let nanp = nanp();
+    // A shared 7-digit tail across different lengths is not enough.
+    for plan in [&any, &nanp] {
+        assert!(!reaches("6085559000", "5559000", plan));
+        assert!(!reaches("6085559000", "123456085559000", plan));
+        assert!(!reaches("6085559000", "6085559001", plan));
+        assert!(!reaches("6085559000", "7085559000", plan));
+    }
+    assert!(!reaches("5559000", "2125559000", &any));
+    assert!(!reaches("5559000", "6085559000", &any));
+    // Prefixes the plan does not know are not stripped.
+    assert!(!reaches("6085559000", "16085559000", &any));
+    assert!(!reaches("6085559000", "+16085559000", &any));
+    assert!(!reaches("6085559000", "96085559000", &nanp));
+    // Another country's number with the same national digits.
+    assert!(!reaches("6085559000", "+446085559000", &nanp));
+    assert!(!reaches("5024", "15024", &any));
+    assert!(!reaches("6085559000", "", &any));
+    assert!(!reaches("6085559000", "abc", &any));
+    assert!(!reaches("6085559000", &"6".repeat(10_000), &any));
+}
+
+#[test]
+fn dialer_call_types_are_recognised() {
+    let with = |call_type: Option<&str>, outbound_type: Option<&str>| {
+        let mut call = Call::new("1", CallState::Initiating);
+        call.call_type = call_type.map(str::to_string);
+        call.outbound_type = outbound_type.map(str::to_string);
+        is_dialer_call(&call)
+    };
+    for dialer in [
+        "Outbound",
+        "Outbound Preview",
+        "Outbound Direct Preview",
+        "OUTBOUND_PREVIEW",
+        "OUTBOUND_DIRECT_PREVIEW",
+        "OUTBOUND_CALLBACK",
+        "outbound-preview",
+    ] {
+        assert!(with(Some(dialer), None), "{dialer}");
+    }
+    for mode in [
+        "preview",
+        "Progressive",
+        "PREDICTIVE",
+        "direct preview",
+        "callback",
+    ] {
+        assert!(with(Some("OB_OUT"), Some(mode)), "{mode}");
+    }
+    for agent in ["OB_OUT", "Ob_out", "OUT", "AGENT_OUTSIDE", "AGENT_INSIDE"] {
+        assert!(!with(Some(agent), Some("manualdial")), "{agent}");
+    }
+    assert!(!with(None, None));
+}
+
+/// Each near miss of issue 15, through the core: the dial stays pending, and
+/// the real call then settles it.
+#[test]
+fn near_miss_calls_do_not_settle_the_dial() {
+    let near_misses: Vec<(&str, Plan, &str, Call)> = vec![
+        (
+            "a dialer call to the same number",
+            Plan::default(),
+            DIGITS,
+            {
+                let mut call = outbound("10", CallState::Initiating, DIGITS);
+                call.call_type = Some("Outbound Preview".into());
+                call
+            },
+        ),
+        (
+            "a call to the dialled number's 7-digit tail",
+            Plan::default(),
+            DIGITS,
+            outbound("11", CallState::Initiating, "5559000"),
+        ),
+        (
+            "a longer number ending in the 7-digit dial",
+            Plan::default(),
+            "5559000",
+            outbound("12", CallState::Initiating, "2125559000"),
+        ),
+        ("a call of unknown direction", Plan::default(), DIGITS, {
+            let mut call = Call::new("13", CallState::Initiating);
+            call.to_address = Some(DIGITS.into());
+            call
+        }),
+        (
+            "a call under nanp to a 7-digit tail",
+            nanp(),
+            DIGITS,
+            outbound("14", CallState::Initiating, "5559000"),
+        ),
+        (
+            "another country's number",
+            nanp(),
+            DIGITS,
+            outbound("15", CallState::Initiating, "+446085559000"),
+        ),
+    ];
+    for (what, plan, dial, near_miss) in near_misses {
+        let mut core = core_on(plan);
+        let started = core.start_dial(dial, 0.0).unwrap();
+        let to = near_miss.to_address.clone();
+        assert!(
+            settled(&core.handle(msg(near_miss), 1.0)).is_empty(),
+            "{what} settled the dial"
+        );
+        assert_eq!(core.pending_dial(), Some(started.dial_id), "{what}");
+        let (_, outcome) = only_settled(&core.handle(
+            msg(outbound("99", CallState::Initiating, &started.dial)),
+            2.0,
+        ));
+        assert_eq!(outcome.unwrap().call_id, "99", "{what} (to {to:?})");
+    }
+}
+
+#[test]
+fn an_agent_dialled_call_in_another_spelling_of_the_number_settles() {
+    let mut core = core_on(Plan {
+        access_code: Some("9".into()),
+        ..nanp()
+    });
+    let started = core.start_dial("(608) 555-9000", 0.0).unwrap();
+    assert_eq!(started.dial, "96085559000");
+    let mut call = outbound("20", CallState::Initiating, "+1 608 555 9000");
+    call.call_type = Some("OB_OUT".into());
+    call.outbound_type = Some("manualdial".into());
+    let (_, outcome) = only_settled(&core.handle(msg(call), 1.0));
+    assert_eq!(outcome.unwrap().call_id, "20");
 }
 
 #[test]

@@ -151,10 +151,26 @@ describe("every scenario through createGadget", () => {
     done();
   });
 
-  test("an access code added by the workspace still correlates", async () => {
-    const { gadget, done } = setUp({ scenario: "answered", accessCode: "91" });
+  test("a trunk prefix the plan knows, added by the workspace, still correlates", async () => {
+    const { gadget, done } = setUp({ scenario: "answered", accessCode: "1" }, { plan: "nanp" });
     const placed = await gadget.dial("6085559000");
     assert.ok(placed.callId);
+    assert.equal(gadget.calls().find((c) => c.callId === placed.callId).toAddress, "16085559000");
+    done();
+  });
+
+  test("digits the plan does not know of, added by the workspace, do not correlate: TIMEOUT", async () => {
+    const { gadget, done } = setUp({ scenario: "answered", accessCode: "91" }, { dialTimeoutMs: 60 });
+    await assert.rejects(gadget.dial("6085559000"), (e) => e.code === "TIMEOUT");
+    done();
+  });
+
+  test("a dialer call to the same number, injected while the dial waits, does not settle it", async () => {
+    const { gadget, workspace, done } = setUp({ scenario: "noResponse" }, { dialTimeoutMs: 200 });
+    const dialling = gadget.dial("6085559000");
+    const dialerId = workspace.injectCall({ toAddress: "6085559000", callType: "Outbound Preview", steps: ["INITIATING", "ALERTING"] });
+    await assert.rejects(dialling, (e) => e.code === "TIMEOUT");
+    assert.ok(gadget.calls().some((c) => c.callId === dialerId), "the dialer call is tracked");
     done();
   });
 

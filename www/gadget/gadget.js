@@ -3,10 +3,13 @@
 // workspace that frames it), or through the OpenAjax hub when loaded as a
 // Finesse gadget (gadgets.Hub exists there).
 //
-// Everything the workspace sends is shown with textContent, never as HTML.
+// Everything the workspace sends is shown with textContent, never as HTML,
+// and through inertText: controls, line breaks and bidi overrides become
+// visible stand-ins, and long values are cut with an ellipsis.
 
 import {
   init,
+  inertText,
   createGadget,
   postMessageTransport,
   openAjaxTransport,
@@ -70,7 +73,7 @@ function stateWords(state) {
 
 function causeWords(cause) {
   if (typeof cause !== "string" || cause === "") return "";
-  return CAUSE_WORDS[cause.toUpperCase()] ?? `Call could not be completed (${cause})`;
+  return CAUSE_WORDS[cause.toUpperCase()] ?? `Call could not be completed (${inertText(cause, 40)})`;
 }
 
 function agentWords(state) {
@@ -258,8 +261,8 @@ async function main() {
     setHidden(ui.card, false);
     setText(ui.cardState, stateWords(current.state));
     setData(ui.cardState, "state", current.state);
-    setText(ui.cardNumber, current.dialedNumber ?? current.toAddress ?? "—");
-    setText(ui.cardId, current.callId);
+    setText(ui.cardNumber, inertText(current.dialedNumber ?? current.toAddress ?? "—"));
+    setText(ui.cardId, inertText(current.callId));
     const cause = current.state === "failed" ? causeWords(current.cause) : "";
     setText(ui.cardCause, cause);
     setHidden(ui.cardCauseRow, cause === "");
@@ -289,7 +292,7 @@ async function main() {
     const duration = activeSince === null ? null : mmss(endedElapsed ?? Date.now() - activeSince);
     const entry = {
       callId: call.callId,
-      number: call.dialedNumber ?? call.toAddress ?? "—",
+      number: inertText(call.dialedNumber ?? call.toAddress ?? "—"),
       state: call.state,
       cause: call.state === "failed" ? call.cause : undefined,
       duration,

@@ -4,7 +4,7 @@
 // ringMs, noAnswerMs, wire ("object" | "json"), dialTimeoutMs (passed to the
 // gadget).
 
-import { init, postMessageTransport, redactNumber } from "/makecall/js/index.js";
+import { init, inertText, postMessageTransport, redactNumber } from "/makecall/js/index.js";
 import { createSimulatedWorkspace } from "/makecall/js/simulated.js";
 
 const LOG_LIMIT = 200;
@@ -37,6 +37,23 @@ function redactDeep(value, key = "") {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v, k)]));
   }
   return value;
+}
+
+// The most characters of one line of a logged message that are shown.
+const LOG_LINE_CHARS = 2000;
+
+/**
+ * A logged message as inert text: the JSON's own line breaks stay (they are
+ * its layout), and each line goes through inertText, so bidi overrides and
+ * the separators JSON.stringify leaves raw (U+2028, U+202E) are visible. A
+ * message that was not JSON is shown inert as a whole.
+ */
+function shownText(shown) {
+  if (typeof shown === "string") return inertText(shown, LOG_LINE_CHARS);
+  return JSON.stringify(shown, null, 2)
+    .split("\n")
+    .map((line) => inertText(line, LOG_LINE_CHARS))
+    .join("\n");
 }
 
 function summary(message) {
@@ -152,7 +169,7 @@ async function main() {
     arrow.textContent = entry.direction === "toWorkspace" ? "gadget → workspace" : "workspace → gadget";
     const what = document.createElement("span");
     what.className = "ws-log-what";
-    what.textContent = summary(entry.parsed);
+    what.textContent = inertText(summary(entry.parsed));
     const when = document.createElement("time");
     when.className = "ws-log-time";
     const at = new Date(entry.at);
@@ -162,7 +179,7 @@ async function main() {
     const body = document.createElement("pre");
     body.className = "ws-log-json";
     const shown = showNumbers.checked ? entry.parsed : redactDeep(entry.parsed);
-    body.textContent = typeof shown === "string" ? shown : JSON.stringify(shown, null, 2);
+    body.textContent = shownText(shown);
     details.append(head, body);
     item.append(details);
     return item;
