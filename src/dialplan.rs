@@ -480,6 +480,19 @@ impl Rejection {
         }
     }
 
+    /// The `TOO_LONG` of an input of `units` UTF-16 units, too long to be
+    /// read at all (the wasm boundary refuses it before copying it).
+    pub fn oversized(units: usize) -> Rejection {
+        Rejection::new(
+            codes::TOO_LONG,
+            msg!(
+                "the input has ",
+                units,
+                " characters; no dial string is that long (it was not read)"
+            ),
+        )
+    }
+
     /// The rejection as a crate [`Error`] with the same code, message and index.
     pub fn to_error(&self) -> Error {
         Error {
@@ -679,10 +692,10 @@ fn check_blocked(
 }
 
 /// Writes the JS result of `validateNumber`: `{ok:true, dial, kind, e164?, input}`
-/// or `{ok:false, code, message, index?, input}`.
+/// or `{ok:false, code, message, index?, input}` (`input` left out when `None`).
 pub fn write_validation_json(
     result: &Result<ValidNumber, Rejection>,
-    input: &str,
+    input: Option<&str>,
     out: &mut String,
 ) {
     let mut object = ObjectWriter::new(out);
@@ -704,7 +717,7 @@ pub fn write_validation_json(
             }
         }
     }
-    object.str("input", input).finish();
+    object.opt_str("input", input).finish();
 }
 
 // ---------------------------------------------------------------------------

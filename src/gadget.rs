@@ -33,7 +33,7 @@
 //! Listeners get every state change, including `duplicate` and `stale` ones:
 //! the `change` field tells them which they may ignore.
 
-use crate::dialplan::{validate, Plan};
+use crate::dialplan::{validate, Plan, Rejection};
 use crate::error::{codes, Error};
 use crate::json::{Entries, ObjectWriter, Value};
 use crate::make_call::make_call_json;
@@ -47,6 +47,9 @@ use crate::tracker::{
 pub const DEFAULT_DIAL_TIMEOUT_MS: u32 = 15_000;
 /// Largest accepted dial timeout, in ms (10 minutes).
 pub const MAX_DIAL_TIMEOUT_MS: u32 = 600_000;
+
+/// How much of a transport's error text a `PUBLISH_FAILED` message keeps, in characters.
+pub const MAX_REASON_CHARS: usize = 200;
 
 /// Which agent states allow a dial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -386,6 +389,19 @@ impl GadgetCore {
             .map_err(|message| DialError::new(codes::AGENT_NOT_READY, message))
     }
 
+    /// The settlement of a dial whose number was rejected before it could
+    /// be read (too long to copy): the checks of [`GadgetCore::start_dial`]
+    /// that come before the number, then `INVALID_NUMBER` with the reason.
+    pub fn refuse_dial(&self, rejection: Rejection) -> DialError {
+        if let Err(error) = self.check_idle() {
+            return error;
+        }
+        DialError {
+            reason: Some(rejection.code),
+            ..DialError::new(codes::DIAL_INVALID_NUMBER, rejection.message)
+        }
+    }
+
     /// Starts a dial at `now_ms`.
     ///
     /// Checks, in order: a dial already pending (`DIAL_IN_PROGRESS`, the
@@ -573,7 +589,7 @@ impl GadgetCore {
     /// (`reason`, shortened) is appended, since it says what went wrong.
     pub fn publish_failed(&mut self, dial_id: u32, reason: &str) -> Vec<Output> {
         let mut outputs = self.settle_with(dial_id, codes::PUBLISH_FAILED);
-        let reason: String = reason.chars().take(200).collect();
+        let reason: String = reason.chars().take(MAX_REASON_CHARS).collect();
         for output in &mut outputs {
             if let Output::Settled {
                 outcome: Err(error),
