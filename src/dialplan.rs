@@ -88,7 +88,7 @@
 
 use crate::error::{codes, Error};
 use crate::json::{Entries, ObjectWriter, Value};
-use crate::text::{msg, Quoted, QuotedChar};
+use crate::text::{msg, redact_digits, Quoted, QuotedChar};
 
 /// What kind of number a valid input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -602,7 +602,7 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
         if own == body || own == core {
             return Err(Rejection::new(
                 codes::OWN_EXTENSION,
-                msg!(own, " is your own extension"),
+                "the number is your own extension (the plan's ownExtension)",
             ));
         }
     }
@@ -682,9 +682,10 @@ fn check_blocked(
             .flatten()
             .any(|text| !prefix.is_empty() && text.starts_with(prefix.as_str()))
         {
+            // The prefix is the start of the number: not shown.
             return Err(Rejection::new(
                 codes::BLOCKED,
-                msg!("numbers starting with ", prefix, " are blocked"),
+                "the number starts with a prefix the plan blocks (blockedPrefixes)",
             ));
         }
     }
@@ -873,7 +874,7 @@ fn preset_named(name: &str) -> Result<Preset, Error> {
             "preset",
             msg!(
                 "unknown dial-plan preset ",
-                Quoted(name),
+                Quoted(&redact_digits(name)),
                 " (use \"any\", \"nanp\" or \"in\")"
             ),
         )
@@ -968,7 +969,7 @@ fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
                             path,
                             msg!(
                                 "unknown dialFormat ",
-                                Quoted(name),
+                                Quoted(&redact_digits(name)),
                                 " (use \"asEntered\", \"national\" or \"e164\")"
                             ),
                         )
@@ -984,7 +985,7 @@ fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
             unknown => {
                 return Err(plan_error(
                     unknown,
-                    msg!("unknown dial-plan option ", Quoted(unknown)),
+                    msg!("unknown dial-plan option ", Quoted(&redact_digits(unknown))),
                 ))
             }
         }
@@ -1103,7 +1104,7 @@ fn read_digits(text: &str, path: &str, max_len: usize) -> Result<String, Error> 
                 " must be 1 to ",
                 max_len,
                 " digits, not ",
-                Quoted(text)
+                Quoted(&redact_digits(text))
             ),
         ));
     }
@@ -1146,7 +1147,7 @@ fn read_prefixes(value: &Value, path: &str) -> Result<Vec<String>, Error> {
                 &item_path,
                 msg!(
                     "a blocked prefix must be 1 to 40 of 0-9, * and #, not ",
-                    Quoted(text)
+                    Quoted(&redact_digits(text))
                 ),
             ));
         }

@@ -510,11 +510,12 @@ impl GadgetCore {
         let outcome = if snapshot.has_failed() {
             let cause = snapshot.cause.clone().or_else(|| call.cause.clone());
             let message = match &cause {
+                // The workspace's text may quote the number; `cause` keeps it as sent.
                 Some(cause) => msg!(
                     "the call to ",
                     redact_number(&pending.dial),
                     " failed: ",
-                    cause
+                    redact_number(cause)
                 ),
                 None => msg!(
                     "the call to ",
@@ -597,8 +598,9 @@ impl GadgetCore {
             } = output
             {
                 if !reason.is_empty() {
+                    // A transport's error may quote what it failed to send.
                     error.message.push_str(": ");
-                    error.message.push_str(&reason);
+                    error.message.push_str(&redact_number(&reason));
                 }
             }
         }
@@ -696,24 +698,14 @@ pub fn numbers_match(a: &str, b: &str) -> bool {
     extra_a == 0 || extra_b == 0 || common >= MIN_SWAP_MATCH_DIGITS
 }
 
-/// Redacts a phone number for logs and messages: every ASCII digit except the
-/// last four becomes `•`; other characters are kept
-/// (`(608) 555-9000` becomes `(•••) •••-9000`).
+/// Redacts a phone number for logs and messages: every digit except the
+/// last four becomes `•`, digits of every script counted alike (ASCII,
+/// fullwidth, Arabic-Indic, Devanagari, mathematical... any character
+/// Unicode calls numeric); other characters are kept
+/// (`(608) 555-9000` becomes `(•••) •••-9000`, `６０８５５５９０００` becomes
+/// `••••••９０００`).
 pub fn redact_number(s: &str) -> String {
-    let total = s.bytes().filter(u8::is_ascii_digit).count();
-    let hide = total.saturating_sub(4);
-    let mut seen = 0usize;
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                seen = seen.saturating_add(1);
-                if seen <= hide {
-                    return '•';
-                }
-            }
-            c
-        })
-        .collect()
+    crate::text::redact_digits(s)
 }
 
 /// Builds the MakeCall message.
