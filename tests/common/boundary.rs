@@ -214,12 +214,13 @@ fn oversized_text_is_refused_before_it_is_copied() {
         failure_code(wasm::parse_state_change(huge.clone().into())),
         "TOO_LARGE"
     );
+    // A number that long is not read: TOO_LONG, as validation data.
     assert_eq!(
         failure_code(wasm::build_make_call(
             huge.clone().into(),
             JsValue::UNDEFINED
         )),
-        "TOO_LARGE"
+        "TOO_LONG"
     );
     assert_eq!(failure_code(wasm::redact_number(huge.into())), "TOO_LARGE");
     assert!(wasm::memory_bytes() <= before + (json::MAX_INPUT_BYTES as f64) * 1.5);
