@@ -81,7 +81,7 @@ describe("inert, honest display", () => {
 
     const longId = "7".repeat(128);
     const longCause = "X".repeat(128);
-    const spoofed = "6085559000\u202E0009555806\u0000\r\n";
+    const spoofed = "6085559000\u202E0009555806\u0000\r\n5024";
     await page.evaluate(
       (messages) => {
         for (const message of messages) window.makecallDemo.sendToGadget(message);
@@ -94,7 +94,7 @@ describe("inert, honest display", () => {
     await frame.waitForFunction(() => document.getElementById("mc-card-state").textContent === "Call failed");
 
     const number = await gadget.locator("#mc-card-number").textContent();
-    assert.equal(number, "6085559000[U+202E]0009555806\u2400\u240D\u240A");
+    assert.equal(number, "6085559000[U+202E]0009555806\u2400\u240D\u240A5024");
     const id = await gadget.locator("#mc-card-id").textContent();
     assert.equal(id, `${"7".repeat(64)}…`);
     const cause = await gadget.locator("#mc-card-cause").textContent();
