@@ -121,7 +121,9 @@ describe("inert, honest display", () => {
     assert.ok(layout.callRight <= layout.width, `Call is pushed out of view: ${JSON.stringify(layout)}`);
     assert.deepEqual(layout.overflowing, []);
 
-    // The simulated workspace's wire log shows its own messages inert too.
+    // The simulated workspace's wire log shows its own messages inert too
+    // (with its numbers shown, so the digits around the override are there).
+    await page.locator("#ws-show-numbers").check();
     await page.evaluate(() =>
       window.makecallDemo.workspace.injectCall({ toAddress: "6085559000\u202E0009555806", steps: ["INITIATING"] }),
     );
