@@ -25,6 +25,7 @@ export type ErrorCode =
   | "INVALID_PLAN"
   | "INVALID_TRANSPORT"
   | "INVALID_OPTIONS"
+  | "INIT_FAILED"
   | "INVALID_SCENARIO"
   | "NOT_INITIALIZED";
 

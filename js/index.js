@@ -37,7 +37,8 @@ export function init(source) {
       },
       (error) => {
         initPromise = null; // a failed load (e.g. offline) may be retried
-        throw error;
+        const reason = thrownMessage(error, 200);
+        throw makeError("INIT_FAILED", `the makecall core could not be loaded${reason ? `: ${reason}` : ""}`);
       },
     );
   }

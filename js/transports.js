@@ -13,13 +13,31 @@
 // message's worth of work at a time and arrives in order. Batching would only
 // add latency and a second place where messages could be reordered or lost.
 
-import { MakecallError, isArray, describeThrown, isObjectLike, ownOption, readProperty } from "./errors.js";
+import { MakecallError, isArray, describeThrown, isObjectLike, ownOption, readProperty, thrownMessage } from "./errors.js";
 
 /** Error code thrown for transport misuse (bad options, unsafe origins, bad hubs). */
 export const INVALID_TRANSPORT = "INVALID_TRANSPORT";
 
 function transportError(message, path) {
   return new MakecallError(INVALID_TRANSPORT, `makecall: ${message}`, path === undefined ? undefined : { path });
+}
+
+/** Error code thrown when the channel itself refuses a message (postMessage, hub.publish). */
+const PUBLISH_FAILED = "PUBLISH_FAILED";
+
+/**
+ * Runs one send on the channel; what it throws (a DataCloneError, a hub's
+ * own error, JSON.stringify of a BigInt) becomes a `MakecallError` with
+ * `PUBLISH_FAILED` and the thrown message, cut short.
+ */
+function publishing(send) {
+  try {
+    send();
+  } catch (error) {
+    if (error instanceof MakecallError) throw error;
+    const reason = thrownMessage(error, 160);
+    throw new MakecallError(PUBLISH_FAILED, `makecall: the message could not be published${reason ? `: ${reason}` : ""}`);
+  }
 }
 
 /** An own option of a transport's options (see `ownOption`): inherited keys count as absent. */
@@ -209,8 +227,10 @@ export function postMessageTransport(options) {
     /** Posts one message to the target window. */
     publish(message) {
       if (closed) throw transportError("publish on a closed transport");
-      const data = wire === "json" && typeof message !== "string" ? JSON.stringify(message) : message;
-      target.postMessage(data, targetOrigin);
+      publishing(() => {
+        const data = wire === "json" && typeof message !== "string" ? JSON.stringify(message) : message;
+        target.postMessage(data, targetOrigin);
+      });
     },
     /** Delivers accepted inbound messages to `handler`; returns an idempotent unsubscribe. */
     subscribe(handler) {
@@ -448,7 +468,7 @@ export function openAjaxTransport(options = {}) {
     /** Publishes now, or queues until the hub has connected. */
     publish(message) {
       if (closed) throw transportError("publish on a closed transport");
-      if (hub) hub.publish(publishTopic, message);
+      if (hub) publishing(() => hub.publish(publishTopic, message));
       else queue.push(message);
     },
     /** Subscribes `handler` to the subscribe topic; returns an idempotent unsubscribe. */
@@ -524,8 +544,10 @@ export function hubTransport(hub, options = {}) {
     /** Publishes one message on the hub. */
     publish(message) {
       if (closed) throw transportError("publish on a closed transport");
-      if (topic === undefined) hub.publish(message);
-      else hub.publish(topic, message);
+      publishing(() => {
+        if (topic === undefined) hub.publish(message);
+        else hub.publish(topic, message);
+      });
     },
     /** Subscribes `handler`; returns an idempotent unsubscribe. */
     subscribe(handler) {

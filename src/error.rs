@@ -108,6 +108,9 @@ pub mod codes {
     /// Raised by the JS glue: an options argument (e.g. a dial's `signal`)
     /// that is not what it must be. Listed here so every code is in one place.
     pub const INVALID_OPTIONS: &str = "INVALID_OPTIONS";
+    /// Raised by the JS glue: `init()` could not fetch, compile or
+    /// instantiate the wasm (the message says why).
+    pub const INIT_FAILED: &str = "INIT_FAILED";
     /// A resource limit (tracked calls, participants, ...) was exceeded.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }

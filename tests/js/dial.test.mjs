@@ -4,6 +4,7 @@
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import { init, createGadget, MakecallError } from "../../js/index.js";
+import { prng as random } from "../../bench/fixtures.mjs";
 
 before(async () => {
   await init();
@@ -272,17 +273,7 @@ describe("settling cannot be skipped by listeners", () => {
   });
 });
 
-// A small deterministic PRNG (mulberry32), so a failing seed can be replayed.
-function random(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The benchmarks' deterministic PRNG (mulberry32): a failing seed can be replayed.
 
 /** Totals over every run of the property test, printed at the end. */
 const totals = { started: 0, settled: 0, twice: 0, makeCalls: 0 };

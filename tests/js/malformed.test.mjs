@@ -8,6 +8,7 @@
 // else is printed and must be 0 (issue 15 measured 127 on the old glue).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import {
   init,
   MakecallError,
@@ -122,6 +123,12 @@ const ENTRY_POINTS = {
   "hubTransport(hub, x)": (x) => hubTransport(quietHub(), x),
   "hubTransport(hub, {topic: x})": (x) => hubTransport(quietHub(), { topic: x }),
   "hubTransport().subscribe(x)": (x) => hubTransport(quietHub()).subscribe(x),
+  "hubTransport(throwing hub).publish(x)": (x) => hubTransport({ publish: thrower, subscribe: () => 1 }).publish(x),
+  "openAjaxTransport(throwing hub).publish(x)": (x) => openAjaxTransport({ hub: { publish: thrower, subscribe: () => 1 } }).publish(x),
+  "postMessageTransport({wire: 'json'}).publish(x)": (x) =>
+    postMessageTransport({ window: fakeWindow(), targetOrigin: "https://a.example", wire: "json" }).publish(x),
+  "postMessageTransport(throwing target).publish(x)": (x) =>
+    postMessageTransport({ window: fakeWindow(), target: { postMessage: thrower }, targetOrigin: "https://a.example" }).publish(x),
   "whenHubConnected(x)": (x) => whenHubConnected(x),
   "whenHubConnected({HubSettings: x})": (x) => whenHubConnected({ HubSettings: x }),
   "createSimulatedWorkspace(x)": (x) => createSimulatedWorkspace(x).close(),
@@ -200,6 +207,18 @@ test("every malformed call returns or fails with a typed MakecallError", async (
   }
   assert.deepEqual(report.failures, []);
   assert.equal(report.untyped, 0);
+});
+
+test("init() of a bad wasm rejects with a MakecallError (INIT_FAILED), in a fresh process", () => {
+  const script = `import("./js/index.js").then((m) => m.init(new Uint8Array([0, 97, 115, 109, 9, 9]))).then(
+    () => console.log("resolved"),
+    (e) => console.log(JSON.stringify({ typed: e instanceof Error && e.name === "MakecallError", code: e.code })),
+  );`;
+  const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+    cwd: new URL("../../", import.meta.url),
+    encoding: "utf8",
+  });
+  assert.deepEqual(JSON.parse(out), { typed: true, code: "INIT_FAILED" });
 });
 
 after(() => {
