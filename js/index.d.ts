@@ -45,7 +45,8 @@ export type DialErrorCode =
   | "TIMEOUT"
   | "ABORTED"
   | "CLOSED"
-  | "PUBLISH_FAILED";
+  | "PUBLISH_FAILED"
+  | "WORKSPACE_ERROR";
 
 /** An `Error` thrown or rejected by makecall. */
 export interface MakecallError extends Error {
@@ -61,6 +62,14 @@ export interface MakecallError extends Error {
   cause?: string;
   /** For CALL_FAILED (and a TIMEOUT after a call was seen): the call id. */
   callId?: string;
+  /** For WORKSPACE_ERROR: the error event's `errorType`, e.g. "Invalid State", "WEBSOCKET_ERROR". */
+  errorType?: string;
+  /** For WORKSPACE_ERROR: the error event's `errorMessage`, e.g. "CF_INVALID_OBJECT_STATE". */
+  errorMessage?: string;
+  /** For WORKSPACE_ERROR: the error event's `msg`. */
+  detail?: string;
+  /** For a WORKSPACE_ERROR event (no dial pending): the channel it came on. */
+  channel?: string;
   /** For buildMakeCall's number errors: the failed validation. */
   validation?: InvalidNumber;
 }
@@ -160,6 +169,8 @@ export interface Participant {
   mediaAddress?: string;
   mediaAddressType?: string;
   state?: CallState;
+  /** The participant's `stateCause` ("BUSY", "BAD_DESTINATION", "OTHER", ...). */
+  cause?: string;
   startTime?: string;
   stateChangeTime?: string;
 }
@@ -178,6 +189,7 @@ export interface Call {
   mediaType?: string;
   campaign?: string;
   outboundType?: string;
+  /** Why the call is in its state: the agent device's participant's `stateCause`, else a failed participant's, else the dialog's. */
   cause?: string;
   participants: Participant[];
   callVariables: Record<string, string>;
@@ -223,6 +235,7 @@ interface EnvelopeFields {
 export type ParsedMessage =
   | (EnvelopeFields & { kind: "callStateChange"; call: Call })
   | (EnvelopeFields & { kind: "agentState"; agent: Agent })
+  | (EnvelopeFields & { kind: "error"; errorType?: string; errorMessage?: string; detail?: string })
   | (EnvelopeFields & { kind: "other" });
 
 /** Parses any workspace message (JSON text or object). */

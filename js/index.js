@@ -147,7 +147,7 @@ export function buildMakeCall(number, options) {
 
 /**
  * Parses any workspace message (JSON text or object) into
- * `{ kind: "callStateChange" | "agentState" | "other", ... }`.
+ * `{ kind: "callStateChange" | "agentState" | "error" | "other", ... }`.
  * @param {string | object} input
  */
 export function parseMessage(input) {

@@ -13,8 +13,10 @@
 //! # Settling a dial
 //!
 //! A dial settles exactly once: with the first of a correlated call
-//! ([`Placed`] or `CALL_FAILED`), its timeout (`TIMEOUT`), its abort
-//! (`ABORTED`) or [`GadgetCore::close`] (`CLOSED`). Everything after that is
+//! ([`Placed`] or `CALL_FAILED`), a workspace error event
+//! (`WORKSPACE_ERROR`, at once: the event carries no correlation id, so the
+//! pending dial is the only request it can be about), its timeout
+//! (`TIMEOUT`), its abort (`ABORTED`) or [`GadgetCore::close`] (`CLOSED`). Everything after that is
 //! ignored for this dial; late events for its call still update the tracker.
 //!
 //! # Correlation
@@ -37,7 +39,7 @@ use crate::dialplan::{validate, Plan};
 use crate::error::{codes, Error};
 use crate::json::{Entries, ObjectWriter, Value};
 use crate::make_call::make_call_json;
-use crate::model::{Agent, AgentState, Call, Direction, Message};
+use crate::model::{Agent, AgentState, Call, Direction, Message, WorkspaceError};
 use crate::text::msg;
 use crate::tracker::{
     id_hash, CallSnapshot, CallTracker, DEFAULT_MAX_ENDED_CALLS, MAX_ENDED_CALLS_LIMIT,
@@ -263,6 +265,9 @@ pub struct DialError {
     pub cause: Option<String>,
     /// For `CALL_FAILED`/`TIMEOUT`: the call id, when known.
     pub call_id: Option<String>,
+    /// For `WORKSPACE_ERROR`: what the workspace's error event said (boxed:
+    /// it is rare, and every dial result would otherwise carry its size).
+    pub workspace: Option<Box<WorkspaceError>>,
 }
 
 impl DialError {
@@ -273,6 +278,7 @@ impl DialError {
             reason: None,
             cause: None,
             call_id: None,
+            workspace: None,
         }
     }
 }
@@ -296,6 +302,14 @@ pub enum Output {
     Agent(Agent),
     /// An inbound message could not be parsed (for `"error"` listeners).
     Error(Error),
+    /// The workspace sent an error event while no dial was pending (for
+    /// `"error"` listeners, as a `WORKSPACE_ERROR`).
+    WorkspaceError {
+        /// The event's channel.
+        channel: String,
+        /// What it said.
+        error: Box<WorkspaceError>,
+    },
     /// A dial settled.
     Settled {
         /// Which dial.
@@ -459,8 +473,39 @@ impl GadgetCore {
                 self.agent = Some(agent.clone());
                 vec![Output::Agent(agent)]
             }
+            Message::WorkspaceError { envelope, error } => {
+                self.workspace_error(envelope.channel, error)
+            }
             Message::Other { .. } => Vec::new(),
         }
+    }
+
+    /// A workspace error event: it settles the pending dial with
+    /// `WORKSPACE_ERROR`, or, with none pending, is reported as is.
+    fn workspace_error(&mut self, channel: String, error: WorkspaceError) -> Vec<Output> {
+        let Some(pending) = self.pending.take() else {
+            return vec![Output::WorkspaceError {
+                channel,
+                error: Box::new(error),
+            }];
+        };
+        // The workspace's own texts stay in their fields: they may quote the
+        // number, and the message is what ends up in logs.
+        let message = msg!(
+            "the workspace reported an error (",
+            error.error_type.as_deref().unwrap_or("no errorType"),
+            ") on the ",
+            channel,
+            " channel while dialling ",
+            redact_number(&pending.dial)
+        );
+        vec![Output::Settled {
+            dial_id: pending.dial_id,
+            outcome: Err(DialError {
+                workspace: Some(Box::new(error)),
+                ..DialError::new(codes::WORKSPACE_ERROR, message)
+            }),
+        }]
     }
 
     /// Settles the pending dial if `call` is the call it produced.
@@ -701,15 +746,39 @@ pub fn redact_number(s: &str) -> String {
 }
 
 /// Builds the MakeCall message.
-/// Writes `{code, message, reason?, cause?, callId?}`.
+/// Writes `{code, message, reason?, cause?, callId?, errorType?,
+/// errorMessage?, detail?}`.
 pub fn write_dial_error_json(error: &DialError, out: &mut String) {
-    ObjectWriter::new(out)
+    let mut object = ObjectWriter::new(out);
+    object
         .str("code", error.code)
         .str("message", &error.message)
         .opt_str("reason", error.reason)
         .opt_str("cause", error.cause.as_deref())
-        .opt_str("callId", error.call_id.as_deref())
-        .finish();
+        .opt_str("callId", error.call_id.as_deref());
+    if let Some(workspace) = &error.workspace {
+        workspace.write_fields(&mut object);
+    }
+    object.finish();
+}
+
+/// Writes the `WORKSPACE_ERROR` of an error event that settled no dial:
+/// `{code, message, channel, errorType?, errorMessage?, detail?}`.
+fn write_workspace_error_json(channel: &str, error: &WorkspaceError, out: &mut String) {
+    let message = msg!(
+        "the workspace reported an error (",
+        error.error_type.as_deref().unwrap_or("no errorType"),
+        ") on the ",
+        channel,
+        " channel"
+    );
+    let mut object = ObjectWriter::new(out);
+    object
+        .str("code", codes::WORKSPACE_ERROR)
+        .str("message", &message)
+        .str("channel", channel);
+    error.write_fields(&mut object);
+    object.finish();
 }
 
 /// Writes `{callId, state, dial}`.
@@ -736,7 +805,8 @@ fn write_error_json(error: &Error, out: &mut String) {
 
 /// Writes the outputs as a JSON array for the glue:
 /// `{type:"call", change, call}`, `{type:"agent", agent}`,
-/// `{type:"error", error:{code,message,index?,path?}}`,
+/// `{type:"error", error:{code,message,index?,path?}}` (a workspace error
+/// event: `error:{code:"WORKSPACE_ERROR",message,channel,errorType?,errorMessage?,detail?}`),
 /// `{type:"settled", dialId, ok:true, result:{callId,state,dial}}` or
 /// `{type:"settled", dialId, ok:false, error:{code,message,reason?,cause?,callId?}}`.
 pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
@@ -767,6 +837,11 @@ pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
                 object
                     .str("type", "error")
                     .raw("error", |out| write_error_json(error, out));
+            }
+            Output::WorkspaceError { channel, error } => {
+                object.str("type", "error").raw("error", |out| {
+                    write_workspace_error_json(channel, error, out)
+                });
             }
             Output::Settled { dial_id, outcome } => {
                 object

@@ -239,6 +239,52 @@ describe("dial() settles once, with a code", () => {
     await assert.rejects(gadget.dial("6085559000"), (e) => e.code === "PUBLISH_FAILED" && /channel down/.test(e.message));
     gadget.close();
   });
+
+  // https://docs.acqueon.com/docs/set-api-error, key for key.
+  const setApiError = {
+    channel: "Cisco", topic: "Error", subtopic: "SetAPIError",
+    data: { packet: "apierror", "data ": { errorType: "Invalid State", errorMessage: "CF_INVALID_OBJECT_STATE", msg: "22" } },
+  };
+
+  test("WORKSPACE_ERROR within one event when an Error/SetAPIError arrives during a dial (no timer)", async () => {
+    let deliver;
+    const gadget = createGadget({
+      transport: { publish: () => {}, subscribe: (h) => ((deliver = h), () => {}) },
+      dialTimeoutMs: 600000,
+    });
+    let settled = null;
+    const dialling = gadget.dial("6085559000").then(
+      () => (settled = "resolved"),
+      (error) => (settled = error),
+    );
+    assert.equal(gadget.resources.timers, 1);
+    deliver(setApiError);
+    // The core settled the dial synchronously inside that delivery: the
+    // deadline timer is gone before any other task runs.
+    assert.deepEqual(gadget.resources, { timers: 0, pendingDials: 0 });
+    await dialling;
+    assert.equal(settled.code, "WORKSPACE_ERROR");
+    assert.equal(settled.errorType, "Invalid State");
+    assert.equal(settled.errorMessage, "CF_INVALID_OBJECT_STATE");
+    assert.equal(settled.detail, "22");
+    assert.doesNotMatch(settled.message, /608555/);
+    gadget.close();
+  });
+
+  test("an error event with no dial pending goes to error listeners as WORKSPACE_ERROR", () => {
+    let deliver;
+    const gadget = createGadget({ transport: { publish: () => {}, subscribe: (h) => ((deliver = h), () => {}) } });
+    const errors = [];
+    gadget.on("error", (error) => errors.push(error));
+    deliver({ channel: "Amazon", topic: "Error", subtopic: "ApiError", data: { errorType: "WEBSOCKET_ERROR", errorMessage: "down", msg: "retry" } });
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].code, "WORKSPACE_ERROR");
+    assert.equal(errors[0].channel, "Amazon");
+    assert.equal(errors[0].errorType, "WEBSOCKET_ERROR");
+    assert.equal(errors[0].detail, "retry");
+    assert.equal(gadget.canDial().ok, true);
+    gadget.close();
+  });
 });
 
 describe("inbound robustness", () => {
