@@ -108,6 +108,9 @@ pub mod codes {
     /// The workspace sent an error event (`topic: "Error"`): a pending dial
     /// rejects with it at once, otherwise `"error"` listeners get it.
     pub const WORKSPACE_ERROR: &str = "WORKSPACE_ERROR";
+    /// The packet envelope needs a subscriber id and registration has not
+    /// given one (or the `register` hook failed).
+    pub const NOT_REGISTERED: &str = "NOT_REGISTERED";
     /// A resource limit (tracked calls, participants, ...) was exceeded.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }

@@ -38,7 +38,7 @@
 use crate::dialplan::{validate, Plan};
 use crate::error::{codes, Error};
 use crate::json::{Entries, ObjectWriter, Value};
-use crate::make_call::make_call_json;
+use crate::make_call::{subscriber_id_text, RequestForm};
 use crate::model::{Agent, AgentState, Call, Direction, Message, WorkspaceError};
 use crate::text::msg;
 use crate::tracker::{
@@ -131,10 +131,8 @@ pub struct GadgetConfig {
     pub policy: AgentPolicy,
     /// How long a dial waits for its call, in ms.
     pub dial_timeout_ms: u32,
-    /// The app name put in MakeCall `source`, if any.
-    pub source: Option<String>,
-    /// The MakeCall channel (`Finesse`).
-    pub channel: String,
+    /// Channel, `source` and envelope of the requests the gadget sends.
+    pub form: RequestForm,
     /// Ended calls kept by the tracker.
     pub max_ended_calls: usize,
 }
@@ -145,8 +143,7 @@ impl Default for GadgetConfig {
             plan: Plan::default(),
             policy: AgentPolicy::Ready,
             dial_timeout_ms: DEFAULT_DIAL_TIMEOUT_MS,
-            source: None,
-            channel: "Finesse".to_string(),
+            form: RequestForm::default(),
             max_ended_calls: DEFAULT_MAX_ENDED_CALLS,
         }
     }
@@ -185,12 +182,22 @@ fn string_option<'a>(value: &'a Value, path: &str) -> Result<&'a str, Error> {
 
 impl GadgetConfig {
     /// Reads the configuration from the JS options object (`plan`,
-    /// `agentStatePolicy`, `dialTimeoutMs`, `source`, `channel`, `maxEndedCalls`).
+    /// `agentStatePolicy`, `dialTimeoutMs`, `maxEndedCalls`, and the request
+    /// form's `channel`, `source`, `envelope`, `responseUrl`, `subscriberId`).
     ///
     /// Absent (or `null`) options take their defaults; other keys (such as
     /// `transport`) are ignored. A bad value fails with `INVALID_INPUT` and
     /// the option's `path` (a bad plan with the dial plan's own error).
     pub fn from_value(value: Option<&Value>) -> Result<GadgetConfig, Error> {
+        Self::from_value_in_frame(value, None)
+    }
+
+    /// [`GadgetConfig::from_value`] with the gadget page's URL, the packet's
+    /// `ResponseUrl` when none is given.
+    pub fn from_value_in_frame(
+        value: Option<&Value>,
+        frame_url: Option<&str>,
+    ) -> Result<GadgetConfig, Error> {
         let mut config = GadgetConfig::default();
         let entries = match value {
             None | Some(Value::Null) => return Ok(config),
@@ -206,6 +213,7 @@ impl GadgetConfig {
             }
         };
         config.plan = Plan::from_value(option(entries, "plan"))?;
+        config.form = RequestForm::read(entries, frame_url)?;
         if let Some(value) = option(entries, "agentStatePolicy") {
             let text = string_option(value, "agentStatePolicy")?;
             config.policy = AgentPolicy::parse(text).ok_or_else(|| {
@@ -218,17 +226,6 @@ impl GadgetConfig {
         if let Some(value) = option(entries, "dialTimeoutMs") {
             let ms = integer_option(value, "dialTimeoutMs", 1, u64::from(MAX_DIAL_TIMEOUT_MS))?;
             config.dial_timeout_ms = u32::try_from(ms).unwrap_or(MAX_DIAL_TIMEOUT_MS);
-        }
-        if let Some(value) = option(entries, "source") {
-            let text = string_option(value, "source")?.trim();
-            config.source = (!text.is_empty()).then(|| text.to_string());
-        }
-        if let Some(value) = option(entries, "channel") {
-            let text = string_option(value, "channel")?.trim();
-            if text.is_empty() {
-                return Err(invalid("channel", "channel must not be empty".to_string()));
-            }
-            config.channel = text.to_string();
         }
         if let Some(value) = option(entries, "maxEndedCalls") {
             let max = integer_option(value, "maxEndedCalls", 0, MAX_ENDED_CALLS_LIMIT as u64)?;
@@ -377,7 +374,34 @@ impl GadgetCore {
     /// [`GadgetCore::start_dial`] would return, so a UI can show why.
     pub fn can_dial(&self) -> Result<(), DialError> {
         self.check_idle()?;
-        self.check_agent()
+        self.check_agent()?;
+        self.check_registered()
+    }
+
+    /// The packet form needs the subscriber id registration gives.
+    fn check_registered(&self) -> Result<(), DialError> {
+        let form = &self.config.form;
+        if form.envelope == crate::make_call::EnvelopeForm::Packet && form.subscriber_id.is_none() {
+            return Err(DialError::new(
+                codes::NOT_REGISTERED,
+                "the packet envelope needs a subscriberID and registration has not given one yet",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sets the subscriber id registration answered (a non-empty string or
+    /// a whole number); later packets carry it as `subscriberID`.
+    pub fn set_subscriber_id(&mut self, value: &Value) -> Result<(), Error> {
+        self.config.form.subscriber_id = Some(subscriber_id_text(value)?);
+        Ok(())
+    }
+
+    /// The channel's documented agent-state request in the gadget's form,
+    /// or `None` on a channel that documents none (the Finesse channel).
+    /// Fails with `NOT_REGISTERED` for a packet before registration.
+    pub fn agent_state_request(&self) -> Option<Result<String, Error>> {
+        self.config.form.agent_state_request_json()
     }
 
     /// The first two checks of a dial: none pending, not closed.
@@ -405,7 +429,8 @@ impl GadgetCore {
     /// Checks, in order: a dial already pending (`DIAL_IN_PROGRESS`, the
     /// pending dial is unaffected), closed (`CLOSED`), the number
     /// (`INVALID_NUMBER` with `reason`), the agent-state policy
-    /// (`AGENT_NOT_READY`). An `Err` is the dial's settlement.
+    /// (`AGENT_NOT_READY`), registration for the packet form
+    /// (`NOT_REGISTERED`). An `Err` is the dial's settlement.
     pub fn start_dial(&mut self, input: &str, now_ms: f64) -> Result<DialStarted, DialError> {
         // The start time is not needed: correlation uses the set of ids
         // known now, which is exact where a time window would be a guess.
@@ -416,12 +441,13 @@ impl GadgetCore {
             ..DialError::new(codes::DIAL_INVALID_NUMBER, rejection.message)
         })?;
         self.check_agent()?;
+        self.check_registered()?;
+        let message_json = self
+            .config
+            .form
+            .make_call_json(&valid.dial)
+            .map_err(|error| DialError::new(error.code, error.message))?;
         self.last_dial_id = self.last_dial_id.wrapping_add(1);
-        let message_json = make_call_json(
-            &valid.dial,
-            &self.config.channel,
-            self.config.source.as_deref(),
-        );
         self.dialled_call = None;
         self.pending = Some(PendingDial {
             dial_id: self.last_dial_id,

@@ -97,8 +97,8 @@ fn config_defaults() {
         let config = GadgetConfig::from_value(value).unwrap();
         assert_eq!(config.policy, AgentPolicy::Ready);
         assert_eq!(config.dial_timeout_ms, 15_000);
-        assert_eq!(config.source, None);
-        assert_eq!(config.channel, "Finesse");
+        assert_eq!(config.form.source, None);
+        assert_eq!(config.form.channel, "Finesse");
         assert_eq!(config.max_ended_calls, 50);
     }
 }
@@ -116,8 +116,8 @@ fn config_reads_every_option_and_ignores_others() {
     let config = GadgetConfig::from_value(Some(&value)).unwrap();
     assert_eq!(config.policy, AgentPolicy::NotReady);
     assert_eq!(config.dial_timeout_ms, 30_000);
-    assert_eq!(config.source.as_deref(), Some("my-crm"));
-    assert_eq!(config.channel, "Cisco");
+    assert_eq!(config.form.source.as_deref(), Some("my-crm"));
+    assert_eq!(config.form.channel, "Cisco");
     assert_eq!(config.max_ended_calls, 5);
     for (text, policy) in [
         ("any", AgentPolicy::Any),
@@ -813,4 +813,49 @@ fn a_busy_cause_on_the_participant_reaches_call_failed() {
     let error = only_settled(&outputs).1.unwrap_err();
     assert_eq!(error.code, codes::CALL_FAILED);
     assert_eq!(error.cause.as_deref(), Some("BUSY"));
+}
+
+// ---------------------------------------------------------------- envelopes and channels
+
+fn core_from(options: Value<'static>) -> GadgetCore {
+    GadgetCore::new(
+        GadgetConfig::from_value_in_frame(Some(&options), Some("https://gadget.example.net/"))
+            .unwrap(),
+    )
+}
+
+#[test]
+fn a_packet_gadget_refuses_dials_until_registration_gives_the_subscriber_id() {
+    let mut core = core_from(obj(&[("envelope", string("packet"))]));
+    assert_eq!(core.can_dial().unwrap_err().code, codes::NOT_REGISTERED);
+    assert_eq!(
+        core.start_dial(NUMBER, 0.0).unwrap_err().code,
+        codes::NOT_REGISTERED
+    );
+    assert_eq!(core.pending_dial(), None);
+    assert!(core.set_subscriber_id(&string("")).is_err());
+    assert!(core.set_subscriber_id(&Value::Bool(true)).is_err());
+    core.set_subscriber_id(&num("66517761")).unwrap();
+    assert!(core.can_dial().is_ok());
+    let started = core.start_dial(NUMBER, 0.0).unwrap();
+    assert_eq!(
+        started.message_json,
+        r#"{"channel":"Finesse","topic":"","subTopic":"","message":{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000","source":"makecall"},"ResponseUrl":"https://gadget.example.net/","subscriberID":"66517761"}"#
+    );
+}
+
+#[test]
+fn the_cisco_channel_gadget_sends_set_make_call_and_may_ask_for_the_agent_state() {
+    let mut core = core_from(obj(&[("channel", string("Cisco"))]));
+    let started = core.start_dial(NUMBER, 0.0).unwrap();
+    assert_eq!(
+        started.message_json,
+        r#"{"channel":"Cisco","topic":"InboundCall","subtopic":"SetMakeCall","source":"makecall","data":{"toAddress":"6085559000"}}"#
+    );
+    assert_eq!(
+        core.agent_state_request().unwrap().unwrap(),
+        r#"{"channel":"Cisco","topic":"Agent","subtopic":"GetAgentState","source":"makecall"}"#
+    );
+    // The Finesse channel documents no agent-state request: nothing to send.
+    assert!(core_from(obj(&[])).agent_state_request().is_none());
 }
