@@ -316,3 +316,9 @@ export interface Gadget {
 
 /** Creates the gadget on a transport. */
 export function createGadget(options: GadgetOptions): Gadget;
+
+/**
+ * The version of libphonenumber's numbering metadata compiled into the core:
+ * `libphonenumber-js@<version> metadata.max.json sha256:<digest>`.
+ */
+export function metadataVersion(): string;

@@ -379,3 +379,13 @@ export function memoryBytes() {
   requireInit();
   return core.memory_bytes();
 }
+
+/**
+ * The version of libphonenumber's numbering metadata compiled into the core
+ * (package, file and digest: `libphonenumber-js@1.13.16 metadata.max.json sha256:…`).
+ * @returns {string}
+ */
+export function metadataVersion() {
+  requireInit();
+  return core.metadata_version();
+}

@@ -340,6 +340,12 @@ pub fn redact_number(text: &str) -> String {
     gadget::redact_number(text)
 }
 
+/// `metadataVersion()`: the version of libphonenumber's metadata compiled in.
+#[wasm_bindgen]
+pub fn metadata_version() -> String {
+    crate::numbering::metadata_version().to_string()
+}
+
 /// The call tracker exported to JS (wrapped by the glue's `CallTracker`).
 #[wasm_bindgen]
 pub struct Tracker {
