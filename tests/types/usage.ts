@@ -80,6 +80,7 @@ async function main(): Promise<void> {
   const iframeSide: Transport = postMessageTransport({
     targetOrigin: "https://workspace.example.com",
     allowedOrigins: ["https://workspace.example.com"],
+    acceptFrom: [window.parent, window.top as Window],
   });
   const hubSide: Transport = openAjaxTransport({ subscribeTopic: "makecall.events" });
   const anyHub: Transport = hubTransport({
