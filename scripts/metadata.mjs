@@ -565,7 +565,11 @@ function regionRecord(region, data, random) {
   w.u8(nationalPrefixOptional ? 1 : 0);
   w.u32(lengthMask(possibleLengths, region));
   w.blob(program(`${region} international prefix`, idd, random));
-  w.blob(program(`${region} national prefix for parsing`, nationalPrefixForParsing, random, { allowEnd: true }));
+  // Without its own pattern, the national prefix itself is removed when parsing.
+  const forParsing = nationalPrefixForParsing || nationalPrefix || "";
+  w.blob(program(`${region} national prefix for parsing`, forParsing, random, { allowEnd: true }));
+  // The transform rule applies only when the pattern's last group took part.
+  w.u8(forParsing ? parsePattern(forParsing, region, true).captures : 0);
   w.blob(program(`${region} leading digits`, leadingDigits, random));
 
   w.blob(program(`${region} general`, general, random, { full: true }));
@@ -607,6 +611,8 @@ export function metadataVersion() {
 export function compile() {
   const byCode = new Map();
   for (const [code, regions] of Object.entries(metadata.country_calling_codes)) byCode.set(code, [...regions]);
+  // Non-geographic calling codes (+800, +882, ...) are listed apart.
+  for (const code of Object.keys(metadata.nonGeographic || {})) if (!byCode.has(code)) byCode.set(code, ["001"]);
   const files = new Map();
   const index = new Writer();
   index.u8(FORMAT_VERSION);

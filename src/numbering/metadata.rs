@@ -20,6 +20,7 @@
 //!    national prefix is optional when formatting);
 //! 2. possible lengths (u32, bit n: n digits);
 //! 3. programs: international prefix, national prefix for parsing,
+//!    then the number of groups of the national prefix for parsing (u8),
 //!    leading digits (regions sharing a calling code), general pattern;
 //! 4. the types present (varint, bit i: [`NumberType::ALL`]`[i]` in the
 //!    metadata's order), then per present type its possible lengths (u32,
@@ -153,8 +154,12 @@ pub struct Region<'a> {
     pub possible_lengths: u32,
     /// The international (IDD) prefix pattern.
     pub international_prefix: Program<'a>,
-    /// The national prefix for parsing (empty: the national prefix itself).
+    /// The national prefix for parsing (the national prefix itself when the
+    /// metadata has no pattern for it); its groups capture a carrier code
+    /// and what the transform rule keeps.
     pub national_prefix_for_parsing: Program<'a>,
+    /// The number of groups in [`Region::national_prefix_for_parsing`].
+    pub national_prefix_groups: usize,
     /// For regions sharing a calling code: the leading digits of the region.
     pub leading_digits: Program<'a>,
     /// The pattern every valid national number matches.
@@ -291,6 +296,7 @@ fn parse_region(bytes: &[u8]) -> Option<Region<'_>> {
     let possible_lengths = reader.u32()?;
     let international_prefix = reader.program()?;
     let national_prefix_for_parsing = reader.program()?;
+    let national_prefix_groups = usize::from(reader.u8()?);
     let leading_digits = reader.program()?;
     let general = reader.program()?;
     let present = reader.varint()?;
@@ -336,6 +342,7 @@ fn parse_region(bytes: &[u8]) -> Option<Region<'_>> {
         possible_lengths,
         international_prefix,
         national_prefix_for_parsing,
+        national_prefix_groups,
         leading_digits,
         general,
         types,

@@ -12,9 +12,14 @@
 //! panics on malformed data, bounded work on any input.
 
 pub mod metadata;
+pub mod parse;
 pub mod program;
 
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
+
+use crate::error::{codes, Error};
+use crate::json::Value;
+use crate::text::{msg, Quoted};
 
 pub use metadata::{CallingCode, Format, Index, NumberType, Region, TypeDesc};
 pub use program::Program;
@@ -63,6 +68,150 @@ pub fn embedded_region(id: &str) -> Option<&'static Region<'static>> {
     embedded()
         .iter()
         .find_map(|calling_code| calling_code.region(id))
+}
+
+/// The calling codes whose data is available: the embedded ones and those
+/// loaded with [`load`]. Entries are never removed, so references to them
+/// live as long as the program.
+fn loaded() -> &'static Mutex<Vec<&'static CallingCode<'static>>> {
+    static LOADED: OnceLock<Mutex<Vec<&'static CallingCode<'static>>>> = OnceLock::new();
+    LOADED.get_or_init(|| Mutex::new(embedded().iter().collect()))
+}
+
+fn with_loaded<T>(read: impl FnOnce(&[&'static CallingCode<'static>]) -> T) -> T {
+    // A poisoned lock still holds a consistent list (entries are only pushed).
+    let guard = loaded()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    read(&guard)
+}
+
+/// Why a `cc-<code>.bin` file was refused by [`load`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MalformedData;
+
+/// Adds the data of one calling code (the bytes of a `cc-<code>.bin` file)
+/// and returns its code. Loading a code again changes nothing; the bytes of
+/// a first load are kept for the life of the program (at most one copy per
+/// assigned calling code).
+pub fn load(bytes: &[u8]) -> Result<&'static str, MalformedData> {
+    // Read from the caller's bytes first: nothing is kept for a bad file.
+    let probe = CallingCode::parse(bytes).ok_or(MalformedData)?;
+    let Some(code) = index()
+        .calling_codes
+        .iter()
+        .map(|(code, _)| *code)
+        .find(|code| *code == probe.code)
+    else {
+        return Err(MalformedData);
+    };
+    if calling_code(code).is_some() {
+        return Ok(code);
+    }
+    let kept: &'static [u8] = Box::leak(bytes.to_vec().into_boxed_slice());
+    let parsed = CallingCode::parse(kept).ok_or(MalformedData)?;
+    let entry: &'static CallingCode<'static> = Box::leak(Box::new(parsed));
+    let mut guard = loaded()
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if !guard.iter().any(|data| data.code == code) {
+        guard.push(entry);
+    }
+    Ok(code)
+}
+
+/// The data of a calling code, if loaded.
+pub fn calling_code(code: &str) -> Option<&'static CallingCode<'static>> {
+    with_loaded(|list| list.iter().copied().find(|data| data.code == code))
+}
+
+/// Why [`region`] found no region.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegionError {
+    /// No such region in the metadata.
+    Unknown,
+    /// The region exists; the data of this calling code is not loaded.
+    NotLoaded(&'static str),
+}
+
+/// A region by ISO code (`"GB"`), if its calling code's data is loaded.
+pub fn region(id: &str) -> Result<&'static Region<'static>, RegionError> {
+    let code = index().calling_code_of(id).ok_or(RegionError::Unknown)?;
+    calling_code(code)
+        .and_then(|data| data.region(id))
+        .ok_or(RegionError::NotLoaded(code))
+}
+
+/// The loaded data, for [`parse::parse`].
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Loaded;
+
+impl parse::Lookup for Loaded {
+    fn calling_code(&self, digits: &str) -> Result<&'static CallingCode<'static>, bool> {
+        calling_code(digits).ok_or_else(|| self.assigned(digits).is_some())
+    }
+
+    fn assigned(&self, digits: &str) -> Option<&'static str> {
+        index()
+            .calling_codes
+            .iter()
+            .map(|(code, _)| *code)
+            .find(|code| *code == digits)
+    }
+}
+
+/// The metadata files (`cc-44.bin`) that the regions named by `request`
+/// need and that are not loaded yet: `request` is an array of ISO 3166
+/// region codes (`["GB", "de"]`) or `"all"`. Unknown regions are an
+/// `INVALID_INPUT` error with the item's index as `path`.
+pub fn files_for(request: &Value<'_>) -> Result<Vec<String>, Error> {
+    let mut codes: Vec<&'static str> = Vec::new();
+    match request {
+        Value::String(all) if all == "all" => {
+            codes.extend(index().calling_codes.iter().map(|(code, _)| *code));
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let Value::String(name) = item else {
+                    return Err(Error::new(
+                        codes::INVALID_INPUT,
+                        msg!(
+                            "a country is an ISO 3166 region code such as \"GB\", not a ",
+                            item.type_name()
+                        ),
+                    )
+                    .with_path(msg!("[", i, "]")));
+                };
+                let upper: String = name
+                    .chars()
+                    .take(4)
+                    .map(|c| c.to_ascii_uppercase())
+                    .collect();
+                let code = index().calling_code_of(&upper).ok_or_else(|| {
+                    Error::new(codes::INVALID_INPUT, msg!("unknown country ", Quoted(name)))
+                        .with_path(msg!("[", i, "]"))
+                })?;
+                codes.push(code);
+            }
+        }
+        other => {
+            return Err(Error::new(
+                codes::INVALID_INPUT,
+                msg!(
+                    "loadCountries takes an array of region codes or \"all\", not ",
+                    other.describe()
+                ),
+            ))
+        }
+    }
+    let mut files: Vec<String> = Vec::new();
+    for code in codes {
+        let name = msg!("cc-", code, ".bin");
+        if calling_code(code).is_none() && !files.contains(&name) {
+            files.push(name);
+        }
+    }
+    Ok(files)
 }
 
 #[cfg(test)]

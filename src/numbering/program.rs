@@ -75,6 +75,15 @@ impl<'a> Program<'a> {
         self.code.is_empty()
     }
 
+    /// The digits the program matches when it is one fixed sequence of
+    /// digits (an international prefix such as `00`), else `None`.
+    pub fn literal(&self) -> Option<String> {
+        if self.code.is_empty() || !self.code.iter().all(|&op| op <= 9) {
+            return None;
+        }
+        Some(self.code.iter().map(|&op| char::from(b'0' + op)).collect())
+    }
+
     /// Whether the pattern matches all of `digits`.
     pub fn matches(&self, digits: &[u8]) -> bool {
         let mut slots = [None; SLOTS];
