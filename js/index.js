@@ -192,10 +192,13 @@ function withInput(validation, input) {
 }
 
 /**
- * Builds the MakeCall message for a number. Throws with the validation code
- * (and `validation`, the failed result) when the number is invalid.
+ * Builds the MakeCall request for a number: the bare message (default) or
+ * the API Structure packet (`envelope: "packet"`, with `subscriberId`; its
+ * `ResponseUrl` is this page's URL unless `responseUrl` is given). Throws
+ * with the validation code (and `validation`, the failed result) when the
+ * number is invalid, `NOT_REGISTERED` for a packet without `subscriberId`.
  * @param {string | number} number
- * @param {{ plan?: object | string, channel?: string, source?: string }} [options]
+ * @param {{ plan?: object | string, channel?: string, source?: string, envelope?: "bare" | "packet", responseUrl?: string, subscriberId?: string | number }} [options]
  */
 export function buildMakeCall(number, options) {
   requireInit();
@@ -209,7 +212,7 @@ export function buildMakeCall(number, options) {
 
 /**
  * Parses any workspace message (JSON text or object) into
- * `{ kind: "callStateChange" | "agentState" | "other", ... }`.
+ * `{ kind: "callStateChange" | "agentState" | "error" | "other", ... }`.
  * @param {string | object} input
  */
 export function parseMessage(input) {
@@ -301,7 +304,7 @@ const EVENTS = ["call", "agent", "error"];
 
 /**
  * The gadget options for the core: every own enumerable key but
- * `transport`, each read once (a getter that throws fails with
+ * `transport` and `register` (functions, read by the glue), each read once (a getter that throws fails with
  * `INVALID_OPTIONS` and its path). The core reads the copy as JSON.
  */
 function gadgetConfig(options) {
@@ -314,7 +317,7 @@ function gadgetConfig(options) {
   // No prototype: a key "__proto__" stays an ordinary own key.
   const config = Object.create(null);
   for (const key of keys) {
-    if (key !== "transport") config[key] = ownOption(options, key, "INVALID_OPTIONS");
+    if (key !== "transport" && key !== "register") config[key] = ownOption(options, key, "INVALID_OPTIONS");
   }
   return config;
 }
@@ -376,6 +379,11 @@ export function createGadget(options) {
     );
   }
   const config = gadgetConfig(given);
+  const register = ownOption(given, "register", "INVALID_OPTIONS");
+
+  if (register !== undefined && typeof register !== "function") {
+    throw makeError("INVALID_INPUT", "register must be a function that answers the subscriber id", { path: "register" });
+  }
 
   const listeners = new Map(EVENTS.map((name) => [name, new Set()]));
   /** Unsettled dials by id: removed only by `settle`. */
@@ -447,6 +455,30 @@ export function createGadget(options) {
     }
   });
   if (!gadgetCore) throw lastError();
+
+  // Registration (site-specific, see the README): the hook's answer is the
+  // subscriber id the packet envelope carries. Called once, after the
+  // gadget has subscribed, so a hook may publish a request and hear its reply.
+  const registration =
+    register === undefined
+      ? Promise.resolve({ ok: true })
+      : Promise.resolve()
+          .then(() => register({ ...JSON.parse(gadgetCore.registration()), transport }))
+          .then(
+            (id) => {
+              if (closed) return { ok: false, code: "CLOSED", message: "the gadget was closed before registration answered" };
+              const failed = gadgetCore.set_subscriber_id(id);
+              if (failed !== "") throw toError(JSON.parse(failed.slice(1)));
+              return { ok: true, subscriberId: String(id) };
+            },
+            (error) => {
+              throw makeError("NOT_REGISTERED", `the register hook failed: ${thrownMessage(error, 200)}`);
+            },
+          )
+          .catch((error) => {
+            if (!closed) emit("error", error);
+            return { ok: false, code: error.code, message: error.message };
+          });
 
   const receiveStaged = (len, status) => gadgetCore.receive_staged(len, status);
   const receiveDirect = (message) => gadgetCore.receive(message);
@@ -547,6 +579,33 @@ export function createGadget(options) {
       return () => set.delete(listener);
     },
 
+    /**
+     * Sends the channel's documented agent-state request (the Cisco
+     * channel's Agent/GetAgentState) and returns true; on a channel that
+     * documents none (the Finesse channel) sends nothing and returns false.
+     */
+    requestAgentState() {
+      if (closed) return false;
+      const request = gadgetCore.agent_state_request();
+      if (request === "") return false;
+      try {
+        transportPublish.call(transport, unwrap(request));
+      } catch (error) {
+        if (error instanceof MakecallError) throw error;
+        throw makeError("PUBLISH_FAILED", `the agent-state request could not be published: ${thrownMessage(error, 160)}`);
+      }
+      return true;
+    },
+
+    /**
+     * Settles once the `register` hook has answered (at once without one):
+     * `{ ok: true, subscriberId? }` or `{ ok: false, code, message }` (also
+     * emitted as an "error" event). Never rejects.
+     */
+    get registration() {
+      return registration;
+    },
+
     /** Validates a number under the gadget's plan (as `validateNumber`). */
     validate(number) {
       return withInput(unwrap(gadgetCore.validate(number)), number);
@@ -608,4 +667,44 @@ export function createGadget(options) {
 export function memoryBytes() {
   requireInit();
   return core.memory_bytes();
+}
+
+/**
+ * The version of libphonenumber's numbering metadata compiled into the core
+ * (package, file and digest: `libphonenumber-js@1.13.16 metadata.max.json sha256:…`).
+ * @returns {string}
+ */
+export function metadataVersion() {
+  requireInit();
+  return core.metadata_version();
+}
+
+/**
+ * Loads the numbering data of regions beyond the built-in +1 (NANP) and +91
+ * (India), so that plans may name them (`country`) and their numbers are
+ * checked against their assigned ranges. `countries` is an array of ISO 3166
+ * region codes (`["GB", "DE"]`; a region brings every region of its calling
+ * code) or `"all"`. Idempotent. In Node the data is read from the package
+ * folder, in browsers fetched next to this module (`../metadata/`).
+ * @param {string[] | "all"} countries
+ * @returns {Promise<void>}
+ */
+export async function loadCountries(countries) {
+  requireInit();
+  const files = unwrap(core.metadata_files(JSON.stringify(countries === undefined ? null : countries)));
+  for (const file of files) {
+    const url = new URL(`../metadata/${file}`, import.meta.url);
+    let bytes;
+    if (url.protocol === "file:") {
+      const fs = await import(/* webpackIgnore: true */ "node:fs/promises");
+      bytes = await fs.readFile(url);
+    } else {
+      const response = await fetch(url);
+      if (!response.ok) {
+        throw makeError("COUNTRY_NOT_LOADED", `the numbering data ${file} could not be fetched (HTTP ${response.status})`);
+      }
+      bytes = new Uint8Array(await response.arrayBuffer());
+    }
+    unwrap(core.load_metadata(bytes));
+  }
 }

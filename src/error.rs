@@ -88,6 +88,12 @@ pub mod codes {
     pub const OWN_EXTENSION: &str = "OWN_EXTENSION";
     /// Number validation: starts with a blocked prefix.
     pub const BLOCKED: &str = "BLOCKED";
+    /// Number validation: `+0…` or no assigned country calling code.
+    pub const INVALID_COUNTRY_CODE: &str = "INVALID_COUNTRY_CODE";
+    /// Number validation: a possible length, but in no assigned number range.
+    pub const NOT_A_NUMBER_RANGE: &str = "NOT_A_NUMBER_RANGE";
+    /// A plan names a country whose numbering data is not loaded (`loadCountries`).
+    pub const COUNTRY_NOT_LOADED: &str = "COUNTRY_NOT_LOADED";
 
     /// Dial: the number failed validation (the `reason` holds the validation code).
     pub const DIAL_INVALID_NUMBER: &str = "INVALID_NUMBER";
@@ -111,6 +117,12 @@ pub mod codes {
     /// Raised by the JS glue: `init()` could not fetch, compile or
     /// instantiate the wasm (the message says why).
     pub const INIT_FAILED: &str = "INIT_FAILED";
+    /// The workspace sent an error event (`topic: "Error"`): a pending dial
+    /// rejects with it at once, otherwise `"error"` listeners get it.
+    pub const WORKSPACE_ERROR: &str = "WORKSPACE_ERROR";
+    /// The packet envelope needs a subscriber id and registration has not
+    /// given one (or the `register` hook failed).
+    pub const NOT_REGISTERED: &str = "NOT_REGISTERED";
     /// A resource limit (tracked calls, participants, ...) was exceeded.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }
