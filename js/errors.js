@@ -9,8 +9,8 @@
 // untrusted object is guarded, so a throwing getter or Proxy trap becomes a
 // typed error instead of escaping.
 
-/** The extra fields a `MakecallError` may carry, in the order they are copied. */
-const FIELDS = ["index", "path", "reason", "cause", "callId", "validation"];
+/** Keys of `fields` never copied onto the error (the class sets them itself). */
+const RESERVED = new Set(["code", "message", "name", "stack"]);
 
 /**
  * An error thrown or rejected by makecall: `name` is `"MakecallError"`,
@@ -20,14 +20,16 @@ export class MakecallError extends Error {
   /**
    * @param {string} code a stable error code
    * @param {string} message a human explanation (never an unbounded copy of an input)
-   * @param {object} [fields] `index`, `path`, `reason`, `cause`, `callId`, `validation`, when known
+   * @param {object} [fields] `index`, `path`, `reason`, `cause`, `callId`, `validation`, the workspace
+   *   error's `errorType`/`errorMessage`/`detail`/`channel`, ...: the package's own data (a core
+   *   answer or a literal), copied as own properties
    */
   constructor(code, message, fields) {
     super(message);
     this.code = code;
     if (fields) {
-      for (const key of FIELDS) {
-        if (Object.hasOwn(fields, key) && fields[key] !== undefined) this[key] = fields[key];
+      for (const key of Object.keys(fields)) {
+        if (!RESERVED.has(key) && fields[key] !== undefined) this[key] = fields[key];
       }
     }
   }
