@@ -105,6 +105,15 @@ pub mod codes {
     pub const CLOSED: &str = "CLOSED";
     /// Dial: the transport threw while publishing the MakeCall message.
     pub const PUBLISH_FAILED: &str = "PUBLISH_FAILED";
+    /// Dial: the transport never connected before the deadline, so the
+    /// MakeCall was never sent (withdrawn, never published later).
+    pub const NOT_CONNECTED: &str = "NOT_CONNECTED";
+    /// Transport/dial: the container refused the subscription to the
+    /// workspace's events, so no answer to a MakeCall could be heard.
+    pub const SUBSCRIBE_REFUSED: &str = "SUBSCRIBE_REFUSED";
+    /// Dial: the workspace answered the request with an error (Finesse's
+    /// `makeCall` error callback: Invalid Destination, 401, 500, 503).
+    pub const WORKSPACE_ERROR: &str = "WORKSPACE_ERROR";
     /// A resource limit (tracked calls, participants, ...) was exceeded.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }

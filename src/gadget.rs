@@ -32,12 +32,26 @@
 //!
 //! Listeners get every state change, including `duplicate` and `stale` ones:
 //! the `change` field tells them which they may ignore.
+//!
+//! # Never sent after settling
+//!
+//! The glue tells the core whether the transport is connected
+//! ([`GadgetCore::connection`]). A dial started while it is not keeps its
+//! MakeCall here, unsent ([`DialStarted::publish_now`] is false); the first
+//! connection hands it out as [`Output::Publish`]. When the dial settles
+//! first (deadline, abort, close, refusal), the held message is dropped with
+//! the dial, so a MakeCall is never published after its dial settled. A
+//! deadline that passes before the MakeCall was sent settles
+//! `NOT_CONNECTED` ("nothing was sent"); `TIMEOUT` always means "sent, no
+//! answer". A refused subscription ([`GadgetCore::subscription_refused`])
+//! settles the pending dial `SUBSCRIBE_REFUSED` and refuses new dials until
+//! the transport connects again, since their answer could not be heard.
 
 use crate::dialplan::{validate, Plan};
 use crate::error::{codes, Error};
 use crate::json::{Entries, ObjectWriter, Value};
 use crate::make_call::make_call_json;
-use crate::model::{Agent, AgentState, Call, Direction, Message};
+use crate::model::{Agent, AgentState, Call, Direction, Message, WorkspaceError};
 use crate::text::msg;
 use crate::tracker::{
     id_hash, CallSnapshot, CallTracker, DEFAULT_MAX_ENDED_CALLS, MAX_ENDED_CALLS_LIMIT,
@@ -248,6 +262,10 @@ pub struct DialStarted {
     pub dial: String,
     /// The deadline, in ms from now.
     pub timeout_ms: u32,
+    /// Whether the glue publishes `message_json` now. False while the
+    /// transport is not connected: the core holds the message and hands it
+    /// out as [`Output::Publish`] once connected, unless the dial settled.
+    pub publish_now: bool,
 }
 
 /// Why a dial failed.
@@ -263,6 +281,9 @@ pub struct DialError {
     pub cause: Option<String>,
     /// For `CALL_FAILED`/`TIMEOUT`: the call id, when known.
     pub call_id: Option<String>,
+    /// For `WORKSPACE_ERROR`: what the workspace answered (boxed: it is
+    /// rare, and every dial result would otherwise carry its size).
+    pub workspace: Option<Box<WorkspaceError>>,
 }
 
 impl DialError {
@@ -273,6 +294,7 @@ impl DialError {
             reason: None,
             cause: None,
             call_id: None,
+            workspace: None,
         }
     }
 }
@@ -296,6 +318,19 @@ pub enum Output {
     Agent(Agent),
     /// An inbound message could not be parsed (for `"error"` listeners).
     Error(Error),
+    /// The held MakeCall of a pending dial, to publish now (the transport
+    /// connected after the dial started).
+    Publish {
+        /// Which dial.
+        dial_id: u32,
+        /// The MakeCall message, as JSON text.
+        message_json: String,
+    },
+    /// The transport connected or lost its connection (for `"connection"` listeners).
+    Connection {
+        /// Whether it is connected now.
+        connected: bool,
+    },
     /// A dial settled.
     Settled {
         /// Which dial.
@@ -324,6 +359,9 @@ struct PendingDial {
     /// Ids tracked when the dial started (with their hashes, scanned
     /// first): none of them can be its call.
     known_ids: Vec<(u32, String)>,
+    /// The MakeCall, while it waits for the transport to connect; `None`
+    /// once it was handed out for publishing.
+    unsent: Option<String>,
 }
 
 /// The gadget's state: tracker, agent, pending dial.
@@ -337,6 +375,10 @@ pub struct GadgetCore {
     dialled_call: Option<String>,
     last_dial_id: u32,
     closed: bool,
+    /// Whether the transport can send now (see [`GadgetCore::connection`]).
+    connected: bool,
+    /// Why the transport's subscription was refused, until it connects again.
+    refused: Option<String>,
 }
 
 impl GadgetCore {
@@ -350,6 +392,8 @@ impl GadgetCore {
             dialled_call: None,
             last_dial_id: 0,
             closed: false,
+            connected: true,
+            refused: None,
         }
     }
 
@@ -363,7 +407,23 @@ impl GadgetCore {
     /// [`GadgetCore::start_dial`] would return, so a UI can show why.
     pub fn can_dial(&self) -> Result<(), DialError> {
         self.check_idle()?;
-        self.check_agent()
+        self.check_agent()?;
+        self.check_listening()
+    }
+
+    /// A refused subscription blocks dials: their answer could not be heard.
+    fn check_listening(&self) -> Result<(), DialError> {
+        match &self.refused {
+            Some(reason) => Err(DialError::new(
+                codes::SUBSCRIBE_REFUSED,
+                msg!(
+                    "the workspace's events cannot be received (",
+                    reason,
+                    "); nothing was sent"
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// The first two checks of a dial: none pending, not closed.
@@ -391,7 +451,9 @@ impl GadgetCore {
     /// Checks, in order: a dial already pending (`DIAL_IN_PROGRESS`, the
     /// pending dial is unaffected), closed (`CLOSED`), the number
     /// (`INVALID_NUMBER` with `reason`), the agent-state policy
-    /// (`AGENT_NOT_READY`). An `Err` is the dial's settlement.
+    /// (`AGENT_NOT_READY`), a refused subscription (`SUBSCRIBE_REFUSED`).
+    /// An `Err` is the dial's settlement. While the transport is not
+    /// connected the MakeCall is held (`publish_now` false).
     pub fn start_dial(&mut self, input: &str, now_ms: f64) -> Result<DialStarted, DialError> {
         // The start time is not needed: correlation uses the set of ids
         // known now, which is exact where a time window would be a guess.
@@ -402,6 +464,7 @@ impl GadgetCore {
             ..DialError::new(codes::DIAL_INVALID_NUMBER, rejection.message)
         })?;
         self.check_agent()?;
+        self.check_listening()?;
         self.last_dial_id = self.last_dial_id.wrapping_add(1);
         let message_json = make_call_json(
             &valid.dial,
@@ -417,12 +480,14 @@ impl GadgetCore {
                 .call_ids()
                 .map(|id| (id_hash(id), id.to_string()))
                 .collect(),
+            unsent: (!self.connected).then(|| message_json.clone()),
         });
         Ok(DialStarted {
             dial_id: self.last_dial_id,
             message_json,
             dial: valid.dial,
             timeout_ms: self.config.dial_timeout_ms,
+            publish_now: self.connected,
         })
     }
 
@@ -459,8 +524,101 @@ impl GadgetCore {
                 self.agent = Some(agent.clone());
                 vec![Output::Agent(agent)]
             }
+            Message::WorkspaceError { error, .. } => self.workspace_error(error),
             Message::Other { .. } => Vec::new(),
         }
+    }
+
+    /// The workspace refused a request: settles the pending dial with
+    /// `WORKSPACE_ERROR` carrying the workspace's own type and text, if its
+    /// MakeCall was sent (a held one cannot have been refused).
+    fn workspace_error(&mut self, error: WorkspaceError) -> Vec<Output> {
+        let sent = self.pending.as_ref().is_some_and(|p| p.unsent.is_none());
+        if !sent {
+            return Vec::new();
+        }
+        let Some(pending) = self.pending.take() else {
+            return Vec::new();
+        };
+        let said = error
+            .error_message
+            .as_deref()
+            .or(error.error_type.as_deref())
+            .unwrap_or("no reason given");
+        let mut message = msg!(
+            "the workspace refused the call to ",
+            redact_number(&pending.dial),
+            ": ",
+            said
+        );
+        if let Some(status) = &error.status {
+            message.push_str(&msg!(" (HTTP ", status, ")"));
+        }
+        vec![Output::Settled {
+            dial_id: pending.dial_id,
+            outcome: Err(DialError {
+                workspace: Some(Box::new(error)),
+                ..DialError::new(codes::WORKSPACE_ERROR, message)
+            }),
+        }]
+    }
+
+    /// The transport connected (`true`) or lost its connection (`false`).
+    ///
+    /// Reports the change (`Output::Connection`, only when it changed). On
+    /// connecting, a refusal is forgotten (the subscription was made again)
+    /// and a pending dial's held MakeCall is handed out (`Output::Publish`).
+    pub fn connection(&mut self, connected: bool) -> Vec<Output> {
+        if self.closed {
+            return Vec::new();
+        }
+        let mut outputs = Vec::new();
+        if self.connected != connected {
+            self.connected = connected;
+            outputs.push(Output::Connection { connected });
+        }
+        if connected {
+            self.refused = None;
+            if let Some(pending) = self.pending.as_mut() {
+                if let Some(message_json) = pending.unsent.take() {
+                    outputs.push(Output::Publish {
+                        dial_id: pending.dial_id,
+                        message_json,
+                    });
+                }
+            }
+        }
+        outputs
+    }
+
+    /// The transport's subscription to the workspace's events was refused
+    /// (`reason` is the transport's text, shortened): reports it
+    /// (`Output::Error` with `SUBSCRIBE_REFUSED`), settles the pending dial
+    /// with it, and refuses dials until the transport connects again.
+    pub fn subscription_refused(&mut self, reason: &str) -> Vec<Output> {
+        if self.closed {
+            return Vec::new();
+        }
+        let reason: String = reason.chars().take(200).collect();
+        let reason = if reason.is_empty() {
+            "the subscription was refused".to_string()
+        } else {
+            reason
+        };
+        let mut outputs = vec![Output::Error(Error::new(
+            codes::SUBSCRIBE_REFUSED,
+            msg!("the workspace's events cannot be received: ", reason),
+        ))];
+        self.refused = Some(reason);
+        if let Some(dial_id) = self.pending.as_ref().map(|p| p.dial_id) {
+            outputs.extend(self.settle_with(dial_id, codes::SUBSCRIBE_REFUSED));
+        }
+        outputs
+    }
+
+    /// Whether the transport is connected, as last reported.
+    pub fn is_connected(&self) -> bool {
+        self.connected
     }
 
     /// Settles the pending dial if `call` is the call it produced.
@@ -534,13 +692,30 @@ impl GadgetCore {
             return Vec::new();
         };
         let number = redact_number(&pending.dial);
-        let message = match code {
+        // A held MakeCall is dropped with the dial: say that nothing was sent.
+        let unsent = pending.unsent.is_some();
+        let code = if code == codes::TIMEOUT && unsent {
+            codes::NOT_CONNECTED
+        } else {
+            code
+        };
+        let mut message = match code {
             codes::TIMEOUT => msg!(
                 "no call for ",
                 number,
                 " within ",
                 self.config.dial_timeout_ms,
                 " ms"
+            ),
+            codes::NOT_CONNECTED => msg!(
+                "the workspace connection was not up within ",
+                self.config.dial_timeout_ms,
+                " ms; nothing was sent for ",
+                number
+            ),
+            codes::SUBSCRIBE_REFUSED => msg!(
+                "the workspace's events cannot be received while dialling ",
+                number
             ),
             codes::ABORTED => msg!("the dial of ", number, " was aborted"),
             codes::PUBLISH_FAILED => {
@@ -552,13 +727,17 @@ impl GadgetCore {
             }
             _ => msg!("the gadget was closed while dialling ", number),
         };
+        if unsent && code != codes::NOT_CONNECTED {
+            message.push_str("; nothing was sent");
+        }
         vec![Output::Settled {
             dial_id: pending.dial_id,
             outcome: Err(DialError::new(code, message)),
         }]
     }
 
-    /// The dial's deadline passed: settles it with `TIMEOUT` if still pending.
+    /// The dial's deadline passed: settles it with `TIMEOUT` if still
+    /// pending, or `NOT_CONNECTED` if its MakeCall was never sent.
     pub fn timeout(&mut self, dial_id: u32) -> Vec<Output> {
         self.settle_with(dial_id, codes::TIMEOUT)
     }
@@ -701,14 +880,21 @@ pub fn redact_number(s: &str) -> String {
 }
 
 /// Builds the MakeCall message.
-/// Writes `{code, message, reason?, cause?, callId?}`.
+/// Writes `{code, message, reason?, cause?, callId?, status?, errorType?, errorMessage?}`.
 pub fn write_dial_error_json(error: &DialError, out: &mut String) {
+    let workspace = error.workspace.as_ref();
     ObjectWriter::new(out)
         .str("code", error.code)
         .str("message", &error.message)
         .opt_str("reason", error.reason)
         .opt_str("cause", error.cause.as_deref())
         .opt_str("callId", error.call_id.as_deref())
+        .opt_str("status", workspace.and_then(|w| w.status.as_deref()))
+        .opt_str("errorType", workspace.and_then(|w| w.error_type.as_deref()))
+        .opt_str(
+            "errorMessage",
+            workspace.and_then(|w| w.error_message.as_deref()),
+        )
         .finish();
 }
 
@@ -737,6 +923,7 @@ fn write_error_json(error: &Error, out: &mut String) {
 /// Writes the outputs as a JSON array for the glue:
 /// `{type:"call", change, call}`, `{type:"agent", agent}`,
 /// `{type:"error", error:{code,message,index?,path?}}`,
+/// `{type:"publish", dialId, message}`, `{type:"connection", connected}`,
 /// `{type:"settled", dialId, ok:true, result:{callId,state,dial}}` or
 /// `{type:"settled", dialId, ok:false, error:{code,message,reason?,cause?,callId?}}`.
 pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
@@ -767,6 +954,20 @@ pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
                 object
                     .str("type", "error")
                     .raw("error", |out| write_error_json(error, out));
+            }
+            Output::Publish {
+                dial_id,
+                message_json,
+            } => {
+                object
+                    .str("type", "publish")
+                    .uint("dialId", u64::from(*dial_id))
+                    .raw("message", |out| out.push_str(message_json));
+            }
+            Output::Connection { connected } => {
+                object
+                    .str("type", "connection")
+                    .bool("connected", *connected);
             }
             Output::Settled { dial_id, outcome } => {
                 object

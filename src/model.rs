@@ -435,11 +435,40 @@ pub enum Message {
         /// The agent.
         agent: Agent,
     },
+    /// The workspace refused a request (Finesse's `makeCall` error callback).
+    WorkspaceError {
+        /// The envelope.
+        envelope: Envelope,
+        /// What the workspace said.
+        error: WorkspaceError,
+    },
     /// A workspace message of another type.
     Other {
         /// The envelope.
         envelope: Envelope,
     },
+}
+
+/// An error the workspace answered a request with, as it gave it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkspaceError {
+    /// The HTTP status (`"400"`, `"503"`), when known.
+    pub status: Option<String>,
+    /// The workspace's error type (Finesse `ErrorType`, e.g. `Invalid Destination`).
+    pub error_type: Option<String>,
+    /// The workspace's error text (Finesse `ErrorMessage`).
+    pub error_message: Option<String>,
+}
+
+impl WorkspaceError {
+    /// Writes `{status?, errorType?, errorMessage?}`.
+    pub fn write_json(&self, out: &mut String) {
+        ObjectWriter::new(out)
+            .opt_str("status", self.status.as_deref())
+            .opt_str("errorType", self.error_type.as_deref())
+            .opt_str("errorMessage", self.error_message.as_deref())
+            .finish();
+    }
 }
 
 impl Message {
@@ -448,6 +477,7 @@ impl Message {
         let (kind, envelope) = match self {
             Message::CallStateChange { envelope, .. } => ("callStateChange", envelope),
             Message::AgentState { envelope, .. } => ("agentState", envelope),
+            Message::WorkspaceError { envelope, .. } => ("workspaceError", envelope),
             Message::Other { envelope } => ("other", envelope),
         };
         let mut object = ObjectWriter::new(out);
@@ -463,6 +493,9 @@ impl Message {
             }
             Message::AgentState { agent, .. } => {
                 object.raw("agent", |out| agent.write_json(out));
+            }
+            Message::WorkspaceError { error, .. } => {
+                object.raw("error", |out| error.write_json(out));
             }
             Message::Other { .. } => {}
         }
