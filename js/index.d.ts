@@ -25,6 +25,9 @@ export type ErrorCode =
   | "INVALID_PLAN"
   | "INVALID_TRANSPORT"
   | "NOT_INITIALIZED";
+// NOT_CONNECTED, SUBSCRIBE_REFUSED and WORKSPACE_ERROR are dial codes (below);
+// NOT_CONNECTED is also thrown by a transport's publish, SUBSCRIBE_REFUSED is
+// also the code of a gadget "error" event.
 
 /** Why `validateNumber` rejected a number. */
 export type ValidationCode =
@@ -45,7 +48,10 @@ export type DialErrorCode =
   | "TIMEOUT"
   | "ABORTED"
   | "CLOSED"
-  | "PUBLISH_FAILED";
+  | "PUBLISH_FAILED"
+  | "NOT_CONNECTED"
+  | "SUBSCRIBE_REFUSED"
+  | "WORKSPACE_ERROR";
 
 /** An `Error` thrown or rejected by makecall. */
 export interface MakecallError extends Error {
@@ -63,6 +69,12 @@ export interface MakecallError extends Error {
   callId?: string;
   /** For buildMakeCall's number errors: the failed validation. */
   validation?: InvalidNumber;
+  /** For WORKSPACE_ERROR: the HTTP status Finesse answered, e.g. "400". */
+  status?: string;
+  /** For WORKSPACE_ERROR: Finesse's ErrorType, e.g. "Invalid Destination". */
+  errorType?: string;
+  /** For WORKSPACE_ERROR: Finesse's ErrorMessage. */
+  errorMessage?: string;
 }
 
 /** A preset dial plan name. */
@@ -262,10 +274,14 @@ export class CallTracker {
   calls(): CallSnapshot[];
 }
 
-/** A pub/sub channel to the workspace. */
+/** A pub/sub channel to the workspace (see also `TransportStatus` in transports). */
 export interface Transport {
   publish(message: object): void;
   subscribe(handler: (message: unknown) => void): () => void;
+  /** False while a dial's MakeCall cannot be sent; absent means always connected. */
+  readonly connected?: boolean;
+  /** Connection changes and refusals, for `createGadget`. */
+  onStatus?(listener: (status: import("./transports.js").TransportStatus) => void): () => void;
 }
 
 /** Which agent states allow a dial. */
@@ -304,12 +320,16 @@ export interface Gadget {
   on(event: "call", listener: (call: CallSnapshot, change: Change, dialled: boolean) => void): () => void;
   on(event: "agent", listener: (agent: Agent) => void): () => void;
   on(event: "error", listener: (error: MakecallError) => void): () => void;
+  /** The transport connected (true) or lost its connection (false). */
+  on(event: "connection", listener: (connected: boolean) => void): () => void;
   validate(number: string | number): Validation;
   canDial(): { ok: true } | { ok: false; code: DialErrorCode; message: string };
   calls(): CallSnapshot[];
   readonly agent: Agent | null;
   readonly agentState: AgentStateName | null;
   readonly closed: boolean;
+  /** Whether the transport is connected (true for transports without a connection state). */
+  readonly connected: boolean;
   close(): void;
   readonly resources: { timers: number; pendingDials: number };
 }
