@@ -54,25 +54,74 @@ async function load(source) {
     }
   }
   ({ memory } = await initWasm({ module_or_path: source }));
+  inputLimit = core.max_input_bytes();
 }
 
-// Strings up to this many UTF-16 units are staged: written into wasm memory
-// by `TextEncoder.encodeInto` (native) instead of the generated glue's
-// per-character copy, which was over a third of a typical parseMessage.
-// The bound keeps the core's staging buffer under 96 KiB.
-const STAGE_MAX_UNITS = 32768;
+// Workspace messages reach the core as UTF-8 text staged in its memory by
+// `TextEncoder.encodeInto` (native, where the generated glue would copy a
+// string one character at a time), into room the core bounds by its input
+// limit: a string too long for the limit is refused on its length, before
+// anything is copied, so no message can grow the wasm memory past the limit.
+// The `status` told to the core (constants of src/wasm.rs):
+const STAGED_WHOLE = 0;
+const STAGED_TOO_LARGE = 1;
+const STAGED_NOT_JSON = 2;
 const encoder = new TextEncoder();
 
-/** Stages `text` in the core; returns its length in UTF-8 bytes. */
-function stage(text) {
-  const capacity = text.length * 3; // enough for any UTF-16 text in UTF-8
-  const at = core.stage_text(capacity);
+/**
+ * Stages a message (JSON text, or an object read by `boundedJson`) and
+ * calls `staged(len, status)`; other values go to `direct` for the core's
+ * type error.
+ */
+function withStaged(input, staged, direct) {
+  let text = input;
+  if (typeof input === "object" && input !== null) {
+    try {
+      text = boundedJson(input);
+    } catch (error) {
+      return staged(0, error === OVER_LIMIT ? STAGED_TOO_LARGE : STAGED_NOT_JSON);
+    }
+  } else if (typeof input !== "string") {
+    return direct(input);
+  }
+  const at = core.stage_text(text.length);
+  if (at === 0) return staged(0, STAGED_TOO_LARGE);
+  const room = core.staged_capacity();
   // The view is made after stage_text, which may grow (and detach) memory.
-  return encoder.encodeInto(text, new Uint8Array(memory.buffer, at, capacity)).written;
+  const { read, written } = encoder.encodeInto(text, new Uint8Array(memory.buffer, at, room));
+  return staged(written, read === text.length ? STAGED_WHOLE : STAGED_TOO_LARGE);
 }
 
-function stages(input) {
-  return typeof input === "string" && input.length <= STAGE_MAX_UNITS;
+/** Thrown inside `boundedJson`'s replacer to stop the walk. */
+const OVER_LIMIT = Symbol("over the input limit");
+/** The core's input limit in bytes (read at init). */
+let inputLimit = 0;
+
+/**
+ * `JSON.stringify` of an untrusted object, stopped (by throwing
+ * `OVER_LIMIT`) as soon as the text is sure to exceed the core's input
+ * limit, before it is built. The replacer sees each value before it is
+ * written and subtracts what the value must add at least (a string its
+ * length and quotes, a key its length, quotes and colon, an array one comma
+ * an element), so it never refuses text the core would accept. An array's
+ * or typed array's length is subtracted before its elements are visited: a
+ * sparse array of length 2^32 - 1 costs one step, not four billion.
+ */
+function boundedJson(value) {
+  // +3: the root is seen under the key "" of a wrapper, which is not written.
+  let left = inputLimit + 3;
+  return JSON.stringify(value, function (key, item) {
+    const type = typeof item;
+    if (type === "undefined" || type === "function" || type === "symbol") return item;
+    if (!Array.isArray(this)) left -= key.length + 3;
+    if (type === "string") left -= item.length + 2;
+    else if (type !== "object" || item === null) left -= 1;
+    else if (Array.isArray(item) || ArrayBuffer.isView(item)) left -= item.length + 1;
+    else if (item instanceof String) left -= item.length + 2;
+    else left -= 2;
+    if (left < 0) throw OVER_LIMIT;
+    return item;
+  });
 }
 
 function requireInit() {
@@ -131,7 +180,16 @@ function compiledPlan(plan) {
  */
 export function validateNumber(input, plan) {
   requireInit();
-  return unwrap(compiledPlan(plan).validate(input));
+  return withInput(unwrap(compiledPlan(plan).validate(input)), input);
+}
+
+/**
+ * A validation whose input the core refused to copy (too long) comes back
+ * without `input`: it is the argument as given.
+ */
+function withInput(validation, input) {
+  if (!("input" in validation)) validation.input = input;
+  return validation;
 }
 
 /**
@@ -142,7 +200,12 @@ export function validateNumber(input, plan) {
  */
 export function buildMakeCall(number, options) {
   requireInit();
-  return unwrap(core.build_make_call(number, options));
+  try {
+    return unwrap(core.build_make_call(number, options));
+  } catch (error) {
+    if (error.validation) withInput(error.validation, number);
+    throw error;
+  }
 }
 
 /**
@@ -152,9 +215,7 @@ export function buildMakeCall(number, options) {
  */
 export function parseMessage(input) {
   requireInit();
-  return unwrap(
-    stages(input) ? core.parse_message_staged(stage(input)) : core.parse_message(input),
-  );
+  return unwrap(withStaged(input, core.parse_message_staged, core.parse_message));
 }
 
 /**
@@ -164,7 +225,7 @@ export function parseMessage(input) {
  */
 export function parseStateChange(input) {
   requireInit();
-  return unwrap(core.parse_state_change(input));
+  return unwrap(withStaged(input, core.parse_state_change_staged, core.parse_state_change));
 }
 
 /**
@@ -173,7 +234,7 @@ export function parseStateChange(input) {
  */
 export function redactNumber(text) {
   requireInit();
-  return core.redact_number(String(text));
+  return unwrap(core.redact_number(String(text)));
 }
 
 /** Tracks calls by id through their states (see the README for the rules). */
@@ -193,7 +254,14 @@ export class CallTracker {
    * @returns {{ change: "new" | "advanced" | "duplicate" | "stale", call: object }}
    */
   apply(eventOrMessage) {
-    return unwrap(this.#tracker.apply(eventOrMessage));
+    const tracker = this.#tracker;
+    return unwrap(
+      withStaged(
+        eventOrMessage,
+        (len, status) => tracker.apply_staged(len, status),
+        (input) => tracker.apply(input),
+      ),
+    );
   }
 
   /** Snapshots of every tracked call, oldest first. */
@@ -299,11 +367,12 @@ export function createGadget(options) {
         })
       : undefined;
 
+  const receiveStaged = (len, status) => gadgetCore.receive_staged(len, status);
+  const receiveDirect = (message) => gadgetCore.receive(message);
   const unsubscribe = transport.subscribe((message) => {
     if (closed) return;
     try {
-      if (stages(message)) gadgetCore.receive_staged(stage(message));
-      else gadgetCore.receive(message);
+      withStaged(message, receiveStaged, receiveDirect);
     } catch (error) {
       emit("error", makeError("INVALID_INPUT", String(error?.message ?? error)));
     }
@@ -360,7 +429,7 @@ export function createGadget(options) {
 
     /** Validates a number under the gadget's plan (as `validateNumber`). */
     validate(number) {
-      return unwrap(gadgetCore.validate(number));
+      return withInput(unwrap(gadgetCore.validate(number)), number);
     },
 
     /** Whether a dial may start now: `{ ok: true }` or `{ ok: false, code, message }`. */

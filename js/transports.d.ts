@@ -65,6 +65,11 @@ export interface PostMessageTransportOptions {
   target?: { postMessage(message: unknown, targetOrigin: string): void };
   /** Origins accepted for inbound messages (compared after URL normalisation). Default: `[targetOrigin]`. */
   allowedOrigins?: string[];
+  /**
+   * The windows replies are accepted from (`event.source`), e.g. `[window.parent, window.top]` for a
+   * workspace that answers from its top frame. The origin check still applies. Default: `[target]`.
+   */
+  acceptFrom?: object[];
   /** The window to listen on. Default: `globalThis`. */
   window?: MessageWindow;
   /** `"json"` posts `JSON.stringify(message)`. Default: `"object"`. */

@@ -82,10 +82,14 @@ function normaliseOrigin(origin, what) {
  * the workspace (or for the workspace side talking to a gadget iframe).
  *
  * Outbound messages go to `target` with the explicit `targetOrigin` (`"*"` is
- * refused). Inbound `message` events are delivered only when `event.origin`
- * is in `allowedOrigins` and `event.source` is `target`; anything else is
- * dropped before its data is looked at, and only counted in `stats.dropped`.
- * Objects and JSON strings are both delivered as received.
+ * refused). Inbound `message` events are delivered only when `event.source`
+ * is one of the `acceptFrom` windows (default: `target` alone) and
+ * `event.origin` is in `allowedOrigins`; anything else is dropped before its
+ * data is looked at, and only counted in `stats.dropped`. Both checks always apply: a
+ * window added to `acceptFrom` (say `window.top`, for a workspace that
+ * answers from the top frame of a nested layout) is still only heard from
+ * an allowed origin. Which window a real workspace answers from is not
+ * public. Objects and JSON strings are both delivered as received.
  *
  * Delivery is synchronous (see the module comment): a burst of messages is
  * handed over one event at a time, in order.
@@ -94,6 +98,7 @@ function normaliseOrigin(origin, what) {
  * @param {string} options.targetOrigin the workspace's origin, e.g. `"https://workspace.example.com"` (required)
  * @param {{postMessage: Function}} [options.target] the window to talk to (default: `win.parent`)
  * @param {string[]} [options.allowedOrigins] origins accepted for inbound messages (default: `[targetOrigin]`)
+ * @param {object[]} [options.acceptFrom] the windows replies are accepted from (default: `[target]`, i.e. `win.parent`)
  * @param {object} [options.window] the window to listen on (default: `globalThis`)
  * @param {"object"|"json"} [options.wire] `"json"` posts `JSON.stringify(message)` (default: `"object"`)
  * @param {(error: unknown) => void} [options.onError] called when a handler throws (default: a content-free `console.error`)
@@ -126,6 +131,21 @@ export function postMessageTransport(options) {
     throw transportError("allowedOrigins must be a non-empty array of origins");
   }
   const allowed = new Set(allowedList.map((origin) => normaliseOrigin(origin, "allowedOrigins")));
+  const acceptList = options.acceptFrom === undefined ? [target] : options.acceptFrom;
+  if (!Array.isArray(acceptList) || acceptList.length === 0) {
+    throw transportError("acceptFrom must be a non-empty array of windows (default: [target])");
+  }
+  for (const source of acceptList) {
+    if (source === null || (typeof source !== "object" && typeof source !== "function")) {
+      throw transportError("acceptFrom must hold windows (such as window.parent or window.top)");
+    }
+    if (source === win) {
+      // The gadget's own window: anything in the page could then post a
+      // "workspace" event to it.
+      throw transportError("acceptFrom may not hold this window itself");
+    }
+  }
+  const acceptedSources = new Set(acceptList);
   const wire = options.wire === undefined ? "object" : options.wire;
   if (wire !== "object" && wire !== "json") {
     throw transportError('wire must be "object" or "json"');
@@ -148,7 +168,7 @@ export function postMessageTransport(options) {
     // Source first, then origin, then the type of data: nothing of a
     // foreign message is read beyond these two properties.
     const ok =
-      event.source === target &&
+      acceptedSources.has(event.source) &&
       allowed.has(event.origin) &&
       (typeof event.data === "string" || (typeof event.data === "object" && event.data !== null));
     if (!ok && first) stats.dropped += 1;

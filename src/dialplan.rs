@@ -88,7 +88,7 @@
 
 use crate::error::{codes, Error};
 use crate::json::{Entries, ObjectWriter, Value};
-use crate::text::{msg, Quoted, QuotedChar};
+use crate::text::{msg, redact_digits, Quoted, QuotedChar};
 
 /// What kind of number a valid input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -480,6 +480,19 @@ impl Rejection {
         }
     }
 
+    /// The `TOO_LONG` of an input of `units` UTF-16 units, too long to be
+    /// read at all (the wasm boundary refuses it before copying it).
+    pub fn oversized(units: usize) -> Rejection {
+        Rejection::new(
+            codes::TOO_LONG,
+            msg!(
+                "the input has ",
+                units,
+                " characters; no dial string is that long (it was not read)"
+            ),
+        )
+    }
+
     /// The rejection as a crate [`Error`] with the same code, message and index.
     pub fn to_error(&self) -> Error {
         Error {
@@ -589,7 +602,7 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
         if own == body || own == core {
             return Err(Rejection::new(
                 codes::OWN_EXTENSION,
-                msg!(own, " is your own extension"),
+                "the number is your own extension (the plan's ownExtension)",
             ));
         }
     }
@@ -669,9 +682,10 @@ fn check_blocked(
             .flatten()
             .any(|text| !prefix.is_empty() && text.starts_with(prefix.as_str()))
         {
+            // The prefix is the start of the number: not shown.
             return Err(Rejection::new(
                 codes::BLOCKED,
-                msg!("numbers starting with ", prefix, " are blocked"),
+                "the number starts with a prefix the plan blocks (blockedPrefixes)",
             ));
         }
     }
@@ -679,10 +693,10 @@ fn check_blocked(
 }
 
 /// Writes the JS result of `validateNumber`: `{ok:true, dial, kind, e164?, input}`
-/// or `{ok:false, code, message, index?, input}`.
+/// or `{ok:false, code, message, index?, input}` (`input` left out when `None`).
 pub fn write_validation_json(
     result: &Result<ValidNumber, Rejection>,
-    input: &str,
+    input: Option<&str>,
     out: &mut String,
 ) {
     let mut object = ObjectWriter::new(out);
@@ -704,7 +718,7 @@ pub fn write_validation_json(
             }
         }
     }
-    object.str("input", input).finish();
+    object.opt_str("input", input).finish();
 }
 
 // ---------------------------------------------------------------------------
@@ -860,7 +874,7 @@ fn preset_named(name: &str) -> Result<Preset, Error> {
             "preset",
             msg!(
                 "unknown dial-plan preset ",
-                Quoted(name),
+                Quoted(&redact_digits(name)),
                 " (use \"any\", \"nanp\" or \"in\")"
             ),
         )
@@ -955,7 +969,7 @@ fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
                             path,
                             msg!(
                                 "unknown dialFormat ",
-                                Quoted(name),
+                                Quoted(&redact_digits(name)),
                                 " (use \"asEntered\", \"national\" or \"e164\")"
                             ),
                         )
@@ -971,7 +985,7 @@ fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
             unknown => {
                 return Err(plan_error(
                     unknown,
-                    msg!("unknown dial-plan option ", Quoted(unknown)),
+                    msg!("unknown dial-plan option ", Quoted(&redact_digits(unknown))),
                 ))
             }
         }
@@ -1090,7 +1104,7 @@ fn read_digits(text: &str, path: &str, max_len: usize) -> Result<String, Error> 
                 " must be 1 to ",
                 max_len,
                 " digits, not ",
-                Quoted(text)
+                Quoted(&redact_digits(text))
             ),
         ));
     }
@@ -1133,7 +1147,7 @@ fn read_prefixes(value: &Value, path: &str) -> Result<Vec<String>, Error> {
                 &item_path,
                 msg!(
                     "a blocked prefix must be 1 to 40 of 0-9, * and #, not ",
-                    Quoted(text)
+                    Quoted(&redact_digits(text))
                 ),
             ));
         }

@@ -47,7 +47,7 @@
 //! settles the pending dial `SUBSCRIBE_REFUSED` and refuses new dials until
 //! the transport connects again, since their answer could not be heard.
 
-use crate::dialplan::{validate, Plan};
+use crate::dialplan::{validate, Plan, Rejection};
 use crate::error::{codes, Error};
 use crate::json::{Entries, ObjectWriter, Value};
 use crate::make_call::make_call_json;
@@ -61,6 +61,9 @@ use crate::tracker::{
 pub const DEFAULT_DIAL_TIMEOUT_MS: u32 = 15_000;
 /// Largest accepted dial timeout, in ms (10 minutes).
 pub const MAX_DIAL_TIMEOUT_MS: u32 = 600_000;
+
+/// How much of a transport's error text a `PUBLISH_FAILED` message keeps, in characters.
+pub const MAX_REASON_CHARS: usize = 200;
 
 /// Which agent states allow a dial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -446,6 +449,19 @@ impl GadgetCore {
             .map_err(|message| DialError::new(codes::AGENT_NOT_READY, message))
     }
 
+    /// The settlement of a dial whose number was rejected before it could
+    /// be read (too long to copy): the checks of [`GadgetCore::start_dial`]
+    /// that come before the number, then `INVALID_NUMBER` with the reason.
+    pub fn refuse_dial(&self, rejection: Rejection) -> DialError {
+        if let Err(error) = self.check_idle() {
+            return error;
+        }
+        DialError {
+            reason: Some(rejection.code),
+            ..DialError::new(codes::DIAL_INVALID_NUMBER, rejection.message)
+        }
+    }
+
     /// Starts a dial at `now_ms`.
     ///
     /// Checks, in order: a dial already pending (`DIAL_IN_PROGRESS`, the
@@ -652,11 +668,12 @@ impl GadgetCore {
         let outcome = if snapshot.has_failed() {
             let cause = snapshot.cause.clone().or_else(|| call.cause.clone());
             let message = match &cause {
+                // The workspace's text may quote the number; `cause` keeps it as sent.
                 Some(cause) => msg!(
                     "the call to ",
                     redact_number(&pending.dial),
                     " failed: ",
-                    cause
+                    redact_number(cause)
                 ),
                 None => msg!(
                     "the call to ",
@@ -752,7 +769,7 @@ impl GadgetCore {
     /// (`reason`, shortened) is appended, since it says what went wrong.
     pub fn publish_failed(&mut self, dial_id: u32, reason: &str) -> Vec<Output> {
         let mut outputs = self.settle_with(dial_id, codes::PUBLISH_FAILED);
-        let reason: String = reason.chars().take(200).collect();
+        let reason: String = reason.chars().take(MAX_REASON_CHARS).collect();
         for output in &mut outputs {
             if let Output::Settled {
                 outcome: Err(error),
@@ -760,8 +777,9 @@ impl GadgetCore {
             } = output
             {
                 if !reason.is_empty() {
+                    // A transport's error may quote what it failed to send.
                     error.message.push_str(": ");
-                    error.message.push_str(&reason);
+                    error.message.push_str(&redact_number(&reason));
                 }
             }
         }
@@ -859,24 +877,14 @@ pub fn numbers_match(a: &str, b: &str) -> bool {
     extra_a == 0 || extra_b == 0 || common >= MIN_SWAP_MATCH_DIGITS
 }
 
-/// Redacts a phone number for logs and messages: every ASCII digit except the
-/// last four becomes `•`; other characters are kept
-/// (`(608) 555-9000` becomes `(•••) •••-9000`).
+/// Redacts a phone number for logs and messages: every digit except the
+/// last four becomes `•`, digits of every script counted alike (ASCII,
+/// fullwidth, Arabic-Indic, Devanagari, mathematical... any character
+/// Unicode calls numeric); other characters are kept
+/// (`(608) 555-9000` becomes `(•••) •••-9000`, `６０８５５５９０００` becomes
+/// `••••••９０００`).
 pub fn redact_number(s: &str) -> String {
-    let total = s.bytes().filter(u8::is_ascii_digit).count();
-    let hide = total.saturating_sub(4);
-    let mut seen = 0usize;
-    s.chars()
-        .map(|c| {
-            if c.is_ascii_digit() {
-                seen = seen.saturating_add(1);
-                if seen <= hide {
-                    return '•';
-                }
-            }
-            c
-        })
-        .collect()
+    crate::text::redact_digits(s)
 }
 
 /// Builds the MakeCall message.

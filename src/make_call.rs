@@ -121,7 +121,10 @@ pub fn number_text_from_f64(n: f64) -> Result<String, Error> {
         } else if n.is_infinite() {
             message.push_str(if n > 0.0 { "Infinity" } else { "-Infinity" });
         } else {
-            push_json_f64(&mut message, n);
+            // A phone number given as a float (6085559000.5) is still a phone number.
+            let mut written = String::new();
+            push_json_f64(&mut written, n);
+            message.push_str(&crate::text::redact_digits(&written));
         }
         Err(Error::new(codes::INVALID_INPUT, message))
     }

@@ -89,6 +89,27 @@ macro_rules! msg {
 }
 pub(crate) use msg;
 
+/// Every numeric character of `text` except the last four replaced by `•`
+/// (see `gadget::redact_number`). `char::is_numeric` covers every Unicode
+/// digit class (Nd, and the Nl and No numerals, such as superscripts), so no
+/// script's digits pass through.
+pub(crate) fn redact_digits(text: &str) -> String {
+    let total = text.chars().filter(|c| c.is_numeric()).count();
+    let hide = total.saturating_sub(4);
+    let mut seen = 0usize;
+    text.chars()
+        .map(|c| {
+            if c.is_numeric() {
+                seen = seen.saturating_add(1);
+                if seen <= hide {
+                    return '•';
+                }
+            }
+            c
+        })
+        .collect()
+}
+
 /// Appends the decimal digits of `value`.
 pub(crate) fn push_uint(out: &mut String, mut value: u64) {
     // u64::MAX has 20 digits; filled from the end.

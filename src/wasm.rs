@@ -17,7 +17,7 @@ use std::rc::{Rc, Weak};
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 
-use crate::dialplan::{self, Plan};
+use crate::dialplan::{self, Plan, Rejection};
 use crate::error::{codes, Error};
 use crate::gadget::{self, GadgetConfig, GadgetCore, Output};
 use crate::json::{self, ObjectWriter, Value};
@@ -56,6 +56,37 @@ fn write_error(error: &Error, out: &mut String) {
     object.finish();
 }
 
+/// Copies a JS string into wasm when it can be within the input limit.
+///
+/// `None` when `input` is not a string. A string of more than
+/// [`json::MAX_INPUT_BYTES`] UTF-16 units has more UTF-8 bytes than that
+/// too, so it is refused with `TOO_LARGE` on its length alone, read without
+/// copying: copying first is what let one huge message grow the wasm memory
+/// by gigabytes (and memory never shrinks).
+fn bounded_string(input: &JsValue, what: &str) -> Option<Result<String, Error>> {
+    let text = input.dyn_ref::<js_sys::JsString>()?;
+    let units = text.length() as usize;
+    if units > json::MAX_INPUT_BYTES {
+        return Some(Err(too_large(what)));
+    }
+    Some(Ok(String::from(text)))
+}
+
+/// The `TOO_LARGE` error of a text refused before it was copied (or staged)
+/// whole, so its exact size in bytes is not known.
+fn too_large(what: &str) -> Error {
+    Error::new(
+        codes::TOO_LARGE,
+        msg!(
+            what,
+            " is more than ",
+            json::MAX_INPUT_BYTES,
+            " bytes of text; the limit is ",
+            json::MAX_INPUT_BYTES
+        ),
+    )
+}
+
 /// Reads a JS value that must be JSON-shaped (an options object, a message)
 /// as JSON text, for [`json::parse_lenient`] (a [`Value`] borrows from its
 /// text, so the caller keeps the text): strings are taken as JSON text,
@@ -63,23 +94,14 @@ fn write_error(error: &Error, out: &mut String) {
 /// transport). Every entry point parses it as the message parser does
 /// (no-break spaces between tokens are whitespace), so all accept the same texts.
 fn json_text_from_js(input: &JsValue, what: &str) -> Result<String, Error> {
-    if let Some(text) = input.as_string() {
-        return Ok(text);
+    if let Some(text) = bounded_string(input, what) {
+        return text;
     }
     if input.is_object() {
-        let text = js_sys::JSON::stringify(input)
-            .map_err(|_| {
-                Error::new(
-                    codes::INVALID_INPUT,
-                    msg!(
-                        what,
-                        " cannot be converted to JSON (a cycle, or a BigInt value)"
-                    ),
-                )
-            })?
-            .as_string()
-            .unwrap_or_default();
-        return Ok(text);
+        // Options objects come from the gadget's own code; workspace
+        // messages never get here (the glue stages them with a bounded walk).
+        let text = js_sys::JSON::stringify(input).map_err(|_| not_json(what))?;
+        return bounded_string(text.as_ref(), what).unwrap_or_else(|| Ok(String::new()));
     }
     Err(Error::new(
         codes::NOT_AN_OBJECT,
@@ -89,6 +111,16 @@ fn json_text_from_js(input: &JsValue, what: &str) -> Result<String, Error> {
             js_type(input)
         ),
     ))
+}
+
+fn not_json(what: &str) -> Error {
+    Error::new(
+        codes::INVALID_INPUT,
+        msg!(
+            what,
+            " cannot be converted to JSON (a cycle, or a BigInt value)"
+        ),
+    )
 }
 
 fn js_type(value: &JsValue) -> String {
@@ -120,8 +152,8 @@ fn options_from_js(input: &JsValue, what: &str) -> Result<OptionsInput, Error> {
     if input.is_undefined() || input.is_null() {
         return Ok(OptionsInput::Absent);
     }
-    if let Some(text) = input.as_string() {
-        return Ok(OptionsInput::Name(text));
+    if let Some(text) = bounded_string(input, what) {
+        return text.map(OptionsInput::Name);
     }
     if input.is_object() {
         return json_text_from_js(input, what).map(OptionsInput::Json);
@@ -134,17 +166,39 @@ fn options_from_js(input: &JsValue, what: &str) -> Result<OptionsInput, Error> {
 
 /// Reads a number argument: a string as is, a JS number when it is a
 /// non-negative safe integer (the seed's sample request sends `data: 1234567890`).
-fn number_from_js(input: &JsValue) -> Result<String, Error> {
-    if let Some(text) = input.as_string() {
-        return Ok(text);
+///
+/// A string too long to copy (see [`bounded_string`]) is not read at all:
+/// it is the validation failure `TOO_LONG` (the inner `Err`), as data for
+/// `validateNumber`, since no dial string is anywhere near that long.
+fn number_from_js(input: &JsValue) -> Result<Result<String, Rejection>, Error> {
+    if let Some(text) = input.dyn_ref::<js_sys::JsString>() {
+        let units = text.length() as usize;
+        if units > json::MAX_INPUT_BYTES {
+            return Ok(Err(Rejection::oversized(units)));
+        }
+        return Ok(Ok(String::from(text)));
     }
     if let Some(number) = input.as_f64() {
-        return make_call::number_text_from_f64(number);
+        return make_call::number_text_from_f64(number).map(Ok);
     }
     Err(Error::new(
         codes::INVALID_INPUT,
         msg!("a number must be a string, not ", js_type(input)),
     ))
+}
+
+/// The `validateNumber` JSON of a number argument under `plan`; an
+/// oversized input's result has no `input` (the glue puts the argument there).
+fn validate_js(input: &JsValue, plan: &Plan) -> String {
+    match number_from_js(input) {
+        Ok(Ok(text)) => validation_json(&text, plan),
+        Ok(Err(rejection)) => {
+            let mut out = String::with_capacity(160);
+            dialplan::write_validation_json(&Err(rejection), None, &mut out);
+            out
+        }
+        Err(error) => failure(&error),
+    }
 }
 
 /// A compiled dial plan, so repeated validations skip re-reading the options.
@@ -172,17 +226,14 @@ impl DialPlan {
 
     /// Validates a number under this plan; returns the `validateNumber` result as JSON.
     pub fn validate(&self, input: JsValue) -> String {
-        match number_from_js(&input) {
-            Ok(text) => validation_json(&text, &self.plan),
-            Err(error) => failure(&error),
-        }
+        validate_js(&input, &self.plan)
     }
 }
 
 fn validation_json(text: &str, plan: &Plan) -> String {
     let result = dialplan::validate(text, plan);
     let mut out = String::with_capacity(96 + 2 * text.len());
-    dialplan::write_validation_json(&result, text, &mut out);
+    dialplan::write_validation_json(&result, Some(text), &mut out);
     out
 }
 
@@ -221,12 +272,17 @@ pub fn last_error() -> String {
 #[wasm_bindgen]
 pub fn build_make_call(number: JsValue, options: JsValue) -> String {
     let run = || -> Result<String, String> {
-        let text = number_from_js(&number).map_err(|e| failure(&e))?;
+        let number = number_from_js(&number).map_err(|e| failure(&e))?;
         let options_input = options_from_js(&options, "the options").map_err(|e| failure(&e))?;
         let options_value = options_input.value().map_err(|e| failure(&e))?;
         let options =
             MakeCallOptions::from_value(options_value.as_ref()).map_err(|e| failure(&e))?;
-        make_call::build_make_call(&text, &options).map_err(|error| match error {
+        let built = match &number {
+            Ok(text) => make_call::build_make_call(text, &options),
+            Err(rejection) => Err(make_call::BuildError::Invalid(rejection.clone())),
+        };
+        let text = number.as_ref().ok().map(String::as_str);
+        built.map_err(|error| match error {
             make_call::BuildError::Invalid(rejection) => {
                 let mut out = String::new();
                 out.push(FAILURE);
@@ -238,7 +294,7 @@ pub fn build_make_call(number: JsValue, options: JsValue) -> String {
                     object.uint("index", index as u64);
                 }
                 object.raw("validation", |out| {
-                    dialplan::write_validation_json(&Err(rejection.clone()), &text, out)
+                    dialplan::write_validation_json(&Err(rejection.clone()), text, out)
                 });
                 object.finish();
                 out
@@ -279,36 +335,82 @@ fn message_json(parsed: Result<Message, Error>) -> String {
 thread_local! {
     /// Text the glue writes straight into linear memory (see [`stage_text`]).
     static STAGED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    /// How many bytes of [`STAGED`] the glue may fill for the text being staged.
+    static STAGED_CAPACITY: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
-/// Makes room for `capacity` bytes of UTF-8 and returns their address, for
-/// the glue to fill with `TextEncoder.encodeInto` before calling a `*_staged`
-/// export with the length written.
+/// The `status` of a `*_staged` call: the glue wrote the whole text.
+pub const STAGED_WHOLE: u32 = 0;
+/// The `status` of a `*_staged` call: the text did not fit (`stage_text`
+/// returned 0, or `encodeInto` did not read it all), or the glue's bounded
+/// walk of an object refused it: either way it is over the input limit.
+pub const STAGED_TOO_LARGE: u32 = 1;
+/// The `status` of a `*_staged` call: an object could not be converted to
+/// JSON (a cycle, a BigInt).
+pub const STAGED_NOT_JSON: u32 = 2;
+
+/// Makes room for a text of `units` UTF-16 units and returns the address
+/// the glue fills with `TextEncoder.encodeInto`, at most
+/// [`staged_capacity`] bytes, before calling a `*_staged` export with the
+/// length written and a status.
 ///
-/// Why: passing a string argument copies it into wasm one UTF-16 unit at a
-/// time in JS (wasm-bindgen's glue), which cost more than a third of a
-/// typical `parseMessage`; `encodeInto` copies natively. The glue stages
-/// only strings of up to 32 768 units, so this buffer stays under 96 KiB.
+/// Returns 0, and allocates nothing, when `units` alone shows the text is
+/// over [`json::MAX_INPUT_BYTES`] (every UTF-16 unit is at least one UTF-8
+/// byte). Otherwise the room is the text's worst case (3 bytes a unit) but
+/// never more than the limit: a text whose UTF-8 does not fit is too large,
+/// and `encodeInto` stops at the end of the room. So the buffer, and the
+/// wasm memory, never grow past the limit whatever a workspace sends.
+///
+/// Why staging: passing a string argument copies it into wasm one UTF-16
+/// unit at a time in JS (wasm-bindgen's glue), which cost more than a third
+/// of a typical `parseMessage`; `encodeInto` copies natively, and only up to
+/// the room given.
 #[wasm_bindgen]
-pub fn stage_text(capacity: usize) -> usize {
+pub fn stage_text(units: usize) -> usize {
+    if units > json::MAX_INPUT_BYTES {
+        STAGED_CAPACITY.with(|capacity| capacity.set(0));
+        return 0;
+    }
+    let room = units.saturating_mul(3).min(json::MAX_INPUT_BYTES);
+    STAGED_CAPACITY.with(|capacity| capacity.set(room));
     STAGED.with(|staged| {
         let mut staged = staged.borrow_mut();
-        if staged.len() < capacity {
-            staged.resize(capacity, 0);
+        if staged.len() < room {
+            staged.resize(room, 0);
         }
         staged.as_mut_ptr() as usize
     })
 }
 
-/// Parses the first `len` staged bytes as a workspace message. The buffer
-/// is released before anything else runs, so a re-entrant call from JS
-/// (e.g. a gadget listener calling `parseMessage`) finds it free.
-fn parse_staged(len: usize) -> Result<Message, Error> {
+/// The bytes the glue may write at the address [`stage_text`] returned.
+#[wasm_bindgen]
+pub fn staged_capacity() -> usize {
+    STAGED_CAPACITY.with(|capacity| capacity.get())
+}
+
+/// Reads the first `len` staged bytes with `read` (`what` names the input
+/// in errors). The buffer is released before anything else runs, so a
+/// re-entrant call from JS (e.g. a gadget listener calling `parseMessage`)
+/// finds it free.
+fn parse_staged<T>(
+    len: usize,
+    status: u32,
+    what: &str,
+    read: fn(&str) -> Result<T, Error>,
+) -> Result<T, Error> {
+    match status {
+        STAGED_WHOLE => {}
+        STAGED_NOT_JSON => return Err(not_json(what)),
+        _ => return Err(too_large(what)),
+    }
+    if len > staged_capacity() {
+        return Err(Error::new(codes::INVALID_INPUT, "no staged text"));
+    }
     STAGED.with(|staged| {
         let staged = staged.borrow();
         // Always valid UTF-8 from encodeInto; checked so a misuse fails cleanly.
         match staged.get(..len).map(std::str::from_utf8) {
-            Some(Ok(text)) => message::parse_message_text(text),
+            Some(Ok(text)) => read(text),
             _ => Err(Error::new(codes::INVALID_INPUT, "no staged text")),
         }
     })
@@ -316,14 +418,34 @@ fn parse_staged(len: usize) -> Result<Message, Error> {
 
 /// `parseMessage(text)` of text staged by [`stage_text`], as JSON.
 #[wasm_bindgen]
-pub fn parse_message_staged(len: usize) -> String {
-    message_json(parse_staged(len))
+pub fn parse_message_staged(len: usize, status: u32) -> String {
+    message_json(parse_staged(
+        len,
+        status,
+        "the message",
+        message::parse_message_text,
+    ))
+}
+
+/// `parseStateChange(text)` of text staged by [`stage_text`], as JSON.
+#[wasm_bindgen]
+pub fn parse_state_change_staged(len: usize, status: u32) -> String {
+    call_json(parse_staged(len, status, "the message", |text| {
+        message::parse_state_change_value(&json::parse_lenient(text)?)
+    }))
 }
 
 /// `parseStateChange(input)` as JSON (the call only).
 #[wasm_bindgen]
 pub fn parse_state_change(input: JsValue) -> String {
-    let parsed = call_from_js(&input, "the message", message::parse_state_change_value);
+    call_json(call_from_js(
+        &input,
+        "the message",
+        message::parse_state_change_value,
+    ))
+}
+
+fn call_json(parsed: Result<Call, Error>) -> String {
     match parsed {
         Ok(call) => {
             let mut out = String::with_capacity(512);
@@ -334,10 +456,23 @@ pub fn parse_state_change(input: JsValue) -> String {
     }
 }
 
-/// `redactNumber(text)`: every digit but the last four hidden.
+/// `redactNumber(text)`: every digit but the last four hidden, as a JSON
+/// string (a failure for text over the input limit, refused uncopied).
 #[wasm_bindgen]
-pub fn redact_number(text: &str) -> String {
-    gadget::redact_number(text)
+pub fn redact_number(text: JsValue) -> String {
+    match bounded_string(&text, "the text") {
+        Some(Ok(text)) => {
+            let redacted = gadget::redact_number(&text);
+            let mut out = String::with_capacity(redacted.len() + 2);
+            json::write_string(&mut out, &redacted);
+            out
+        }
+        Some(Err(error)) => failure(&error),
+        None => failure(&Error::new(
+            codes::INVALID_INPUT,
+            msg!("the text must be a string, not ", js_type(&text)),
+        )),
+    }
 }
 
 /// The call tracker exported to JS (wrapped by the glue's `CallTracker`).
@@ -391,6 +526,18 @@ impl Tracker {
     /// Applies a state-change message (or a parsed call); returns `{change, call}` as JSON.
     pub fn apply(&mut self, input: JsValue) -> String {
         let call = call_from_js(&input, "the event", message::parse_call_or_message);
+        self.apply_call(call)
+    }
+
+    /// [`Tracker::apply`] of text staged by [`stage_text`].
+    pub fn apply_staged(&mut self, len: usize, status: u32) -> String {
+        let call = parse_staged(len, status, "the event", |text| {
+            message::parse_call_or_message(&json::parse_lenient(text)?)
+        });
+        self.apply_call(call)
+    }
+
+    fn apply_call(&mut self, call: Result<Call, Error>) -> String {
         match call {
             Ok(call) => {
                 let (change, snapshot) = self.inner.apply(&call, js_sys::Date::now());
@@ -489,15 +636,15 @@ impl Gadget {
     /// JSON, or a failure. The glue publishes `message` only when `publish`
     /// is true; otherwise it comes later as a `publish` output, or never.
     pub fn dial(&self, input: JsValue) -> String {
-        let text = match number_from_js(&input) {
-            Ok(text) => text,
+        let started = match number_from_js(&input) {
+            Ok(Ok(text)) => self
+                .shared
+                .core
+                .borrow_mut()
+                .start_dial(&text, js_sys::Date::now()),
+            Ok(Err(rejection)) => Err(self.shared.core.borrow().refuse_dial(rejection)),
             Err(error) => return failure(&error),
         };
-        let started = self
-            .shared
-            .core
-            .borrow_mut()
-            .start_dial(&text, js_sys::Date::now());
         match started {
             Ok(started) => {
                 self.arm_timer(started.dial_id, started.timeout_ms);
@@ -545,8 +692,13 @@ impl Gadget {
     }
 
     /// [`Gadget::receive`] of text staged by [`stage_text`].
-    pub fn receive_staged(&self, len: usize) {
-        self.handle(parse_staged(len));
+    pub fn receive_staged(&self, len: usize, status: u32) {
+        self.handle(parse_staged(
+            len,
+            status,
+            "the message",
+            message::parse_message_text,
+        ));
     }
 
     fn handle(&self, parsed: Result<Message, Error>) {
@@ -579,12 +731,17 @@ impl Gadget {
     }
 
     /// Settles a pending dial whose MakeCall could not be published.
-    pub fn publish_failed(&self, dial_id: u32, reason: &str) {
+    pub fn publish_failed(&self, dial_id: u32, reason: JsValue) {
+        // The transport's error text is shown shortened: only its start is copied.
+        let reason = reason
+            .dyn_ref::<js_sys::JsString>()
+            .map(|text| String::from(text.slice(0, gadget::MAX_REASON_CHARS as u32 * 2)))
+            .unwrap_or_default();
         let outputs = self
             .shared
             .core
             .borrow_mut()
-            .publish_failed(dial_id, reason);
+            .publish_failed(dial_id, &reason);
         self.shared.deliver(outputs);
     }
 
@@ -597,10 +754,7 @@ impl Gadget {
 
     /// Validates a number under the gadget's plan (`validateNumber`'s JSON).
     pub fn validate(&self, input: JsValue) -> String {
-        match number_from_js(&input) {
-            Ok(text) => validation_json(&text, self.shared.core.borrow().plan()),
-            Err(error) => failure(&error),
-        }
+        validate_js(&input, self.shared.core.borrow().plan())
     }
 
     /// Whether a dial may start now: `{ok:true}` or `{ok:false, code, message}`.
@@ -641,6 +795,13 @@ impl Gadget {
     pub fn timer_count(&self) -> u32 {
         self.shared.timers.borrow().len() as u32
     }
+}
+
+/// The input limit in bytes ([`json::MAX_INPUT_BYTES`]), for the glue's
+/// bounded walk of message objects.
+#[wasm_bindgen]
+pub fn max_input_bytes() -> usize {
+    json::MAX_INPUT_BYTES
 }
 
 /// Bytes of wasm linear memory, for the memory tests and benchmarks.

@@ -661,13 +661,13 @@ fn plan_errors_carry_the_path() {
 fn validation_json_shapes() {
     let mut out = String::new();
     let input = "(608) 555-9000";
-    write_validation_json(&validate(input, &nanp()), input, &mut out);
+    write_validation_json(&validate(input, &nanp()), Some(input), &mut out);
     assert_eq!(
         out,
         r#"{"ok":true,"dial":"6085559000","kind":"national","e164":"+16085559000","input":"(608) 555-9000"}"#
     );
     out.clear();
-    write_validation_json(&validate("5024", &Plan::default()), "5024", &mut out);
+    write_validation_json(&validate("5024", &Plan::default()), Some("5024"), &mut out);
     assert_eq!(
         out,
         r#"{"ok":true,"dial":"5024","kind":"extension","input":"5024"}"#
@@ -675,7 +675,7 @@ fn validation_json_shapes() {
     out.clear();
     let input = "608-555-CALL";
     let result = validate(input, &Plan::default());
-    write_validation_json(&result, input, &mut out);
+    write_validation_json(&result, Some(input), &mut out);
     let message = result.unwrap_err().message;
     assert_eq!(
         out,
@@ -684,7 +684,7 @@ fn validation_json_shapes() {
         )
     );
     out.clear();
-    write_validation_json(&validate("12", &Plan::default()), "12", &mut out);
+    write_validation_json(&validate("12", &Plan::default()), Some("12"), &mut out);
     assert!(
         out.starts_with(r#"{"ok":false,"code":"TOO_SHORT","message":""#),
         "{out}"

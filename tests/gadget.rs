@@ -652,7 +652,8 @@ fn redaction() {
     assert_eq!(redact_number("+918688553209"), "+••••••••3209");
     assert_eq!(redact_number("12"), "12");
     assert_eq!(redact_number(""), "");
-    assert_eq!(redact_number("ext. ١٢٣ 12345"), "ext. ١٢٣ •2345");
+    // Digits of every script count (tests/redaction.rs covers each class).
+    assert_eq!(redact_number("ext. ١٢٣ 12345"), "ext. ••• •2345");
 }
 
 // ---------------------------------------------------------------- JSON

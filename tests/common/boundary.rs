@@ -2,7 +2,7 @@
 // exported functions with real JS values and check the JSON they return and
 // the failures (a leading "!" and a stable code).
 
-use makecall::wasm;
+use makecall::{json, wasm};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -136,7 +136,8 @@ fn parse_message_reads_the_seed_sample_as_text_and_as_an_object() {
 /// Writes `bytes` where [`wasm::stage_text`] says, as the glue's
 /// `TextEncoder.encodeInto` does, and returns how many were written.
 fn stage(bytes: &[u8]) -> usize {
-    let at = wasm::stage_text(bytes.len() * 3);
+    // Bytes as units: room for at least as many bytes.
+    let at = wasm::stage_text(bytes.len());
     let memory: js_sys::WebAssembly::Memory = wasm_bindgen::memory().unchecked_into();
     js_sys::Uint8Array::new_with_byte_offset_and_length(
         &memory.buffer(),
@@ -151,31 +152,78 @@ fn stage(bytes: &[u8]) -> usize {
 fn staged_text_parses_as_the_string_argument_does() {
     let len = stage(SEED_SAMPLE.as_bytes());
     assert_eq!(
-        wasm::parse_message_staged(len),
+        wasm::parse_message_staged(len, wasm::STAGED_WHOLE),
         wasm::parse_message(SEED_SAMPLE.into())
     );
     let text = "{\"channel\":\"é😀\",, }";
     let len = stage(text.as_bytes());
     assert_eq!(
-        wasm::parse_message_staged(len),
+        wasm::parse_message_staged(len, wasm::STAGED_WHOLE),
         wasm::parse_message(text.into())
     );
     // Misuse fails cleanly: a length past the buffer, bytes that are not
     // UTF-8, a length that cuts a character.
     assert_eq!(
-        failure_code(wasm::parse_message_staged(usize::MAX)),
+        failure_code(wasm::parse_message_staged(usize::MAX, wasm::STAGED_WHOLE)),
         "INVALID_INPUT"
     );
     let len = stage(&[b'{', 0xFF, b'}']);
     assert_eq!(
-        failure_code(wasm::parse_message_staged(len)),
+        failure_code(wasm::parse_message_staged(len, wasm::STAGED_WHOLE)),
         "INVALID_INPUT"
     );
     let len = stage("{\"é\":1}".as_bytes());
     assert_eq!(
-        failure_code(wasm::parse_message_staged(len - 5)),
+        failure_code(wasm::parse_message_staged(len - 5, wasm::STAGED_WHOLE)),
         "INVALID_INPUT"
     );
+}
+
+#[wasm_bindgen_test]
+fn oversized_text_is_refused_before_it_is_copied() {
+    let before = wasm::memory_bytes();
+    // Refused on its length: no room is made.
+    assert_eq!(wasm::stage_text(json::MAX_INPUT_BYTES + 1), 0);
+    assert_eq!(wasm::staged_capacity(), 0);
+    // The room never exceeds the limit, whatever the worst case of the text.
+    assert_ne!(wasm::stage_text(json::MAX_INPUT_BYTES), 0);
+    assert_eq!(wasm::staged_capacity(), json::MAX_INPUT_BYTES);
+    assert_eq!(
+        failure_code(wasm::parse_message_staged(0, wasm::STAGED_TOO_LARGE)),
+        "TOO_LARGE"
+    );
+    assert_eq!(
+        failure_code(wasm::parse_message_staged(0, wasm::STAGED_NOT_JSON)),
+        "INVALID_INPUT"
+    );
+    // A length past the room given is misuse, not a read of stale bytes.
+    let at = wasm::stage_text(2);
+    assert_ne!(at, 0);
+    assert_eq!(
+        failure_code(wasm::parse_message_staged(7, wasm::STAGED_WHOLE)),
+        "INVALID_INPUT"
+    );
+    // A string argument over the limit is refused without being copied:
+    // 2^26 units of 'é' would need 128 MiB of wasm memory to copy.
+    let huge = js_sys::JsString::from("é").repeat(1 << 26);
+    assert_eq!(
+        failure_code(wasm::parse_message(huge.clone().into())),
+        "TOO_LARGE"
+    );
+    assert_eq!(
+        failure_code(wasm::parse_state_change(huge.clone().into())),
+        "TOO_LARGE"
+    );
+    // A number that long is not read: TOO_LONG, as validation data.
+    assert_eq!(
+        failure_code(wasm::build_make_call(
+            huge.clone().into(),
+            JsValue::UNDEFINED
+        )),
+        "TOO_LONG"
+    );
+    assert_eq!(failure_code(wasm::redact_number(huge.into())), "TOO_LARGE");
+    assert!(wasm::memory_bytes() <= before + (json::MAX_INPUT_BYTES as f64) * 1.5);
 }
 
 #[wasm_bindgen_test]
@@ -236,7 +284,7 @@ fn tracker_applies_messages_and_rejects_bad_options() {
 
 #[wasm_bindgen_test]
 fn redaction_keeps_only_the_last_four_digits() {
-    assert_eq!(wasm::redact_number("6085559000"), "••••••9000");
+    assert_eq!(wasm::redact_number("6085559000".into()), "\"••••••9000\"");
 }
 
 fn recording_gadget(options: &str) -> (wasm::Gadget, std::rc::Rc<std::cell::RefCell<Vec<String>>>) {

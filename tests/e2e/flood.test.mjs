@@ -5,6 +5,9 @@
 // postMessageTransport({ targetOrigin: host }). The test checks that
 // - messages from a wrong origin or from a window other than the parent are
 //   dropped before parsing (transport.stats.dropped) and change nothing;
+// - oversized messages (a huge string, a sparse array of length 2^26 - 1)
+//   are refused with TOO_LARGE without growing the wasm memory past the
+//   input limit or blocking the page, and the next real message is handled;
 // - a burst of 10 000 state changes posted by the host in one task (a call
 //   that advances, plus duplicates and stale repeats) leaves the right final
 //   state, and no task of the gadget's own runs longer than 50 ms.
@@ -71,10 +74,10 @@ function pages() {
   window.forge = (n) => { for (let i = 0; i < n; i += 1) parent.frames.gadget.postMessage(stateChange("6666", "ALERTING"), "${gadgetOrigin}"); };
 </script>`,
     "/gadget.html": `${head}<title>gadget</title><script type="module">
-  import { init, createGadget, postMessageTransport } from "/js/index.js";
+  import { init, createGadget, postMessageTransport, memoryBytes } from "/js/index.js";
   await init();
   const transport = postMessageTransport({ targetOrigin: "${hostOrigin}" });
-  const results = { changes: {}, maxHandlerMs: 0, handlerTotalMs: 0, handled: 0, longTasks: [], maxFrameGapMs: 0, handlerMs: [] };
+  const results = { errors: [], changes: {}, maxHandlerMs: 0, handlerTotalMs: 0, handled: 0, longTasks: [], maxFrameGapMs: 0, handlerMs: [] };
   // Times the gadget's own work on each accepted message.
   const timed = {
     publish: (m) => transport.publish(m),
@@ -102,6 +105,7 @@ function pages() {
   };
   const gadget = createGadget({ transport: timed, agentStatePolicy: "any" });
   gadget.on("call", (call, change) => { results.changes[change] = (results.changes[change] ?? 0) + 1; });
+  gadget.on("error", (error) => results.errors.push(error.code));
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) {
       results.longTasks.push({ duration: entry.duration, name: entry.name });
@@ -114,7 +118,7 @@ function pages() {
     requestAnimationFrame(frame);
   };
   requestAnimationFrame(frame);
-  Object.assign(window, { transport, gadget, results, ready: true });
+  Object.assign(window, { transport, gadget, results, memoryBytes, ready: true });
 </script>`,
   };
 }
@@ -222,6 +226,78 @@ test("forged messages are dropped; a 10 000-message burst keeps the state with n
   assert.ok(p99 < 1, `p99 of the gadget's work per message is ${p99} ms`);
   assert.ok(overAFrame <= 1, `${overAFrame} messages each took a frame or more`);
   assert.ok(own.length <= 1, `long tasks of the gadget itself: ${JSON.stringify(own)}`);
+  assert.deepEqual(pageErrors, []);
+  await page.close();
+});
+
+// A workspace-origin frame that posts a huge string, a string just over the
+// limit in UTF-8 though not in length, and an object holding a sparse array:
+// the copy into wasm grew the memory by gigabytes (and poisoned the module),
+// and JSON.stringify of the array blocked the page for seconds.
+test("oversized messages: memory stays within the input limit, no long task, the next message is handled", { timeout: 120_000 }, async () => {
+  const page = await browser.newPage();
+  const pageErrors = [];
+  page.on("pageerror", (error) => pageErrors.push(String(error)));
+  await page.goto(`${hostOrigin}/host.html`);
+  await page.waitForFunction(() => frames.length === 3);
+  const gadget = page.frames().find((f) => f.name() === "gadget");
+  await gadget.waitForFunction(() => window.ready === true, null, { timeout: 30_000 });
+  const before = await gadget.evaluate(() => {
+    window.results.longTasks.length = 0;
+    return window.memoryBytes();
+  });
+  const units = Number(process.env.MAKECALL_HUGE_UNITS ?? 2 ** 26);
+  await page.evaluate(({ units, origin }) => {
+    const huge = "\u00e9".repeat(units);
+    for (let i = 0; i < 3; i += 1) frames.gadget.postMessage(huge, origin);
+    // 600 000 units, 1.2 MB of UTF-8: over the byte limit, not the unit count.
+    frames.gadget.postMessage("\u00e9".repeat(600_000), origin);
+  }, { units, origin: gadgetOrigin });
+  await gadget.waitForFunction(() => window.results.errors.length >= 4, null, { timeout: 120_000 });
+  // Copying a huge string into the message event is the browser's own long
+  // task; the walk of the sparse array was ours. Only the latter is timed.
+  await gadget.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const afterString = await gadget.evaluate(() => {
+    window.results.longTasks.length = 0;
+    return window.memoryBytes();
+  });
+  const padded = (pad) => ({ channel: "Finesse", topic: "Outbound", subtopic: "OutboundCallStateChange", message: { call: { id: "1", event: "ALERTING" }, pad } });
+  await page.evaluate(({ origin, message }) => {
+    message.message.pad.length = 2 ** 26 - 1;
+    frames.gadget.postMessage(message, origin);
+  }, { origin: gadgetOrigin, message: padded([]) });
+  await gadget.waitForFunction(() => window.results.errors.length >= 5, null, { timeout: 60_000 });
+  await gadget.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const sparseTasks = await gadget.evaluate(() => window.results.longTasks.filter((t) => t.name === "self"));
+  // A typed array is walked by index too (not timed: cloning 64 MiB is the browser's).
+  await page.evaluate(({ origin, message }) => {
+    message.message.pad = new Uint8Array(2 ** 26);
+    frames.gadget.postMessage(message, origin);
+  }, { origin: gadgetOrigin, message: padded(null) });
+  await gadget.waitForFunction(() => window.results.errors.length >= 6, null, { timeout: 60_000 });
+  // The next real message is handled.
+  await page.evaluate(({ origin, message }) => frames.gadget.postMessage(message, origin), { origin: gadgetOrigin, message: stateChange("2001", "ALERTING") });
+  await gadget.waitForFunction(() => window.gadget.calls().some((c) => c.callId === "2001"), null, { timeout: 10_000 });
+  await gadget.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  const result = await gadget.evaluate(() => ({
+    errors: window.results.errors,
+    memory: window.memoryBytes(),
+    handlerMs: window.results.handlerMs,
+    calls: window.gadget.calls().map((c) => [c.callId, c.state]),
+  }));
+  const longest = Math.max(0, ...sparseTasks.map((t) => t.duration));
+  console.log(
+    `bounds: wasm memory ${before} B before, ${afterString} B after ${units} units of "é" three times and 600 000 once, ` +
+      `${result.memory} B at the end; longest own task with the sparse array ${longest.toFixed(1)} ms; handlers ${result.handlerMs.map((ms) => ms.toFixed(1)).join(", ")} ms; errors ${JSON.stringify(result.errors)}`,
+  );
+  assert.deepEqual(result.errors, ["TOO_LARGE", "TOO_LARGE", "TOO_LARGE", "TOO_LARGE", "TOO_LARGE", "TOO_LARGE"]);
+  // At most the staging room (the 1 MiB limit) and some slack for the allocator.
+  const bound = before + 1.5 * 1024 * 1024;
+  assert.ok(afterString <= bound, `memory grew from ${before} to ${afterString} B`);
+  assert.ok(result.memory <= bound, `memory grew from ${before} to ${result.memory} B`);
+  assert.deepEqual(result.calls, [["2001", "alerting"]]);
+  // Not a timing budget: the old walk of the sparse array took seconds.
+  assert.ok(longest < 1000, `longest task of the gadget ${longest} ms`);
   assert.deepEqual(pageErrors, []);
   await page.close();
 });

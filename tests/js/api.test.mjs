@@ -9,6 +9,7 @@ import {
   parseStateChange,
   redactNumber,
   CallTracker,
+  memoryBytes,
 } from "../../js/index.js";
 
 before(async () => {
@@ -145,10 +146,11 @@ describe("parseMessage / parseStateChange", () => {
     assert.throws(() => parseMessage(cyclic), (e) => e.code === "INVALID_INPUT");
   });
 
-  // Strings up to 32 768 UTF-16 units reach the core through a staging
-  // buffer (TextEncoder.encodeInto), longer ones as a string argument: both
-  // must read the same text the same way.
-  test("staged and unstaged text give the same results and errors", () => {
+  // Text reaches the core through a staging buffer (TextEncoder.encodeInto)
+  // whose room depends on the text's length (it once switched to a string
+  // argument past 32 768 units): short and long text, and an object, must
+  // read the same way.
+  test("short and long text give the same results and errors", () => {
     const text = JSON.stringify({ ...alerting, pad: "é😀\u2028".repeat(3) });
     const padded = text.replace(/}$/, `,"fill":"${"x".repeat(40000)}"}`);
     assert.ok(text.length < 32768 && padded.length > 32768);
@@ -175,6 +177,43 @@ describe("parseMessage / parseStateChange", () => {
       assert.deepEqual(parseMessage(short), { kind: "other", channel: "C", topic: "T", subtopic: "" });
     }
     assert.throws(() => parseMessage(""), (e) => e.code === "INVALID_JSON" && e.index === 0);
+  });
+
+  // The limit is decided before anything is copied into wasm (issue 12):
+  // a copy first grew the memory by the message's size, for good.
+  test("oversized input is refused before it reaches wasm memory, at exactly the core's limit", () => {
+    const limit = 1024 * 1024;
+    const before = memoryBytes();
+    const huge = "\u00e9".repeat(64 * 1024 * 1024); // 128 MiB of UTF-8
+    for (const run of [() => parseMessage(huge), () => parseStateChange(huge), () => new CallTracker().apply(huge)]) {
+      assert.throws(run, (e) => e.code === "TOO_LARGE");
+    }
+    assert.throws(() => parseMessage({ ...alerting, pad: huge }), (e) => e.code === "TOO_LARGE");
+    assert.equal(validateNumber(huge).code, "TOO_LONG");
+    assert.equal(validateNumber(huge).input, huge);
+    assert.throws(() => buildMakeCall(huge), (e) => e.code === "TOO_LONG" && e.validation.input === huge);
+    assert.throws(() => redactNumber(huge), (e) => e.code === "TOO_LARGE");
+    assert.ok(memoryBytes() <= before + 1.5 * limit, `wasm memory ${before} -> ${memoryBytes()}`);
+    // A sparse array of length 2^32 - 1 is refused on its length, not walked.
+    const sparse = [];
+    sparse.length = 2 ** 32 - 1;
+    assert.throws(() => parseMessage({ ...alerting, pad: sparse }), (e) => e.code === "TOO_LARGE");
+    assert.throws(() => parseMessage({ ...alerting, pad: new Uint8Array(2 ** 26) }), (e) => e.code === "TOO_LARGE");
+    // The walk never refuses what the core accepts: an object whose JSON is
+    // exactly the limit parses, one byte more is TOO_LARGE, as for text.
+    const base = JSON.stringify({ ...alerting, pad: "" }).length;
+    const exact = { ...alerting, pad: "x".repeat(limit - base) };
+    assert.equal(JSON.stringify(exact).length, limit);
+    assert.equal(parseMessage(exact).kind, "callStateChange");
+    assert.equal(parseMessage(JSON.stringify(exact)).kind, "callStateChange");
+    const over = { ...alerting, pad: "x".repeat(limit - base + 1) };
+    assert.throws(() => parseMessage(over), (e) => e.code === "TOO_LARGE");
+    assert.throws(() => parseMessage(JSON.stringify(over)), (e) => e.code === "TOO_LARGE");
+    // Text within the units limit but over the byte limit (é is two bytes).
+    const wide = JSON.stringify({ ...alerting, pad: "\u00e9".repeat(limit / 2) });
+    assert.ok(wide.length < limit);
+    assert.throws(() => parseMessage(wide), (e) => e.code === "TOO_LARGE");
+    assert.equal(parseStateChange(alerting).callId, "16930170", "the next message is handled");
   });
 
   test("__proto__ in call variables is plain data", () => {

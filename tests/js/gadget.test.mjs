@@ -269,7 +269,7 @@ describe("inbound robustness", () => {
     const seen = [];
     gadget.on("call", (call) => seen.push([call.callId, parseMessage(text.replace('"81"', '"82"')).call.callId]));
     deliver(text);
-    deliver(text.replace("ALERTING", "ACTIVE") + " ".repeat(40000)); // too long to stage: a plain string
+    deliver(text.replace("ALERTING", "ACTIVE") + " ".repeat(40000)); // a larger staging room
     assert.deepEqual(seen, [["81", "82"], ["81", "82"]]);
     gadget.close();
   });

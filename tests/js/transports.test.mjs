@@ -180,6 +180,61 @@ describe("postMessageTransport", () => {
     assert.equal(got.length, 1);
   });
 
+  test("a reply from an unaccepted window is dropped and counted (default: window.parent only)", () => {
+    // A nested layout: workspace top frame > workspace panel > gadget.
+    const top = new FakeWindow(WS);
+    const { workspace, gadget } = framedGadget();
+    workspace.top = top;
+    gadget.top = top;
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS });
+    const got = [];
+    transport.subscribe((message) => got.push(message));
+    gadget.deliver({ n: 1 }, WS, top);
+    assert.deepEqual(got, [], "window.top is not accepted unless listed");
+    assert.deepEqual(transport.stats, { received: 1, dropped: 1 });
+    gadget.deliver({ n: 2 }, WS, workspace);
+    assert.deepEqual(got, [{ n: 2 }]);
+  });
+
+  test("acceptFrom lists the windows replies may come from, the origin check still applies", () => {
+    const top = new FakeWindow(WS);
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS, acceptFrom: [workspace, top] });
+    const got = [];
+    transport.subscribe((message) => got.push(message.n));
+    gadget.deliver({ n: 1 }, WS, top);
+    gadget.deliver({ n: 2 }, WS, workspace);
+    gadget.deliver({ n: 3 }, "https://evil.example.org", top);
+    gadget.deliver({ n: 4 }, WS, new FakeWindow(WS));
+    assert.deepEqual(got, [1, 2]);
+    assert.deepEqual(transport.stats, { received: 4, dropped: 2 });
+    // Publishing still goes to the target (window.parent) only.
+    transport.publish(makeCall);
+    assert.equal(workspace.posted.length, 1);
+    assert.equal(top.posted.length, 0);
+  });
+
+  test("acceptFrom without window.parent no longer hears window.parent", () => {
+    const top = new FakeWindow(WS);
+    const { workspace, gadget } = framedGadget();
+    const transport = postMessageTransport({ window: gadget, targetOrigin: WS, acceptFrom: [top] });
+    const got = [];
+    transport.subscribe((message) => got.push(message.n));
+    gadget.deliver({ n: 1 }, WS, workspace);
+    gadget.deliver({ n: 2 }, WS, top);
+    assert.deepEqual(got, [2]);
+    assert.equal(transport.stats.dropped, 1);
+  });
+
+  test("refuses a malformed acceptFrom and the gadget's own window", () => {
+    const { gadget } = framedGadget();
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: WS, acceptFrom: [] }), /acceptFrom/);
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: WS, acceptFrom: gadget.parent }), /acceptFrom/);
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: WS, acceptFrom: [null] }), /acceptFrom/);
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: WS, acceptFrom: ["*"] }), /acceptFrom/);
+    assertInvalid(() => postMessageTransport({ window: gadget, targetOrigin: WS, acceptFrom: [gadget] }), /itself/);
+  });
+
   test("drops data that is neither an object nor a string", () => {
     const { workspace, gadget } = framedGadget();
     const transport = postMessageTransport({ window: gadget, targetOrigin: WS });

@@ -81,6 +81,7 @@ async function main(): Promise<void> {
   const iframeSide: Transport = postMessageTransport({
     targetOrigin: "https://workspace.example.com",
     allowedOrigins: ["https://workspace.example.com"],
+    acceptFrom: [window.parent, window.top as Window],
   });
   const hubSide = openAjaxTransport({ subscribeTopic: "makecall.events" });
   const offStatus = hubSide.onStatus((status) => {
