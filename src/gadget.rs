@@ -565,7 +565,8 @@ impl GadgetCore {
             "the workspace refused the call to ",
             redact_number(&pending.dial),
             ": ",
-            said
+            // The workspace's text may quote the number; the raw text stays on `errorMessage`.
+            redact_number(said)
         );
         if let Some(status) = &error.status {
             message.push_str(&msg!(" (HTTP ", status, ")"));

@@ -145,3 +145,24 @@ describe("the shipped gadget in the harness", () => {
     }
   });
 });
+
+describe("the plain-Finesse gadget (MakeCallFinesseGadget.xml) on the fake Finesse library", () => {
+  const spec = "MakeCallFinesseGadget.xml";
+
+  test("places a call through user.makeCall and follows its dialogs", async () => {
+    const { page, frame } = await open({ spec });
+    assert.deepEqual(await callAndWait(frame), { alert: "", placed: true });
+    await frame.waitForFunction(() => document.getElementById("mc-card-state").dataset.state === "dropped");
+    const live = await frame.evaluate(() => [...document.getElementById("mc-live").children].map((p) => p.textContent));
+    assert.deepEqual(live, ["Starting call", "Dialling", "Ringing", "Connected", "Call ended"]);
+    assert.deepEqual(await frame.evaluate(() => finesse.__server.state.requests), [NUMBER]);
+    await page.close();
+  });
+
+  test("Invalid Destination is shown at once, in Finesse's words", async () => {
+    const { page, frame } = await open({ spec, up_fakeScenario: "invalid" });
+    const { alert } = await callAndWait(frame);
+    assert.equal(alert, "The workspace refused the call: Invalid Destination.");
+    await page.close();
+  });
+});
