@@ -240,6 +240,35 @@ function later(callback, ms) {
   return handle;
 }
 
+/**
+ * The status listeners of a transport that can be disconnected: `listen`
+ * is its `onStatus`, `emit` tells every listener (a throwing one is reported).
+ */
+function statusChannel(report) {
+  const listeners = new Set();
+  return {
+    listen(listener) {
+      requireHandler(listener);
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    emit(status) {
+      for (const listener of [...listeners]) {
+        try {
+          listener(status);
+        } catch (error) {
+          report(error);
+        }
+      }
+    },
+    clear() {
+      listeners.clear();
+    },
+  };
+}
+
 function hubReportsConnected(hub) {
   if (typeof hub.isConnected !== "function") return true;
   try {
@@ -431,7 +460,7 @@ export function openAjaxTransport(options = {}) {
 
   /** @type {Set<{handler: Function, id: unknown, active: boolean, confirmed: boolean, session: number}>} */
   const entries = new Set();
-  const statusListeners = new Set();
+  const status = statusChannel(report);
   let hub = null; // the hub the subscriptions were made on
   let linked = false; // hub connected and subscribed (this session)
   let session = 0; // bumped on every link/unlink: older callbacks are ignored
@@ -442,26 +471,16 @@ export function openAjaxTransport(options = {}) {
   let watch = null; // watchHub's answer for `hub`
   let linkedEpoch = 0;
 
-  function emitStatus(status) {
-    for (const listener of [...statusListeners]) {
-      try {
-        listener(status);
-      } catch (error) {
-        report(error);
-      }
-    }
-  }
-
   function setConnected(value) {
     if (connected === value) return;
     connected = value;
-    emitStatus({ type: value ? "connected" : "disconnected" });
+    status.emit({ type: value ? "connected" : "disconnected" });
   }
 
   function refuse(message) {
     refused = true;
     setConnected(false);
-    emitStatus({ type: "refused", code: SUBSCRIBE_REFUSED, message });
+    status.emit({ type: "refused", code: SUBSCRIBE_REFUSED, message });
   }
 
   function maybeConnected() {
@@ -571,13 +590,7 @@ export function openAjaxTransport(options = {}) {
      * Reports `{type: "connected"}`, `{type: "disconnected"}` and
      * `{type: "refused", code: "SUBSCRIBE_REFUSED", message}`; returns an unsubscribe.
      */
-    onStatus(listener) {
-      requireHandler(listener);
-      statusListeners.add(listener);
-      return () => {
-        statusListeners.delete(listener);
-      };
-    },
+    onStatus: status.listen,
     /** Publishes on the hub; throws `NOT_CONNECTED` (nothing sent) while it is not connected. */
     publish(message) {
       if (closed) throw transportError("publish on a closed transport");
@@ -606,7 +619,7 @@ export function openAjaxTransport(options = {}) {
       if (timer !== null) clearTimeout(timer);
       timer = null;
       watch?.stop();
-      statusListeners.clear();
+      status.clear();
     },
   };
 }
@@ -758,7 +771,7 @@ export function finesseTransport(options = {}) {
   if (library.container === undefined || library.container === null) library.container = {};
 
   const handlers = new Set();
-  const statusListeners = new Set();
+  const status = statusChannel(report);
   const watched = new Map(); // dialog id -> { dialog, onChange }
   let user = null;
   let connected = false;
@@ -812,13 +825,7 @@ export function finesseTransport(options = {}) {
   function setConnected() {
     if (connected || closed) return;
     connected = true;
-    for (const listener of [...statusListeners]) {
-      try {
-        listener({ type: "connected" });
-      } catch (error) {
-        report(error);
-      }
-    }
+    status.emit({ type: "connected" });
   }
 
   function dialogsLoaded(collection) {
@@ -869,13 +876,7 @@ export function finesseTransport(options = {}) {
       return connected;
     },
     /** Reports `{type: "connected"}` once loaded; returns an unsubscribe. */
-    onStatus(listener) {
-      requireHandler(listener);
-      statusListeners.add(listener);
-      return () => {
-        statusListeners.delete(listener);
-      };
-    },
+    onStatus: status.listen,
     /** Places a MakeCall with `user.makeCall`; answers GetAgentState; throws `NOT_CONNECTED` before the User loaded. */
     publish(message) {
       if (closed) throw transportError("publish on a closed transport");
@@ -909,7 +910,7 @@ export function finesseTransport(options = {}) {
       for (const { dialog } of [...watched.values()]) unwatch(dialog);
       closed = true;
       handlers.clear();
-      statusListeners.clear();
+      status.clear();
     },
   };
 }
