@@ -337,7 +337,9 @@ export function whenHubConnected(gadgetsGlobal = globalThis.gadgets) {
     if (done) return;
     const hub = gadgets.Hub;
     if (isHub(hub) && typeof hub.isConnected === "function" && hubReportsConnected(hub)) finish();
-    else later(look, CONNECT_POLL_MS);
+    // A plain (referenced) timer: an awaited promise must keep a Node
+    // process alive until it settles; it stops once connected.
+    else setTimeout(look, CONNECT_POLL_MS);
   };
   look();
   return promise;
