@@ -193,10 +193,13 @@ function withInput(validation, input) {
 }
 
 /**
- * Builds the MakeCall message for a number. Throws with the validation code
- * (and `validation`, the failed result) when the number is invalid.
+ * Builds the MakeCall request for a number: the bare message (default) or
+ * the API Structure packet (`envelope: "packet"`, with `subscriberId`; its
+ * `ResponseUrl` is this page's URL unless `responseUrl` is given). Throws
+ * with the validation code (and `validation`, the failed result) when the
+ * number is invalid, `NOT_REGISTERED` for a packet without `subscriberId`.
  * @param {string | number} number
- * @param {{ plan?: object | string, channel?: string, source?: string }} [options]
+ * @param {{ plan?: object | string, channel?: string, source?: string, envelope?: "bare" | "packet", responseUrl?: string, subscriberId?: string | number }} [options]
  */
 export function buildMakeCall(number, options) {
   requireInit();
@@ -210,7 +213,7 @@ export function buildMakeCall(number, options) {
 
 /**
  * Parses any workspace message (JSON text or object) into
- * `{ kind: "callStateChange" | "agentState" | "other", ... }`.
+ * `{ kind: "callStateChange" | "agentState" | "error" | "other", ... }`.
  * @param {string | object} input
  */
 export function parseMessage(input) {
@@ -278,7 +281,7 @@ const EVENTS = ["call", "agent", "error", "connection"];
  */
 export function createGadget(options) {
   requireInit();
-  const { transport, ...config } = options ?? {};
+  const { transport, register, ...config } = options ?? {};
   if (
     !transport ||
     typeof transport.publish !== "function" ||
@@ -288,6 +291,10 @@ export function createGadget(options) {
       "INVALID_TRANSPORT",
       "createGadget needs a transport with publish(message) and subscribe(handler)",
     );
+  }
+
+  if (register !== undefined && typeof register !== "function") {
+    throw makeError("INVALID_INPUT", "register must be a function that answers the subscriber id", { path: "register" });
   }
 
   const listeners = new Map(EVENTS.map((name) => [name, new Set()]));
@@ -367,6 +374,30 @@ export function createGadget(options) {
         })
       : undefined;
 
+  // Registration (site-specific, see the README): the hook's answer is the
+  // subscriber id the packet envelope carries. Called once, after the
+  // gadget has subscribed, so a hook may publish a request and hear its reply.
+  const registration =
+    register === undefined
+      ? Promise.resolve({ ok: true })
+      : Promise.resolve()
+          .then(() => register({ ...JSON.parse(gadgetCore.registration()), transport }))
+          .then(
+            (id) => {
+              if (closed) return { ok: false, code: "CLOSED", message: "the gadget was closed before registration answered" };
+              const failed = gadgetCore.set_subscriber_id(id);
+              if (failed !== "") throw toError(JSON.parse(failed.slice(1)));
+              return { ok: true, subscriberId: String(id) };
+            },
+            (error) => {
+              throw makeError("NOT_REGISTERED", `the register hook failed: ${String(error?.message ?? error)}`);
+            },
+          )
+          .catch((error) => {
+            if (!closed) emit("error", error);
+            return { ok: false, code: error.code, message: error.message };
+          });
+
   const receiveStaged = (len, status) => gadgetCore.receive_staged(len, status);
   const receiveDirect = (message) => gadgetCore.receive(message);
   const unsubscribe = transport.subscribe((message) => {
@@ -427,6 +458,28 @@ export function createGadget(options) {
       return () => set.delete(listener);
     },
 
+    /**
+     * Sends the channel's documented agent-state request (the Cisco
+     * channel's Agent/GetAgentState) and returns true; on a channel that
+     * documents none (the Finesse channel) sends nothing and returns false.
+     */
+    requestAgentState() {
+      if (closed) return false;
+      const request = gadgetCore.agent_state_request();
+      if (request === "") return false;
+      transport.publish(unwrap(request));
+      return true;
+    },
+
+    /**
+     * Settles once the `register` hook has answered (at once without one):
+     * `{ ok: true, subscriberId? }` or `{ ok: false, code, message }` (also
+     * emitted as an "error" event). Never rejects.
+     */
+    get registration() {
+      return registration;
+    },
+
     /** Validates a number under the gadget's plan (as `validateNumber`). */
     validate(number) {
       return withInput(unwrap(gadgetCore.validate(number)), number);
@@ -484,4 +537,44 @@ export function createGadget(options) {
 export function memoryBytes() {
   requireInit();
   return core.memory_bytes();
+}
+
+/**
+ * The version of libphonenumber's numbering metadata compiled into the core
+ * (package, file and digest: `libphonenumber-js@1.13.16 metadata.max.json sha256:…`).
+ * @returns {string}
+ */
+export function metadataVersion() {
+  requireInit();
+  return core.metadata_version();
+}
+
+/**
+ * Loads the numbering data of regions beyond the built-in +1 (NANP) and +91
+ * (India), so that plans may name them (`country`) and their numbers are
+ * checked against their assigned ranges. `countries` is an array of ISO 3166
+ * region codes (`["GB", "DE"]`; a region brings every region of its calling
+ * code) or `"all"`. Idempotent. In Node the data is read from the package
+ * folder, in browsers fetched next to this module (`../metadata/`).
+ * @param {string[] | "all"} countries
+ * @returns {Promise<void>}
+ */
+export async function loadCountries(countries) {
+  requireInit();
+  const files = unwrap(core.metadata_files(JSON.stringify(countries === undefined ? null : countries)));
+  for (const file of files) {
+    const url = new URL(`../metadata/${file}`, import.meta.url);
+    let bytes;
+    if (url.protocol === "file:") {
+      const fs = await import(/* webpackIgnore: true */ "node:fs/promises");
+      bytes = await fs.readFile(url);
+    } else {
+      const response = await fetch(url);
+      if (!response.ok) {
+        throw makeError("COUNTRY_NOT_LOADED", `the numbering data ${file} could not be fetched (HTTP ${response.status})`);
+      }
+      bytes = new Uint8Array(await response.arrayBuffer());
+    }
+    unwrap(core.load_metadata(bytes));
+  }
 }

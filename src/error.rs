@@ -88,6 +88,12 @@ pub mod codes {
     pub const OWN_EXTENSION: &str = "OWN_EXTENSION";
     /// Number validation: starts with a blocked prefix.
     pub const BLOCKED: &str = "BLOCKED";
+    /// Number validation: `+0…` or no assigned country calling code.
+    pub const INVALID_COUNTRY_CODE: &str = "INVALID_COUNTRY_CODE";
+    /// Number validation: a possible length, but in no assigned number range.
+    pub const NOT_A_NUMBER_RANGE: &str = "NOT_A_NUMBER_RANGE";
+    /// A plan names a country whose numbering data is not loaded (`loadCountries`).
+    pub const COUNTRY_NOT_LOADED: &str = "COUNTRY_NOT_LOADED";
 
     /// Dial: the number failed validation (the `reason` holds the validation code).
     pub const DIAL_INVALID_NUMBER: &str = "INVALID_NUMBER";
@@ -105,15 +111,18 @@ pub mod codes {
     pub const CLOSED: &str = "CLOSED";
     /// Dial: the transport threw while publishing the MakeCall message.
     pub const PUBLISH_FAILED: &str = "PUBLISH_FAILED";
+    /// The workspace sent an error event (`topic: "Error"`): a pending dial
+    /// rejects with it at once, otherwise `"error"` listeners get it.
+    pub const WORKSPACE_ERROR: &str = "WORKSPACE_ERROR";
+    /// The packet envelope needs a subscriber id and registration has not
+    /// given one (or the `register` hook failed).
+    pub const NOT_REGISTERED: &str = "NOT_REGISTERED";
     /// Dial: the transport never connected before the deadline, so the
     /// MakeCall was never sent (withdrawn, never published later).
     pub const NOT_CONNECTED: &str = "NOT_CONNECTED";
     /// Transport/dial: the container refused the subscription to the
     /// workspace's events, so no answer to a MakeCall could be heard.
     pub const SUBSCRIBE_REFUSED: &str = "SUBSCRIBE_REFUSED";
-    /// Dial: the workspace answered the request with an error (Finesse's
-    /// `makeCall` error callback: Invalid Destination, 401, 500, 503).
-    pub const WORKSPACE_ERROR: &str = "WORKSPACE_ERROR";
     /// A resource limit (tracked calls, participants, ...) was exceeded.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }

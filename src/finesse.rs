@@ -9,7 +9,7 @@
 //! |---|---|
 //! | `{finesse:"dialog", event:"load"\|"add"\|"change"\|"delete", dialog}` | `dialog.getData()` in `dialogs.onLoad` (dialogs present at load), `onCollectionAdd`, the dialog's `"change"` handler, `onCollectionDelete` |
 //! | `{finesse:"user", event:"load"\|"change", user}` | `user.getData()` in the User's `onLoad` / `onChange` |
-//! | `{finesse:"makeCallError", status, object}` | the `rsp` given to `user.makeCall`'s `error` callback |
+//! | `{finesse:"makeCallError", status, object}` | the `rsp` given to `user.makeCall`'s `error` callback (kind `"error"`, `WORKSPACE_ERROR`) |
 //!
 //! The data shapes follow what the library produces from Finesse's XML
 //! (see `real-hosts.md` §2b, observed with finesse.js 10.5.1): every leaf is
@@ -186,8 +186,9 @@ pub fn read_api_error(object: &Object) -> WorkspaceError {
         other => as_object(other),
     };
     WorkspaceError {
-        status: owned(field(Some(object), "status")),
         error_type: owned(field(error, "errortype")),
         error_message: owned(field(error, "errormessage")),
+        detail: None,
+        status: owned(field(Some(object), "status")),
     }
 }

@@ -220,7 +220,14 @@ impl DialPlan {
         };
         let options = options_from_js(input, "the plan").map_err(as_plan_error)?;
         let value = options.value().map_err(as_plan_error)?;
-        let plan = Plan::from_value(value.as_ref()).map_err(as_plan_error)?;
+        // COUNTRY_NOT_LOADED is not a malformed plan: it asks for loadCountries.
+        let plan = Plan::from_value(value.as_ref()).map_err(|error| {
+            if error.code == codes::COUNTRY_NOT_LOADED {
+                error
+            } else {
+                as_plan_error(error)
+            }
+        })?;
         Ok(DialPlan { plan })
     }
 
@@ -267,6 +274,19 @@ pub fn last_error() -> String {
     })
 }
 
+/// The URL of the page this module runs in (`location.href`), the packet
+/// envelope's default `ResponseUrl` ("URL of the requesting Iframe"); `None`
+/// outside a browser page (Node, workers without a location).
+fn frame_url() -> Option<String> {
+    let location = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok()?;
+    if !location.is_object() {
+        return None;
+    }
+    js_sys::Reflect::get(&location, &JsValue::from_str("href"))
+        .ok()?
+        .as_string()
+}
+
 /// `buildMakeCall(number, options?)` as JSON; an invalid number fails with the
 /// validation code and the failed validation result under `validation`.
 #[wasm_bindgen]
@@ -276,13 +296,15 @@ pub fn build_make_call(number: JsValue, options: JsValue) -> String {
         let options_input = options_from_js(&options, "the options").map_err(|e| failure(&e))?;
         let options_value = options_input.value().map_err(|e| failure(&e))?;
         let options =
-            MakeCallOptions::from_value(options_value.as_ref()).map_err(|e| failure(&e))?;
+            MakeCallOptions::from_value_in_frame(options_value.as_ref(), frame_url().as_deref())
+                .map_err(|e| failure(&e))?;
         let built = match &number {
             Ok(text) => make_call::build_make_call(text, &options),
             Err(rejection) => Err(make_call::BuildError::Invalid(rejection.clone())),
         };
         let text = number.as_ref().ok().map(String::as_str);
         built.map_err(|error| match error {
+            make_call::BuildError::Envelope(error) => failure(&error),
             make_call::BuildError::Invalid(rejection) => {
                 let mut out = String::new();
                 out.push(FAILURE);
@@ -475,6 +497,49 @@ pub fn redact_number(text: JsValue) -> String {
     }
 }
 
+/// `metadataVersion()`: the version of libphonenumber's metadata compiled in.
+#[wasm_bindgen]
+pub fn metadata_version() -> String {
+    crate::numbering::metadata_version().to_string()
+}
+
+/// `loadCountries` step 1: the metadata files the regions need (JSON array
+/// of file names) for a JSON request (`["GB"]` or `"all"`).
+#[wasm_bindgen]
+pub fn metadata_files(request: &str) -> String {
+    let parsed = match json::parse(request) {
+        Ok(value) => value,
+        Err(error) => return failure(&error),
+    };
+    match crate::numbering::files_for(&parsed) {
+        Ok(files) => {
+            let mut out = String::from("[");
+            for (i, file) in files.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json::write_string(&mut out, file);
+            }
+            out.push(']');
+            out
+        }
+        Err(error) => failure(&error),
+    }
+}
+
+/// `loadCountries` step 2: adds one metadata file's bytes; returns its
+/// calling code as a JSON string.
+#[wasm_bindgen]
+pub fn load_metadata(bytes: &[u8]) -> String {
+    match crate::numbering::load(bytes) {
+        Ok(code) => msg!("\"", code, "\""),
+        Err(_) => failure(&Error::new(
+            codes::INVALID_INPUT,
+            "not a numbering metadata file of this makecall version",
+        )),
+    }
+}
+
 /// The call tracker exported to JS (wrapped by the glue's `CallTracker`).
 #[wasm_bindgen]
 pub struct Tracker {
@@ -613,8 +678,9 @@ pub struct Gadget {
 /// error through [`last_error`]. `on_output` receives each batch of outputs as JSON.
 #[wasm_bindgen]
 pub fn create_gadget(options: JsValue, on_output: js_sys::Function) -> Option<Gadget> {
-    let config = options_from_js(&options, "the options")
-        .and_then(|input| GadgetConfig::from_value(input.value()?.as_ref()));
+    let config = options_from_js(&options, "the options").and_then(|input| {
+        GadgetConfig::from_value_in_frame(input.value()?.as_ref(), frame_url().as_deref())
+    });
     match config {
         Ok(config) => Some(Gadget {
             shared: Rc::new(Shared {
@@ -788,6 +854,52 @@ impl Gadget {
                 out
             }
             None => "null".to_string(),
+        }
+    }
+
+    /// What a `register` hook is told: `{channel, source?, envelope, responseUrl?}`.
+    pub fn registration(&self) -> String {
+        let mut out = String::with_capacity(128);
+        self.shared
+            .core
+            .borrow()
+            .config()
+            .form
+            .write_registration_json(&mut out);
+        out
+    }
+
+    /// Takes the subscriber id a `register` hook answered (a non-empty string
+    /// or a whole number): `""`, or a `NOT_REGISTERED` failure.
+    pub fn set_subscriber_id(&self, id: JsValue) -> String {
+        let text = if let Some(text) = id.as_string() {
+            Ok(Value::String(text.into()))
+        } else if let Some(n) = id.as_f64() {
+            make_call::number_text_from_f64(n).map(|digits| Value::Number(digits.into()))
+        } else {
+            Err(Error::new(codes::INVALID_INPUT, msg!("a ", js_type(&id))))
+        };
+        let result = text.and_then(|value| self.shared.core.borrow_mut().set_subscriber_id(&value));
+        match result {
+            Ok(()) => String::new(),
+            Err(error) => failure(&Error::new(
+                codes::NOT_REGISTERED,
+                msg!(
+                    "the register hook must answer the subscriber id as a non-empty string or a whole number (",
+                    error.message,
+                    ")"
+                ),
+            )),
+        }
+    }
+
+    /// The channel's documented agent-state request, as JSON: `""` when the
+    /// channel documents none (Finesse), or a failure (`NOT_REGISTERED`).
+    pub fn agent_state_request(&self) -> String {
+        match self.shared.core.borrow().agent_state_request() {
+            None => String::new(),
+            Some(Ok(json)) => json,
+            Some(Err(error)) => failure(&error),
         }
     }
 
