@@ -130,7 +130,7 @@ describe("the shipped gadget in the harness", () => {
       let { page, frame } = await open(params);
       if (params.keepOnReload) {
         await frame.waitForFunction(() => document.documentElement.dataset.connected === "true");
-        await frame.evaluate(() => location.reload());
+        await Promise.all([frame.waitForNavigation(), frame.evaluate(() => setTimeout(() => location.reload(), 0))]);
         frame = await gadgetFrame(page, harness);
         await frame.waitForFunction(() => document.documentElement.dataset.ready === "true" && document.documentElement.dataset.connected === "true");
       }
