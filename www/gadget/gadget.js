@@ -173,7 +173,7 @@ async function loadConfig() {
   if (typeof config?.workspaceOrigin !== "string" || config.workspaceOrigin === "" || config.workspaceOrigin === "*") {
     throw new Error("config.json must name the workspace's exact origin in workspaceOrigin");
   }
-  const settings = { workspaceOrigin: config.workspaceOrigin };
+  const settings = { workspaceOrigin: config.workspaceOrigin, demoHost: config.demoHost === true };
   for (const name of SETTINGS) if (Object.hasOwn(config, name) && config[name] !== null) settings[name] = config[name];
   return settings;
 }
@@ -407,12 +407,13 @@ async function main() {
     }
   });
 
-  // Ask for the agent state (the documented GetAgentState request) on every
-  // connection: a workspace that announced it before this gadget listened,
-  // or while it was disconnected, answers now.
+  // Ask for the agent state on every connection, where the channel
+  // documents a request for it (the Cisco channel's GetAgentState); the
+  // Finesse channel documents none, so nothing is sent there and the state
+  // comes from the workspace's own events (or, with finesseTransport, the User).
   const askAgentState = () => {
     try {
-      transport.publish({ channel: "Cisco", topic: "Agent", subtopic: "GetAgentState", source: SOURCE });
+      gadget.requestAgentState();
     } catch {
       // Not connected after all: the next connection asks again.
     }
@@ -445,6 +446,9 @@ async function main() {
         return "The call was cancelled.";
       case "CLOSED":
         return "The gadget was closed.";
+      case "WORKSPACE_ERROR":
+        // errorType is the workspace's label ("Invalid State"), shown as text.
+        return error.errorType ? `The workspace refused the call (${error.errorType}).` : "The workspace refused the call.";
       default:
         return "The call could not be placed.";
     }
@@ -489,6 +493,9 @@ async function main() {
   revalidate();
   document.documentElement.dataset.connected = String(gadget.connected);
   if (gadget.connected) askAgentState();
+  // Only under this package's demo host (its config.json says demoHost):
+  // tell it the gadget is listening, so it announces the agent state.
+  if (settings.demoHost) transport.publish({ makecallDemo: "listening" });
   document.documentElement.dataset.ready = "true";
 }
 
