@@ -300,7 +300,7 @@ export class CallTracker {
   }
 }
 
-const EVENTS = ["call", "agent", "error"];
+const EVENTS = ["call", "agent", "error", "connection"];
 
 /**
  * The gadget options for the core: every own enumerable key but
@@ -431,6 +431,13 @@ export function createGadget(options) {
       case "error":
         emit("error", toError(output.error));
         break;
+      case "connection":
+        emit("connection", output.connected);
+        break;
+      case "publish":
+        // The core hands out a held MakeCall only while its dial is pending.
+        publish(output.dialId, output.message);
+        break;
     }
   };
 
@@ -455,6 +462,29 @@ export function createGadget(options) {
     }
   });
   if (!gadgetCore) throw lastError();
+
+  function publish(dialId, message) {
+    try {
+      transportPublish.call(transport, message);
+    } catch (error) {
+      gadgetCore.publish_failed(dialId, thrownMessage(error));
+    }
+  }
+
+  // A transport that can be disconnected (openAjaxTransport,
+  // finesseTransport) reports it; the core decides what that means for a
+  // dial (hold its MakeCall, withdraw it, settle NOT_CONNECTED or
+  // SUBSCRIBE_REFUSED). A transport without onStatus is always connected.
+  const onStatus = readProperty(transport, "onStatus", "INVALID_TRANSPORT", "transport.onStatus");
+  const statusOff =
+    typeof onStatus === "function"
+      ? onStatus.call(transport, (status) => {
+          if (closed || status === null || typeof status !== "object") return;
+          if (status.type === "connected") gadgetCore.connection(true);
+          else if (status.type === "disconnected") gadgetCore.connection(false);
+          else if (status.type === "refused") gadgetCore.subscription_refused(typeof status.message === "string" ? status.message.slice(0, 200) : "");
+        })
+      : undefined;
 
   // Registration (site-specific, see the README): the hook's answer is the
   // subscriber id the packet envelope carries. Called once, after the
@@ -496,6 +526,9 @@ export function createGadget(options) {
     if (error instanceof MakecallError) throw error;
     throw makeError("INVALID_TRANSPORT", `transport.subscribe threw: ${thrownMessage(error, 120)}`, { path: "transport.subscribe" });
   }
+  // Read after subscribing: subscribing is what an openAjaxTransport
+  // waits for before it calls itself connected.
+  if (readProperty(transport, "connected", "INVALID_TRANSPORT", "transport.connected") === false) gadgetCore.connection(false);
 
   /** Starts a dial inside its promise's executor, so every failure rejects. */
   function startDial(number, options, resolve, reject) {
@@ -511,7 +544,7 @@ export function createGadget(options) {
       reject(toError(JSON.parse(started.slice(1))));
       return;
     }
-    const { dialId, message } = JSON.parse(started);
+    const { dialId, message, publish: publishNow } = JSON.parse(started);
     const onAbort = () => gadgetCore.abort(dialId);
     const entry = {
       dialId,
@@ -543,13 +576,10 @@ export function createGadget(options) {
       return;
     }
     // Settled while setting up (an abort listener fired at once, a
-    // re-entrant close): no MakeCall for it.
-    if (entry.settled) return;
-    try {
-      transportPublish.call(transport, message);
-    } catch (error) {
-      gadgetCore.publish_failed(dialId, thrownMessage(error));
-    }
+    // re-entrant close): no MakeCall for it. Not connected: the core holds
+    // the message and hands it out as a "publish" output once connected,
+    // or never if the dial settles first.
+    if (!entry.settled && publishNow) publish(dialId, message);
   }
 
   return {
@@ -566,7 +596,8 @@ export function createGadget(options) {
     },
 
     /**
-     * Listens to "call" (call, change, dialled), "agent" (agent) or "error" (error).
+     * Listens to "call" (call, change, dialled), "agent" (agent), "error" (error)
+     * or "connection" (connected: boolean, when the transport connects or drops).
      * @returns {() => void} unsubscribe
      */
     on(event, listener) {
@@ -631,6 +662,11 @@ export function createGadget(options) {
       return agent ? agent.state : null;
     },
 
+    /** Whether the transport is connected (as it last reported; true for transports that are always connected). */
+    get connected() {
+      return transport.connected !== false;
+    },
+
     /** Whether close() was called. */
     get closed() {
       return closed;
@@ -646,6 +682,11 @@ export function createGadget(options) {
       gadgetCore.close(); // settles the core's pending dial with CLOSED, now
       try {
         if (typeof unsubscribe === "function") unsubscribe();
+      } catch (error) {
+        reportLater(error);
+      }
+      try {
+        statusOff?.();
       } catch (error) {
         reportLater(error);
       }

@@ -129,8 +129,11 @@ const ENTRY_POINTS = {
     postMessageTransport({ window: fakeWindow(), targetOrigin: "https://a.example", wire: "json" }).publish(x),
   "postMessageTransport(throwing target).publish(x)": (x) =>
     postMessageTransport({ window: fakeWindow(), target: { postMessage: thrower }, targetOrigin: "https://a.example" }).publish(x),
-  "whenHubConnected(x)": (x) => whenHubConnected(x),
-  "whenHubConnected({HubSettings: x})": (x) => whenHubConnected({ HubSettings: x }),
+  "whenHubConnected(x)": (x) => connectedAfter(x, () => whenHubConnected(x)),
+  "whenHubConnected({HubSettings: x})": (x) => {
+    const gadgets = { HubSettings: x };
+    return connectedAfter(gadgets, () => whenHubConnected(gadgets));
+  },
   "createSimulatedWorkspace(x)": (x) => createSimulatedWorkspace(x).close(),
   "createSimulatedWorkspace({scenario: x})": (x) => createSimulatedWorkspace({ scenario: x }).close(),
   "createSimulatedWorkspace({stepMs: x})": (x) => createSimulatedWorkspace({ stepMs: x }).close(),
@@ -147,6 +150,21 @@ const ENTRY_POINTS = {
   "workspace.hangUp(x)": (x) => withWorkspace((ws) => ws.hangUp(x)),
   "workspace.gadgetTransport.subscribe(x)": (x) => withWorkspace((ws) => ws.gadgetTransport.subscribe(x)),
 };
+
+// whenHubConnected polls with a referenced timer until the hub connects:
+// each call's hub is connected afterwards (where the object allows it), so
+// the polls end and this file's process can exit.
+function connectedAfter(gadgets, call) {
+  try {
+    return call();
+  } finally {
+    try {
+      gadgets.Hub = { publish() {}, subscribe: () => 1, isConnected: () => true };
+    } catch {
+      // frozen, a Proxy, not an object: it never polled
+    }
+  }
+}
 
 function withWorkspace(fn) {
   const ws = createSimulatedWorkspace({ scenario: "noResponse" });
