@@ -41,6 +41,7 @@ export type DialErrorCode =
   | "INVALID_NUMBER"
   | "AGENT_NOT_READY"
   | "DIAL_IN_PROGRESS"
+  | "CALL_IN_PROGRESS"
   | "CALL_FAILED"
   | "TIMEOUT"
   | "ABORTED"
@@ -285,6 +286,11 @@ export interface GadgetOptions {
   channel?: string;
   /** Ended calls kept in memory; default 50. */
   maxEndedCalls?: number;
+  /**
+   * Allow a dial while the agent has a live call (sites that allow consult
+   * calls). Default false: such a dial fails with CALL_IN_PROGRESS.
+   */
+  allowDialDuringCall?: boolean;
 }
 
 /** What a successful dial resolves to. */

@@ -480,6 +480,14 @@ impl Rejection {
         }
     }
 
+    /// The `OWN_EXTENSION` rejection (the number itself is not shown).
+    pub fn own_extension() -> Rejection {
+        Rejection::new(
+            codes::OWN_EXTENSION,
+            "the number is your own extension (the plan's ownExtension, or the agent's extension)",
+        )
+    }
+
     /// The `TOO_LONG` of an input of `units` UTF-16 units, too long to be
     /// read at all (the wasm boundary refuses it before copying it).
     pub fn oversized(units: usize) -> Rejection {
@@ -600,10 +608,7 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
     }
     if let Some(own) = plan.own_extension.as_deref() {
         if own == body || own == core {
-            return Err(Rejection::new(
-                codes::OWN_EXTENSION,
-                "the number is your own extension (the plan's ownExtension)",
-            ));
+            return Err(Rejection::own_extension());
         }
     }
     check_blocked(plan, &dial, access_code, core, reading)?;

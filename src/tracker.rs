@@ -491,6 +491,16 @@ impl CallTracker {
         self.calls.iter().map(|e| e.snap.call_id.as_str())
     }
 
+    /// The live (not ended) call that changed last, if any.
+    pub fn latest_live_call(&self) -> Option<&CallSnapshot> {
+        self.keys
+            .iter()
+            .zip(self.calls.iter())
+            .filter(|(key, _)| !key.ended)
+            .max_by_key(|(key, _)| key.order)
+            .map(|(_, entry)| &entry.snap)
+    }
+
     /// How many calls are tracked.
     pub fn len(&self) -> usize {
         self.calls.len()
