@@ -96,7 +96,9 @@ function pascal(state) {
  * `setAgentState`, and follows the agent's own calls: TALKING once one is
  * answered, back to the earlier state when the last answered one ends (a
  * `setAgentState` during the call sets that state instead, Finesse's
- * pending state, shown by `pendingAgentState`).
+ * pending state, shown by `pendingAgentState`). With `wrapUpMs` the agent
+ * goes through wrap-up first: WORK_READY (then READY) or WORK (then
+ * NOT_READY) for wrapUpMs.
  * @param {object} [options]
  */
 export function createSimulatedWorkspace(options = {}) {
@@ -112,6 +114,14 @@ export function createSimulatedWorkspace(options = {}) {
   const ringMs = num("ringMs", 2000);
   const talkMs = num("talkMs", 8000);
   const noAnswerMs = num("noAnswerMs", 12000);
+  // Wrap-up after the agent's calls, off (0) by default. Finesse puts the
+  // agent in WORK or WORK_READY after a call when wrap-up is configured
+  // (Finesse Developer Guide 12.5, agent states; workspace-api.md §B.4).
+  // Unverified, so chosen here: WORK_READY when the agent goes back to
+  // READY afterwards and WORK when to NOT_READY (as the state names say),
+  // and wrap-up ends after wrapUpMs (the site's wrap-up time) or when the
+  // agent picks a state.
+  const wrapUpMs = num("wrapUpMs", 0);
   let nextCallId = num("firstCallId", 16931876);
   if (!Number.isSafeInteger(nextCallId)) throw simError(INVALID_INPUT, "firstCallId must be an integer");
   const str = (name, fallback) => {
@@ -121,6 +131,7 @@ export function createSimulatedWorkspace(options = {}) {
   };
   const extension = str("extension", "5024");
   const accessCode = str("accessCode", "");
+  const awaitGadget = options.awaitGadget === true;
   const wire = options.wire === undefined ? "object" : options.wire;
   if (wire !== "object" && wire !== "json") throw simError(INVALID_INPUT, 'wire must be "object" or "json"');
   const agentInfo = {
@@ -187,8 +198,15 @@ export function createSimulatedWorkspace(options = {}) {
     throw simError(INVALID_INPUT, "transport must have publish and subscribe");
   }
 
+  // The ready handshake (awaitGadget): nothing is posted before the gadget
+  // has spoken. A window.postMessage to an iframe whose page has not loaded
+  // yet reaches its initial about:blank document, which the browser refuses
+  // with a console warning (the target origin does not match), and the
+  // message is lost anyway. The gadget's first message (its GetAgentState
+  // request) proves it listens; the agent state is announced then.
+  let gadgetHeard = !awaitGadget || external === undefined;
   function send(message) {
-    if (closed) return;
+    if (closed || !gadgetHeard) return;
     const payload = wire === "json" ? JSON.stringify(message) : message;
     logWire("toGadget", payload);
     if (external !== undefined) {
@@ -200,6 +218,13 @@ export function createSimulatedWorkspace(options = {}) {
 
   function receive(raw) {
     if (closed) return;
+    if (!gadgetHeard) {
+      gadgetHeard = true;
+      // Answered at once if this is the GetAgentState request; else announced.
+      schedule(() => {
+        if (!agentAnnounced) broadcastAgentState();
+      }, 0);
+    }
     logWire("toWorkspace", raw);
     let message = raw;
     if (typeof raw === "string") {
@@ -221,7 +246,9 @@ export function createSimulatedWorkspace(options = {}) {
   }
 
   // --- agent state --------------------------------------------------------
+  let agentAnnounced = false;
   function broadcastAgentState() {
+    if (gadgetHeard) agentAnnounced = true;
     send({
       channel: "Finesse",
       topic: "Agent",
@@ -402,25 +429,45 @@ export function createSimulatedWorkspace(options = {}) {
   // The agent's own state follows the agent's manual calls, as Finesse
   // reports it (workspace-api.md §B.4): TALKING once the call is answered,
   // and back to the state held before the call when the last answered call
-  // ends (no wrap-up timer is simulated; nothing here holds a call). The agent event goes out after
+  // ends, or through wrap-up first with wrapUpMs (nothing here holds a call). The agent event goes out after
   // the call event. Dialer calls (injectCall's default) leave it alone.
   let stateBeforeCall; // set while answered calls hold the agent
   const callsHoldingAgent = new Set();
+  let wrapUpTimer; // while the agent is in wrap-up (wrapUpMs > 0)
   function followCall(call, state) {
     if (call.kind !== "manual") return;
     let next;
     if (state === "ACTIVE") {
-      if (callsHoldingAgent.size === 0) stateBeforeCall = agentState;
+      if (callsHoldingAgent.size === 0) stateBeforeCall = wrapUpTimer === undefined ? agentState : afterWrapUp(agentState);
+      endWrapUp();
       callsHoldingAgent.add(call);
       next = "TALKING";
     } else if (ENDING_STATES.has(state) && callsHoldingAgent.delete(call) && callsHoldingAgent.size === 0) {
       next = stateBeforeCall;
       stateBeforeCall = undefined;
+      if (wrapUpMs > 0) {
+        const after = next;
+        next = after === "READY" ? "WORK_READY" : "WORK";
+        wrapUpTimer = schedule(() => {
+          wrapUpTimer = undefined;
+          setAgent(after);
+        }, wrapUpMs);
+      }
     }
-    if (next !== undefined && next !== agentState) {
-      agentState = next;
-      broadcastAgentState();
-    }
+    if (next !== undefined) setAgent(next);
+  }
+  // Where wrap-up leads: WORK_READY to READY, WORK to NOT_READY.
+  function afterWrapUp(state) {
+    return state === "WORK_READY" ? "READY" : state === "WORK" ? "NOT_READY" : state;
+  }
+  function endWrapUp() {
+    cancel(wrapUpTimer);
+    wrapUpTimer = undefined;
+  }
+  function setAgent(next) {
+    if (next === agentState) return;
+    agentState = next;
+    broadcastAgentState();
   }
 
   // A playback sends its steps one after another, each `wait` ms after the
@@ -581,8 +628,9 @@ export function createSimulatedWorkspace(options = {}) {
   if (external !== undefined) {
     unsubscribeTransport = external.subscribe((message) => receive(message));
     // The gadget on the other side cannot be seen subscribing: announce the
-    // agent state once, so it does not wait for the first change.
-    schedule(broadcastAgentState, 0);
+    // agent state once, so it does not wait for the first change (or, with
+    // awaitGadget, once it has spoken).
+    if (gadgetHeard) schedule(broadcastAgentState, 0);
   } else {
     gadgetTransport = Object.freeze({
       publish(message) {
@@ -630,6 +678,8 @@ export function createSimulatedWorkspace(options = {}) {
         stateBeforeCall = next;
         return;
       }
+      // A state picked during wrap-up ends it.
+      endWrapUp();
       agentState = next;
       broadcastAgentState();
     },
