@@ -36,6 +36,7 @@ const CAUSE_WORDS = {
   DEVICE_RESOURCE_NOT_AVAILABLE: "Phone not available",
 };
 const ENDED = new Set(["dropped", "failed", "wrapUp"]);
+const ON_A_CALL = "You are on a call. You can place the next call when it ends.";
 
 const $ = (id) => {
   const element = document.getElementById(id);
@@ -68,6 +69,19 @@ function stateWords(state) {
   return STATE_WORDS[state] ?? STATE_WORDS.unknown;
 }
 
+/**
+ * The words for a call as the card and Recent calls show it: a call that
+ * rang and was dropped without being answered is "No answer" (the
+ * workspace gives no cause for it), and a call that reached wrap-up keeps
+ * saying so when a late "dropped" follows (it is over either way).
+ */
+function callWords(call) {
+  const seen = new Set((call.history ?? []).map((entry) => entry.state));
+  if (call.state === "dropped" && seen.has("wrapUp")) return STATE_WORDS.wrapUp;
+  if (call.state === "dropped" && seen.has("alerting") && !seen.has("active") && !seen.has("held")) return "No answer";
+  return stateWords(call.state);
+}
+
 function causeWords(cause) {
   if (typeof cause !== "string" || cause === "") return "";
   return CAUSE_WORDS[cause.toUpperCase()] ?? `Call could not be completed (${cause})`;
@@ -77,6 +91,8 @@ function agentWords(state) {
   if (state === null || state === undefined) return "Unknown";
   if (state === "READY") return "Ready";
   if (state === "NOT_READY") return "Not Ready";
+  // Finesse's wrap-up states: WORK_READY goes to Ready after it, WORK to Not Ready.
+  if (state === "WORK_READY" || state === "WORK") return "Wrap-up";
   const text = String(state).toLowerCase().replace(/_/g, " ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -85,6 +101,7 @@ function agentWords(state) {
 // call the way out is to finish it, otherwise to switch to Ready.
 function agentBlockedWords(state) {
   if (state === "TALKING" || state === "HOLD") return `You are on a call (${agentWords(state)}). You can place the next call when it ends.`;
+  if (state === "WORK_READY" || state === "WORK") return "You are in wrap-up. Switch to Ready to place a call.";
   return `You are ${agentWords(state)}. Switch to Ready to place a call.`;
 }
 
@@ -120,7 +137,8 @@ function mmss(ms) {
 function reasonWords(result) {
   switch (result.code) {
     case "EMPTY":
-      return "Enter a number to call.";
+      // Only separators or a lone "+": there is text, but nothing to dial.
+      return "There are no digits to dial yet.";
     case "INVALID_CHARACTER": {
       const char = typeof result.index === "number" ? Array.from(result.input ?? "")[result.index] : undefined;
       return char === undefined
@@ -156,6 +174,29 @@ async function pickTransport() {
   return postMessageTransport({ targetOrigin: config.workspaceOrigin });
 }
 
+/**
+ * Sizes the gadget's frame to its content whenever that changes (a call
+ * card, Recent calls): in Finesse through the container's
+ * `gadgets.window.adjustHeight()` (the dynamic-height feature the gadget
+ * spec requires); in a workspace that frames it over postMessage, by telling
+ * the workspace its height, `{ channel: "makecall", topic: "Gadget",
+ * subtopic: "FrameHeight", height }` (the simulated workspace resizes the
+ * iframe; a workspace that does not know the message ignores it).
+ */
+function fitFrame(transport) {
+  const content = document.getElementById("mc");
+  if (!content || typeof ResizeObserver !== "function") return;
+  const finesse = globalThis.gadgets?.window;
+  let reported = 0;
+  new ResizeObserver(() => {
+    const height = Math.ceil(content.getBoundingClientRect().bottom);
+    if (height === reported) return;
+    reported = height;
+    if (typeof finesse?.adjustHeight === "function") finesse.adjustHeight();
+    else transport.publish({ channel: "makecall", topic: "Gadget", subtopic: "FrameHeight", height });
+  }).observe(content);
+}
+
 function readDialTimeout() {
   const raw = new URLSearchParams(location.search).get("dialTimeoutMs");
   const value = raw === null ? NaN : Number(raw);
@@ -170,7 +211,9 @@ async function main() {
   // before the first await, so inside Finesse gadgets.HubSettings.onConnect
   // is hooked before the container connects the hub.
   const [, transport] = await Promise.all([init(), pickTransport()]);
-  const gadget = createGadget({ transport, dialTimeoutMs, source: SOURCE });
+  // The plan refuses emergency calls from the gadget; the agent's own
+  // extension is refused by the core from the agent event.
+  const gadget = createGadget({ transport, dialTimeoutMs, source: SOURCE, plan: { blockedPrefixes: ["911"] } });
 
   let validation = gadget.validate("");
   let pending = false; // while a dial is unsettled
@@ -203,8 +246,13 @@ async function main() {
             ? "Waiting for your agent state from the workspace."
             : agentBlockedWords(gadget.agentState);
       } else if (can.code === "DIAL_IN_PROGRESS") reason = "A call is already being placed.";
+      else if (can.code === "CALL_IN_PROGRESS") reason = ON_A_CALL;
       else reason = can.message || "Calling is not possible right now.";
-    } else if (!validation.ok) reason = ui.number.value.trim() === "" ? "Enter a number to call." : "Fix the number to call.";
+    } else if (!validation.ok) {
+      // The hint under the field says what to do ("Enter a number to
+      // call."); the button's reason does not repeat it.
+      reason = ui.number.value.trim() === "" ? "No number yet." : "Fix the number to call.";
+    }
     // aria-disabled, not disabled: a disabled button loses keyboard focus
     // (it moves to the page), so an agent who pressed Call would have to
     // find their way back to it; placeCall refuses while it is set.
@@ -256,7 +304,7 @@ async function main() {
       return;
     }
     setHidden(ui.card, false);
-    setText(ui.cardState, stateWords(current.state));
+    setText(ui.cardState, callWords(current));
     setData(ui.cardState, "state", current.state);
     setText(ui.cardNumber, current.dialedNumber ?? current.toAddress ?? "—");
     setText(ui.cardId, current.callId);
@@ -276,7 +324,7 @@ async function main() {
         number.textContent = entry.number;
         const outcome = document.createElement("span");
         outcome.className = "mc-recent-outcome";
-        const words = entry.cause ? causeWords(entry.cause) : stateWords(entry.state);
+        const words = entry.cause ? causeWords(entry.cause) : entry.words;
         outcome.textContent = entry.duration === null ? words : `${words} · ${entry.duration}`;
         item.append(number, outcome);
         return item;
@@ -290,7 +338,7 @@ async function main() {
     const entry = {
       callId: call.callId,
       number: call.dialedNumber ?? call.toAddress ?? "—",
-      state: call.state,
+      words: callWords(call),
       cause: call.state === "failed" ? call.cause : undefined,
       duration,
     };
@@ -320,10 +368,11 @@ async function main() {
       seen = new Set();
       announced.set(call.callId, seen);
     }
-    if (previous !== call.state && !seen.has(call.state)) {
-      seen.add(call.state);
+    const words = callWords(call);
+    if (previous !== call.state && !seen.has(words)) {
+      seen.add(words);
       const cause = call.state === "failed" ? causeWords(call.cause) : "";
-      announce(cause ? `${stateWords(call.state)}: ${cause}` : stateWords(call.state));
+      announce(cause ? `${words}: ${cause}` : words);
     }
     if (ENDED.has(call.state)) remember(call);
     if (call.state === "failed" && previous !== "failed") {
@@ -344,9 +393,12 @@ async function main() {
 
   // The card follows the call this gadget dialled (the core tells which, so
   // the workspace's other calls, e.g. a dialer's, never reach it).
+  // Every call of the agent decides whether Call is possible (one call at a
+  // time, the core's CALL_IN_PROGRESS).
   gadget.on("call", (call, change, dialled) => {
-    if (!dialled || change === "duplicate" || change === "stale") return;
-    show(call);
+    if (change === "duplicate" || change === "stale") return;
+    if (dialled) show(call);
+    else refreshCallButton();
   });
 
   gadget.on("agent", (agent) => {
@@ -368,10 +420,13 @@ async function main() {
         return agentBlockedWords(gadget.agentState);
       case "DIAL_IN_PROGRESS":
         return "A call is already being placed.";
+      case "CALL_IN_PROGRESS":
+        return ON_A_CALL;
       case "CALL_FAILED":
         return `Call failed: ${causeWords(error.cause) || "the workspace could not place the call"}.`;
       case "TIMEOUT":
-        return `No response from the workspace after ${Number((dialTimeoutMs / 1000).toFixed(1))} s. The call may not have been placed.`;
+        // A no-break space: "15 s" never breaks across lines.
+        return `No response from the workspace after ${Number((dialTimeoutMs / 1000).toFixed(1))}\u00a0s. The call may not have been placed.`;
       case "ABORTED":
         return "The call was cancelled.";
       case "CLOSED":
@@ -418,6 +473,7 @@ async function main() {
   });
 
   revalidate();
+  fitFrame(transport);
   // Ask for the agent state (the documented GetAgentState request): a
   // workspace that announced it before this iframe was listening answers now.
   transport.publish({ channel: "Cisco", topic: "Agent", subtopic: "GetAgentState", source: SOURCE });

@@ -64,7 +64,9 @@ async function main() {
     wire: params.get("wire") === "json" ? "json" : "object",
   });
 
-  const options = { transport, agentState: params.get("agentState") ?? "READY" };
+  // awaitGadget: the workspace posts nothing before the gadget's first
+  // message, so nothing goes to the iframe before its page has loaded.
+  const options = { transport, awaitGadget: true, agentState: params.get("agentState") ?? "READY" };
   const scenarioParam = params.get("scenario");
   if (scenarioParam) options.scenario = scenarioParam;
   for (const name of ["stepMs", "talkMs", "ringMs", "noAnswerMs"]) {
@@ -122,6 +124,20 @@ async function main() {
   $("ws-hangup").addEventListener("click", () => {
     status.textContent = workspace.hangUp() ? "Hung up." : "No call to hang up.";
   });
+
+  // --- gadget frame height ---------------------------------------------------
+  // The gadget reports its content height (see fitFrame in gadget.js); the
+  // frame follows, within bounds, so nothing is cut off at any width. Not
+  // part of the workspace protocol, so not shown in the wire log.
+  function fitGadgetFrame(message) {
+    if (message === null || typeof message !== "object" || message.channel !== "makecall" || message.subtopic !== "FrameHeight") return false;
+    const height = Number(message.height);
+    if (!Number.isFinite(height)) return true;
+    // The style height includes the frame's border; the content gets the rest.
+    const border = frame.offsetHeight - frame.clientHeight;
+    frame.style.height = `${Math.min(4000, Math.max(200, Math.ceil(height))) + border}px`;
+    return true;
+  }
 
   // --- wire log --------------------------------------------------------------
   const list = $("ws-log-list");
@@ -182,6 +198,7 @@ async function main() {
         parsed = message;
       }
     }
+    if (direction === "toWorkspace" && fitGadgetFrame(parsed)) return;
     const entry = { direction, parsed, at: typeof at === "number" ? at : Date.now() };
     entries.unshift(entry);
     if (entries.length > LOG_LIMIT) entries.length = LOG_LIMIT;
