@@ -41,6 +41,9 @@ describe("number field and dial pad", () => {
       ["608-555-CALL", /“C” cannot be dialled/],
       ["12", /Too short/],
       ["9".repeat(41), /Too long/],
+      // The agent's own extension (from the workspace's agent event) and 911.
+      ["5024", /^That is your own extension\.$/],
+      ["911", /^This number may not be dialled from here\.$/],
     ];
     for (const [input, reason] of cases) {
       await field.fill(input);

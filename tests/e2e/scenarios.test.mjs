@@ -121,6 +121,19 @@ describe("scenarios through the UI", () => {
     await page.context().close();
   });
 
+  test("with wrap-up configured, the agent is in wrap-up after the call and Call waits for it", async () => {
+    const page = await setup.page();
+    const { frame, gadget } = await dial(page, { scenario: "answered", talkMs: 300, wrapUpMs: 2500 });
+    await waitForCard(frame, "Wrap-up");
+    await frame.waitForFunction(() => document.getElementById("mc-agent-state")?.dataset.state === "WORK_READY");
+    assert.equal(await gadget.locator("#mc-agent-state").textContent(), "Wrap-up");
+    assert.equal(await gadget.locator("#mc-call-reason").textContent(), "You are in wrap-up. Switch to Ready to place a call.");
+    await frame.waitForFunction(() => document.getElementById("mc-agent-state")?.dataset.state === "READY", null, { timeout: 8000 });
+    await waitForCallButton(gadget);
+    setup.assertNoErrors(page);
+    await page.context().close();
+  });
+
   test("unrelatedCall: the dialer's call never reaches the card", async () => {
     const page = await setup.page();
     const { frame, gadget } = await dial(page, { scenario: "unrelatedCall", talkMs: 300 });

@@ -1,7 +1,7 @@
 // The simulated agent workspace: frames the gadget from another origin and
 // drives it only by postMessage, through the package's simulated workspace.
 // Query parameters (all optional): scenario, agentState, stepMs, talkMs,
-// ringMs, noAnswerMs, wire ("object" | "json"), dialTimeoutMs (passed to the
+// ringMs, noAnswerMs, wrapUpMs (wrap-up after a call; 0, none, by default), wire ("object" | "json"), dialTimeoutMs (passed to the
 // gadget).
 
 import { init, postMessageTransport, redactNumber } from "/makecall/js/index.js";
@@ -69,7 +69,7 @@ async function main() {
   const options = { transport, awaitGadget: true, agentState: params.get("agentState") ?? "READY" };
   const scenarioParam = params.get("scenario");
   if (scenarioParam) options.scenario = scenarioParam;
-  for (const name of ["stepMs", "talkMs", "ringMs", "noAnswerMs"]) {
+  for (const name of ["stepMs", "talkMs", "ringMs", "noAnswerMs", "wrapUpMs"]) {
     const value = numberParam(name);
     if (value !== undefined) options[name] = value;
   }
