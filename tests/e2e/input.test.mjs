@@ -84,7 +84,7 @@ describe("number field and dial pad", () => {
 
   test("keyboard only: Tab to the keys, press them with Enter and Space, Tab to Call and press Enter", async () => {
     const page = await setup.page();
-    const { frame, gadget } = await openWorkspace(setup, page, { scenario: "answered", talkMs: 300 });
+    const { frame, gadget } = await openWorkspace(setup, page, { scenario: "answered", talkMs: 3000 });
     const active = () => frame.evaluate(() => document.activeElement?.id || document.activeElement?.dataset.key || "");
     await gadget.getByLabel("Phone number").focus();
     await page.keyboard.type("608555900");
