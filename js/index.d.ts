@@ -239,7 +239,8 @@ export function redactNumber(text: string): string;
 export function memoryBytes(): number;
 
 /** What applying a state change did. */
-export type Change = "new" | "advanced" | "duplicate" | "stale";
+/** "unknown": a state value the tracker does not know, recorded in `history`; the call's `state` is unchanged. */
+export type Change = "new" | "advanced" | "duplicate" | "stale" | "unknown";
 
 /** A tracked call. */
 export interface CallSnapshot {
