@@ -995,6 +995,24 @@ fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
             }
         }
     }
+    // `countryCode: null` clears the country, and with it what the preset
+    // derived from it (its trunk and international prefixes, national
+    // lengths), unless the same object sets those itself.
+    let given = |name: &str| entries.iter().any(|(key, _)| key == name);
+    let country_cleared = entries
+        .iter()
+        .any(|(key, value)| key == "countryCode" && matches!(value, Value::Null));
+    if country_cleared {
+        if !given("trunkPrefix") {
+            plan.trunk_prefix = None;
+        }
+        if !given("internationalPrefix") {
+            plan.international_prefix = None;
+        }
+        if !given("nationalDigits") {
+            plan.national_digits = None;
+        }
+    }
     check_plan(&mut plan)?;
     Ok(plan)
 }
