@@ -143,3 +143,9 @@ export interface SimulatedWorkspace {
 
 /** Creates a simulated workspace. */
 export declare function createSimulatedWorkspace(options?: SimulatedWorkspaceOptions): SimulatedWorkspace;
+
+/**
+ * The workspace's documented sample state change (a manual outbound call in
+ * wrap-up) as JSON text, trailing comma included, as the documentation gives it.
+ */
+export const SAMPLE_STATE_CHANGE: string;

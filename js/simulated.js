@@ -22,6 +22,57 @@ function simError(code, message) {
   return error;
 }
 
+/**
+ * The workspace's documented sample state change (the Make a Call page's
+ * "Sample Response": a manual outbound call in wrap-up), as JSON text the way
+ * the page gives it, trailing comma included, so `parseMessage` can be tried
+ * without a workspace (the README's quick start).
+ */
+export const SAMPLE_STATE_CHANGE = `{
+  "channel": "Finesse",
+  "topic": "outbound",
+  "subtopic": "OutBoundCallStateChange",
+  "message": {
+    "source": "event",
+    "call": {
+      "ResponseActual": {
+        "fromAddress": "5024",
+        "id": "16931876",
+        "mediaType": "Voice",
+        "participants": {
+          "Participant": [
+            {
+              "mediaAddress": "5024",
+              "mediaAddressType": "AGENT_DEVICE",
+              "startTime": "2024-04-23T09:39:11.433Z",
+              "state": "WRAP_UP",
+              "stateChangeTime": "2024-04-23T09:42:40.113Z"
+            }
+          ]
+        },
+        "state": "ACTIVE",
+        "toAddress": "08234567899",
+        "mediaProperties": {
+          "callType": "OUT",
+          "dialedNumber": "08234567899",
+        }
+      },
+      "ResponseFields": {
+        "fromAddress": "5024",
+        "toAddress": "08234567899",
+        "CallState": "WRAP_UP",
+        "Type": "OB_OUT",
+        "Campaign": "16931876",
+        "OutBoundType": "manualdial"
+      },
+      "id": "16931876",
+      "CallType": "OB_OUT",
+      "event": "WRAP_UP",
+      "CallVariables": {}
+    }
+  }
+}`;
+
 /** The scenario names and what each one plays when a MakeCall arrives. */
 export const SCENARIOS = Object.freeze(
   [

@@ -22,7 +22,7 @@ import {
   type Gadget,
   type ParsedMessage,
 } from "makecall";
-import { createSimulatedWorkspace } from "makecall/simulated";
+import { createSimulatedWorkspace, SAMPLE_STATE_CHANGE } from "makecall/simulated";
 
 async function main(): Promise<void> {
   await init();
@@ -52,7 +52,8 @@ async function main(): Promise<void> {
   const snapshots: CallSnapshot[] = tracker.calls();
   console.log(change, snapshot.history.length, snapshots.length, redactNumber("6085559000"), memoryBytes());
 
-  const workspace = createSimulatedWorkspace({ scenario: "answered", stepMs: 10 });
+  console.log(parseMessage(SAMPLE_STATE_CHANGE).kind);
+  const workspace = createSimulatedWorkspace({ scenario: "answered", stepMs: 10, wrapUpMs: 5000 });
   const transport: Transport = workspace.gadgetTransport!; // in-process mode always has one
   const gadget: Gadget = createGadget({
     transport,
@@ -60,6 +61,7 @@ async function main(): Promise<void> {
     agentStatePolicy: "ready",
     dialTimeoutMs: 15000,
     source: "my-crm",
+    allowDialDuringCall: false,
   });
   const off = gadget.on("call", (c, how, dialled: boolean) => console.log(c.state, how, dialled));
   gadget.on("agent", (agent) => console.log(agent.state));
@@ -71,6 +73,7 @@ async function main(): Promise<void> {
   } catch (error) {
     const failure = error as MakecallError;
     if (failure.code === "CALL_FAILED") console.log(failure.cause);
+    if (failure.code === "CALL_IN_PROGRESS") console.log(failure.callId);
   }
   off();
   console.log(gadget.canDial(), gadget.agentState, gadget.calls().length);

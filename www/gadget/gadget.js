@@ -396,7 +396,7 @@ async function main() {
   // Every call of the agent decides whether Call is possible (one call at a
   // time, the core's CALL_IN_PROGRESS).
   gadget.on("call", (call, change, dialled) => {
-    if (change === "duplicate" || change === "stale") return;
+    if (change === "duplicate" || change === "stale" || change === "unknown") return;
     if (dialled) show(call);
     else refreshCallButton();
   });
