@@ -23,6 +23,7 @@ export type ErrorCode =
   | "LIMIT_EXCEEDED"
   | "INVALID_INPUT"
   | "INVALID_PLAN"
+  | "COUNTRY_NOT_LOADED"
   | "INVALID_TRANSPORT"
   | "NOT_INITIALIZED";
 
@@ -33,6 +34,8 @@ export type ValidationCode =
   | "TOO_SHORT"
   | "TOO_LONG"
   | "INVALID_NUMBER"
+  | "INVALID_COUNTRY_CODE"
+  | "NOT_A_NUMBER_RANGE"
   | "OWN_EXTENSION"
   | "BLOCKED";
 
@@ -87,6 +90,14 @@ export interface DialPlanOptions {
   internationalPrefix?: string;
   accessCode?: string;
   dialFormat?: DialFormat;
+  /**
+   * ISO 3166 region code (`"GB"`) whose numbering plan (libphonenumber's
+   * metadata) reads numbers; not with a preset or the four numbering options.
+   * Regions other than +1 and +91 need `loadCountries` first.
+   */
+  country?: string;
+  /** `"possible"` also accepts numbers of a possible length outside every assigned range. */
+  accept?: "valid" | "possible";
 }
 
 /** A plan: options, or a preset name. */
@@ -103,8 +114,26 @@ export interface ValidNumber {
   kind: NumberKind;
   /** The E.164 form, when it can be derived. */
   e164?: string;
+  /** The region of the number (ISO 3166, `"001"` for +800 and other non-geographic codes), when the metadata placed it. */
+  country?: string;
+  /** The number type, when the metadata placed the number. */
+  type?: NumberType;
   input: string;
 }
+
+/** The number types of libphonenumber's metadata. */
+export type NumberType =
+  | "fixedLine"
+  | "mobile"
+  | "fixedLineOrMobile"
+  | "tollFree"
+  | "premiumRate"
+  | "sharedCost"
+  | "voip"
+  | "personalNumber"
+  | "pager"
+  | "uan"
+  | "voicemail";
 
 /** A number that failed validation. */
 export interface InvalidNumber {
@@ -323,3 +352,15 @@ export interface Gadget {
 
 /** Creates the gadget on a transport. */
 export function createGadget(options: GadgetOptions): Gadget;
+
+/**
+ * The version of libphonenumber's numbering metadata compiled into the core:
+ * `libphonenumber-js@<version> metadata.max.json sha256:<digest>`.
+ */
+export function metadataVersion(): string;
+
+/**
+ * Loads the numbering data of more regions (ISO 3166 codes, or "all"), so
+ * plans may name them as `country`. Idempotent. The +1 and +91 regions are built in.
+ */
+export function loadCountries(countries: readonly string[] | "all"): Promise<void>;

@@ -448,3 +448,43 @@ export function memoryBytes() {
   requireInit();
   return core.memory_bytes();
 }
+
+/**
+ * The version of libphonenumber's numbering metadata compiled into the core
+ * (package, file and digest: `libphonenumber-js@1.13.16 metadata.max.json sha256:…`).
+ * @returns {string}
+ */
+export function metadataVersion() {
+  requireInit();
+  return core.metadata_version();
+}
+
+/**
+ * Loads the numbering data of regions beyond the built-in +1 (NANP) and +91
+ * (India), so that plans may name them (`country`) and their numbers are
+ * checked against their assigned ranges. `countries` is an array of ISO 3166
+ * region codes (`["GB", "DE"]`; a region brings every region of its calling
+ * code) or `"all"`. Idempotent. In Node the data is read from the package
+ * folder, in browsers fetched next to this module (`../metadata/`).
+ * @param {string[] | "all"} countries
+ * @returns {Promise<void>}
+ */
+export async function loadCountries(countries) {
+  requireInit();
+  const files = unwrap(core.metadata_files(JSON.stringify(countries === undefined ? null : countries)));
+  for (const file of files) {
+    const url = new URL(`../metadata/${file}`, import.meta.url);
+    let bytes;
+    if (url.protocol === "file:") {
+      const fs = await import(/* webpackIgnore: true */ "node:fs/promises");
+      bytes = await fs.readFile(url);
+    } else {
+      const response = await fetch(url);
+      if (!response.ok) {
+        throw makeError("COUNTRY_NOT_LOADED", `the numbering data ${file} could not be fetched (HTTP ${response.status})`);
+      }
+      bytes = new Uint8Array(await response.arrayBuffer());
+    }
+    unwrap(core.load_metadata(bytes));
+  }
+}

@@ -86,8 +86,12 @@
 //! [`Plan::blocked_prefixes`]. Validating a `dial` again under the same plan
 //! gives the same `dial`.
 
+use std::borrow::Cow;
+
 use crate::error::{codes, Error};
 use crate::json::{Entries, ObjectWriter, Value};
+use crate::numbering::parse::{self, check_length, LengthCheck, ParseError};
+use crate::numbering::{self, NumberType, Region, RegionError};
 use crate::text::{msg, redact_digits, Quoted, QuotedChar};
 
 /// What kind of number a valid input is.
@@ -229,6 +233,12 @@ pub struct Plan {
     /// Whether the NANP rule applies: a 10-digit national number's area code
     /// and exchange start with 2-9. Set by the `"nanp"` preset.
     pub nanp: bool,
+    /// The region whose numbering plan (libphonenumber's metadata) numbers
+    /// without `+` are read with (`country`, an ISO 3166 code).
+    pub country: Option<&'static Region<'static>>,
+    /// Whether a number of a possible length outside every assigned range
+    /// is accepted (`accept: "possible"`) instead of `NOT_A_NUMBER_RANGE`.
+    pub accept_possible: bool,
 }
 
 impl Default for Plan {
@@ -248,6 +258,8 @@ impl Default for Plan {
             access_code: None,
             dial_format: DialFormat::AsEntered,
             nanp: false,
+            country: None,
+            accept_possible: false,
         }
     }
 }
@@ -262,6 +274,12 @@ impl Plan {
             national_digits: Some((10, 10)),
             international_prefix: Some(international.to_string()),
             nanp: preset == Preset::Nanp,
+            // The presets read numbers with libphonenumber's metadata, which
+            // the core carries for them: every +1 region, and India.
+            country: numbering::embedded_region(match preset {
+                Preset::In => "IN",
+                _ => "US",
+            }),
             ..Plan::default()
         };
         match preset {
@@ -339,7 +357,36 @@ impl Plan {
 
     /// Checks the digits of an international number (after `+` or after the
     /// international prefix).
+    ///
+    /// With a country the metadata decides (a `+44 (0) 20 ...` has a digit
+    /// more than its E.164); otherwise the plan's own rules first, then
+    /// every `+` number is checked against its calling code's metadata when
+    /// that is loaded (the index of calling codes always is).
     fn read_international<'a>(&'a self, digits: &'a str) -> Result<Reading<'a>, &'static str> {
+        if self.country.is_some() {
+            if let Some(result) = self.read_with_metadata(digits, true) {
+                return result.map_err(|code| {
+                    self.legacy_code(code, self.international_by_rules(digits).err())
+                });
+            }
+            return self.international_by_rules(digits);
+        }
+        let reading = self.international_by_rules(digits)?;
+        self.read_with_metadata(digits, true).unwrap_or(Ok(reading))
+    }
+
+    /// A preset's plan reports the code its own rules gave before it read
+    /// numbers with the metadata, when those rules refuse the number too (so
+    /// `123 555 9000` stays `INVALID_NUMBER` under `"nanp"`).
+    fn legacy_code(&self, code: &'static str, by_rules: Option<&'static str>) -> &'static str {
+        match by_rules {
+            Some(old) if self.preset != Preset::Any => old,
+            _ => code,
+        }
+    }
+
+    /// [`Plan::read_international`] by the plan's own rules only.
+    fn international_by_rules<'a>(&'a self, digits: &'a str) -> Result<Reading<'a>, &'static str> {
         if digits.len() < E164_MIN_DIGITS {
             return Err(codes::TOO_SHORT);
         }
@@ -351,25 +398,97 @@ impl Plan {
             // Country codes are prefix-free, so a prefix match is a real match.
             if let Some(nsn) = digits.strip_prefix(cc.as_str()) {
                 self.check_national(nsn)?;
-                own_nsn = Some(nsn);
+                own_nsn = Some(Cow::Borrowed(nsn));
             }
         }
         Ok(Reading {
             kind: NumberKind::International,
-            e164: Some(("", digits)),
+            e164: Some(("", Cow::Borrowed(digits))),
             own_nsn,
+            country: None,
+            number_type: None,
+            dial_e164: false,
         })
+    }
+
+    /// Reads digits with libphonenumber's metadata: with `plus` against their
+    /// calling code, otherwise as a number dialled in [`Plan::country`].
+    /// `None` when the calling code's data is not loaded.
+    fn read_with_metadata<'a>(
+        &self,
+        digits: &'a str,
+        plus: bool,
+    ) -> Option<Result<Reading<'a>, &'static str>> {
+        let default = if plus { None } else { self.country };
+        let parsed = match parse::parse(digits, plus, default, &numbering::Loaded) {
+            Ok(parsed) => parsed,
+            Err(ParseError::NotLoaded(_)) => return None,
+            Err(ParseError::InvalidCountryCode) => return Some(Err(codes::INVALID_COUNTRY_CODE)),
+            Err(ParseError::TooShort) => return Some(Err(codes::TOO_SHORT)),
+            Err(ParseError::TooLong) => return Some(Err(codes::TOO_LONG)),
+        };
+        let rules = parsed.rules();
+        let nsn = parsed.national_number.as_bytes();
+        let number_type = rules.and_then(|region| region.number_type(nsn));
+        let valid = rules.is_some_and(|region| region.is_valid(nsn));
+        if !valid {
+            let lengths = rules.map_or(0, |region| region.possible_lengths);
+            let refused = match check_length(nsn.len(), lengths) {
+                LengthCheck::TooShort => Some(codes::TOO_SHORT),
+                LengthCheck::TooLong => Some(codes::TOO_LONG),
+                LengthCheck::Invalid => Some(codes::INVALID_NUMBER),
+                LengthCheck::Possible if !self.accept_possible => Some(codes::NOT_A_NUMBER_RANGE),
+                LengthCheck::Possible => None,
+            };
+            if let Some(code) = refused {
+                return Some(Err(code));
+            }
+        }
+        // E.164 has at most 15 digits; libphonenumber reads up to 17 national ones.
+        if parsed.calling_code.len() + nsn.len() > E164_MAX_DIGITS {
+            return Some(Err(codes::TOO_LONG));
+        }
+        let international = plus || parsed.source != parse::Source::National;
+        let own = self.country_code.as_deref() == Some(parsed.calling_code);
+        let national_number = parsed.national_number;
+        Some(Ok(Reading {
+            kind: if international {
+                NumberKind::International
+            } else {
+                NumberKind::National
+            },
+            own_nsn: own.then(|| Cow::Owned(national_number.clone())),
+            e164: Some((parsed.calling_code, Cow::Owned(national_number))),
+            country: parsed.region.map(|region| region.id),
+            number_type: if valid { number_type } else { None },
+            dial_e164: plus || parsed.source == parse::Source::WithoutPlus,
+        }))
     }
 
     /// Reads an external number without `+` (digits only, access code
     /// already removed); `None` when it is not a valid number.
     fn read_external<'a>(&'a self, digits: &'a str) -> Option<Reading<'a>> {
+        if self.country.is_some() {
+            // Not loaded: an international prefix to a calling code whose
+            // data is not loaded; the plan's own rules read it.
+            if let Some(result) = self.read_with_metadata(digits, false) {
+                return result.ok();
+            }
+        }
+        self.external_by_rules(digits)
+    }
+
+    /// [`Plan::read_external`] by the plan's own rules only.
+    fn external_by_rules<'a>(&'a self, digits: &'a str) -> Option<Reading<'a>> {
         let Some(cc) = self.country_code.as_deref() else {
             let valid = digits.len() >= self.min_digits && !self.is_extension(digits.len());
             return valid.then_some(Reading {
                 kind: NumberKind::National,
                 e164: None,
                 own_nsn: None,
+                country: None,
+                number_type: None,
+                dial_e164: false,
             });
         };
         if let Some(rest) = self
@@ -377,14 +496,17 @@ impl Plan {
             .as_deref()
             .and_then(|prefix| digits.strip_prefix(prefix))
         {
-            if let Ok(reading) = self.read_international(rest) {
+            if let Ok(reading) = self.international_by_rules(rest) {
                 return Some(reading);
             }
         }
         let national = |nsn: &'a str| Reading {
             kind: NumberKind::National,
-            e164: Some((cc, nsn)),
-            own_nsn: Some(nsn),
+            e164: Some((cc, Cow::Borrowed(nsn))),
+            own_nsn: Some(Cow::Borrowed(nsn)),
+            country: None,
+            number_type: None,
+            dial_e164: false,
         };
         if let Some(nsn) = self
             .trunk_prefix
@@ -401,7 +523,15 @@ impl Plan {
     }
 
     /// Why digits that fit no form failed, for a plan with a country.
-    fn external_failure(&self, digits: usize) -> Rejection {
+    fn external_failure(&self, body: &str, digits: usize) -> Rejection {
+        if self.country.is_some() {
+            if let Some(Err(code)) = self.read_with_metadata(body, false) {
+                let by_rules = self.external_by_rules(body).is_none();
+                if !(by_rules && self.preset != Preset::Any) {
+                    return metadata_failure(code, digits);
+                }
+            }
+        }
         let (min, max) = self.national_range();
         let len = |prefix: &Option<String>| prefix.as_deref().map_or(0, str::len);
         // Saturating: a hand-built plan may hold any range.
@@ -439,14 +569,19 @@ impl Plan {
     }
 }
 
-/// One reading of a number: its kind, its E.164 digits as two parts (so no
-/// allocation is needed until the result is built) and, when it is in the
-/// plan's own country, its national significant number.
-#[derive(Debug, Clone, Copy)]
+/// One reading of a number: its kind, its E.164 digits as two parts (the
+/// input's own digits are borrowed; the metadata may rewrite them) and, when
+/// it is in the plan's own country, its national significant number; with
+/// the metadata, its region and type.
+#[derive(Debug, Clone)]
 struct Reading<'a> {
     kind: NumberKind,
-    e164: Option<(&'a str, &'a str)>,
-    own_nsn: Option<&'a str>,
+    e164: Option<(&'a str, Cow<'a, str>)>,
+    own_nsn: Option<Cow<'a, str>>,
+    country: Option<&'static str>,
+    number_type: Option<NumberType>,
+    /// Dialled as its E.164 whatever the dial format.
+    dial_e164: bool,
 }
 
 /// A number that passed validation.
@@ -458,6 +593,11 @@ pub struct ValidNumber {
     pub kind: NumberKind,
     /// The E.164 form, when derivable.
     pub e164: Option<String>,
+    /// The region (ISO 3166 code, `001` for non-geographic numbers), when
+    /// the metadata placed the number.
+    pub country: Option<&'static str>,
+    /// The number type, when the metadata placed the number.
+    pub number_type: Option<NumberType>,
 }
 
 /// Why a number was rejected.
@@ -564,27 +704,34 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
             Some(found) => found,
             None => match plan.read_external(&body) {
                 Some(reading) => (body.as_str(), reading),
-                None => return Err(plan.external_failure(digits)),
+                None => return Err(plan.external_failure(&body, digits)),
             },
         };
         (reading.kind, core, Some(reading))
     };
 
-    let e164 = reading.and_then(|r| r.e164).map(|(head, tail)| {
-        let mut text = String::with_capacity(1 + head.len() + tail.len());
-        text.push('+');
-        text.push_str(head);
-        text.push_str(tail);
-        text
-    });
+    let e164 = reading
+        .as_ref()
+        .and_then(|r| r.e164.as_ref())
+        .map(|(head, tail)| {
+            let mut text = String::with_capacity(1 + head.len() + tail.len());
+            text.push('+');
+            text.push_str(head);
+            text.push_str(tail);
+            text
+        });
     let external = kind != NumberKind::Extension && !feature_code;
-    let dial = match (plan.dial_format, &e164, reading) {
+    let dial = match (plan.dial_format, &e164, &reading) {
         (DialFormat::E164, Some(e164), _) if external => e164.clone(),
         (DialFormat::National, Some(e164), Some(reading))
             if external && kind == NumberKind::International =>
         {
             national_dial(plan, access_code, e164, reading)
         }
+        // A `+` number read with the metadata is dialled as its E.164 (a
+        // `+44 (0) 20 ...` without its 0); so is a calling code written
+        // without `+`, which as typed would be dialled as a national number.
+        (_, Some(e164), Some(reading)) if reading.dial_e164 => e164.clone(),
         _ if plus => {
             let mut text = String::with_capacity(1 + body.len());
             text.push('+');
@@ -611,8 +758,15 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
             return Err(Rejection::own_extension());
         }
     }
-    check_blocked(plan, &dial, access_code, core, reading)?;
-    Ok(ValidNumber { dial, kind, e164 })
+    check_blocked(plan, &dial, access_code, core, reading.as_ref())?;
+    let (country, number_type) = reading.map_or((None, None), |r| (r.country, r.number_type));
+    Ok(ValidNumber {
+        dial,
+        kind,
+        e164,
+        country,
+        number_type,
+    })
 }
 
 fn concat(first: &str, second: &str) -> String {
@@ -623,9 +777,12 @@ fn concat(first: &str, second: &str) -> String {
 }
 
 /// The `national` dial format of an international number.
-fn national_dial(plan: &Plan, access_code: &str, e164: &str, reading: Reading<'_>) -> String {
+fn national_dial(plan: &Plan, access_code: &str, e164: &str, reading: &Reading<'_>) -> String {
     let digits = e164.strip_prefix('+').unwrap_or(e164);
-    let (prefix, number) = match (reading.own_nsn, plan.international_prefix.as_deref()) {
+    let (prefix, number) = match (
+        reading.own_nsn.as_deref(),
+        plan.international_prefix.as_deref(),
+    ) {
         (Some(nsn), _) => (plan.trunk_prefix.as_deref().unwrap_or(""), nsn),
         (None, Some(international)) => (international, digits),
         // Only a hand-built plan lacks the prefix; `+` is the only safe form.
@@ -640,6 +797,12 @@ fn national_dial(plan: &Plan, access_code: &str, e164: &str, reading: Reading<'_
 
 fn international_failure(code: &'static str, digits: usize) -> Rejection {
     let message = match code {
+        // Inside the E.164 bounds, the lengths are the metadata's.
+        codes::TOO_SHORT | codes::TOO_LONG
+            if (E164_MIN_DIGITS..=E164_MAX_DIGITS).contains(&digits) =>
+        {
+            return metadata_failure(code, digits)
+        }
         codes::TOO_SHORT => msg!(
             "a number with + needs ",
             E164_MIN_DIGITS,
@@ -654,6 +817,22 @@ fn international_failure(code: &'static str, digits: usize) -> Rejection {
             " digits (E.164), not ",
             digits
         ),
+        _ => return metadata_failure(code, digits),
+    };
+    Rejection::new(code, message)
+}
+
+/// The rejection of a number the metadata refused.
+fn metadata_failure(code: &'static str, digits: usize) -> Rejection {
+    let message = match code {
+        codes::INVALID_COUNTRY_CODE => {
+            "the number does not start with an assigned country calling code".to_string()
+        }
+        codes::NOT_A_NUMBER_RANGE => {
+            "the number has a possible length but is in no assigned number range".to_string()
+        }
+        codes::TOO_SHORT => msg!(digits, " digits are too few for a number of this country"),
+        codes::TOO_LONG => msg!(digits, " digits are too many for a number of this country"),
         _ => "the number is not valid in the dial plan's country".to_string(),
     };
     Rejection::new(code, message)
@@ -666,7 +845,7 @@ fn check_blocked(
     dial: &str,
     access_code: &str,
     core: &str,
-    reading: Option<Reading<'_>>,
+    reading: Option<&Reading<'_>>,
 ) -> Result<(), Rejection> {
     if plan.blocked_prefixes.is_empty() {
         return Ok(());
@@ -679,7 +858,7 @@ fn check_blocked(
         Some(dialled),
         after_access,
         Some(core),
-        reading.and_then(|r| r.own_nsn),
+        reading.and_then(|r| r.own_nsn.as_deref()),
     ];
     for prefix in &plan.blocked_prefixes {
         if candidates
@@ -711,7 +890,9 @@ pub fn write_validation_json(
                 .bool("ok", true)
                 .str("dial", &valid.dial)
                 .str("kind", valid.kind.as_str())
-                .opt_str("e164", valid.e164.as_deref());
+                .opt_str("e164", valid.e164.as_deref())
+                .opt_str("country", valid.country)
+                .opt_str("type", valid.number_type.map(NumberType::as_str));
         }
         Err(rejection) => {
             object
@@ -900,6 +1081,43 @@ fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
     };
     let mut plan = Plan::preset(preset);
     let defaults = Plan::default();
+    // A country brings its own calling code and prefixes: setting them too
+    // would make two sources of truth.
+    let country_set = entries
+        .iter()
+        .any(|(key, value)| key == "country" && !matches!(value, Value::Null));
+    // A preset with its numbering options changed by hand is read with those
+    // options, not with the metadata of its country.
+    let customised = entries.iter().any(|(key, _)| {
+        matches!(
+            &**key,
+            "countryCode" | "trunkPrefix" | "internationalPrefix" | "nationalDigits"
+        )
+    });
+    if country_set {
+        if preset != Preset::Any {
+            return Err(plan_error(
+                "country",
+                "country and a preset cannot be combined (the country brings its own numbering plan)",
+            ));
+        }
+        for (key, value) in entries {
+            let key: &str = key;
+            if matches!(
+                key,
+                "countryCode" | "trunkPrefix" | "internationalPrefix" | "nationalDigits"
+            ) && !matches!(value, Value::Null)
+            {
+                return Err(plan_error(
+                    key,
+                    msg!(
+                        key,
+                        " cannot be combined with country (the country brings it)"
+                    ),
+                ));
+            }
+        }
+    }
     for (key, value) in entries {
         let path: &str = key;
         let null = matches!(value, Value::Null);
@@ -966,6 +1184,23 @@ fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
             "internationalPrefix" => plan.international_prefix = read_opt_digits(value, path, 6)?,
             "accessCode" => plan.access_code = read_opt_digits(value, path, 6)?,
             "blockedPrefixes" => plan.blocked_prefixes = read_prefixes(value, path)?,
+            "country" => plan.country = read_country(value, path)?,
+            "accept" => {
+                plan.accept_possible = match value {
+                    Value::Null => false,
+                    Value::String(name) if name == "valid" => false,
+                    Value::String(name) if name == "possible" => true,
+                    other => {
+                        return Err(plan_error(
+                            path,
+                            msg!(
+                                "accept must be \"valid\" or \"possible\", not ",
+                                other.describe()
+                            ),
+                        ))
+                    }
+                }
+            }
             "dialFormat" => {
                 plan.dial_format = match value {
                     Value::Null => DialFormat::AsEntered,
@@ -1013,12 +1248,77 @@ fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
             plan.national_digits = None;
         }
     }
-    check_plan(&mut plan)?;
+    if customised && !country_set {
+        plan.country = None;
+    }
+    check_plan(&mut plan, country_set)?;
     Ok(plan)
 }
 
+/// A region of the metadata (`"GB"`, `"gb"`); its calling code's data must
+/// be loaded.
+fn read_country(value: &Value, path: &str) -> Result<Option<&'static Region<'static>>, Error> {
+    let text = match value {
+        Value::Null => return Ok(None),
+        Value::String(text) => text,
+        other => {
+            return Err(plan_error(
+                path,
+                msg!(
+                    "country must be an ISO 3166 region code such as \"GB\", not a ",
+                    other.type_name()
+                ),
+            ))
+        }
+    };
+    let upper: String = text
+        .chars()
+        .take(4)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    match numbering::region(&upper) {
+        Ok(region) => Ok(Some(region)),
+        Err(RegionError::Unknown) => Err(plan_error(
+            path,
+            msg!(
+                "unknown country ",
+                Quoted(text),
+                " (an ISO 3166 region code such as \"GB\")"
+            ),
+        )),
+        Err(RegionError::NotLoaded(code)) => Err(Error::new(
+            codes::COUNTRY_NOT_LOADED,
+            msg!(
+                "the numbering data of ",
+                Quoted(&upper),
+                " (+",
+                code,
+                ") is not loaded: await loadCountries([",
+                Quoted(&upper),
+                "]) first"
+            ),
+        )
+        .with_path(path)),
+    }
+}
+
+/// The region's international prefix when it is one sequence of digits.
+fn literal_international_prefix(region: &Region<'_>) -> Option<String> {
+    if !region.preferred_international_prefix.is_empty() {
+        return Some(region.preferred_international_prefix.to_string());
+    }
+    region.international_prefix.literal()
+}
+
 /// Cross-option checks, once every option is read.
-fn check_plan(plan: &mut Plan) -> Result<(), Error> {
+fn check_plan(plan: &mut Plan, country_set: bool) -> Result<(), Error> {
+    if let Some(region) = plan.country.filter(|_| country_set) {
+        plan.country_code = Some(region.calling_code.to_string());
+        plan.trunk_prefix = Some(region.national_prefix)
+            .filter(|prefix| !prefix.is_empty())
+            .map(str::to_string);
+        plan.international_prefix = literal_international_prefix(region);
+    }
     if plan.min_digits > plan.max_length {
         return Err(plan_error(
             "minDigits",

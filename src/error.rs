@@ -88,6 +88,12 @@ pub mod codes {
     pub const OWN_EXTENSION: &str = "OWN_EXTENSION";
     /// Number validation: starts with a blocked prefix.
     pub const BLOCKED: &str = "BLOCKED";
+    /// Number validation: `+0…` or no assigned country calling code.
+    pub const INVALID_COUNTRY_CODE: &str = "INVALID_COUNTRY_CODE";
+    /// Number validation: a possible length, but in no assigned number range.
+    pub const NOT_A_NUMBER_RANGE: &str = "NOT_A_NUMBER_RANGE";
+    /// A plan names a country whose numbering data is not loaded (`loadCountries`).
+    pub const COUNTRY_NOT_LOADED: &str = "COUNTRY_NOT_LOADED";
 
     /// Dial: the number failed validation (the `reason` holds the validation code).
     pub const DIAL_INVALID_NUMBER: &str = "INVALID_NUMBER";

@@ -23,6 +23,7 @@ pub mod json;
 pub mod make_call;
 pub mod message;
 pub mod model;
+pub mod numbering;
 mod text;
 pub mod tracker;
 

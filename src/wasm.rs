@@ -223,7 +223,14 @@ impl DialPlan {
         };
         let options = options_from_js(input, "the plan").map_err(as_plan_error)?;
         let value = options.value().map_err(as_plan_error)?;
-        let plan = Plan::from_value(value.as_ref()).map_err(as_plan_error)?;
+        // COUNTRY_NOT_LOADED is not a malformed plan: it asks for loadCountries.
+        let plan = Plan::from_value(value.as_ref()).map_err(|error| {
+            if error.code == codes::COUNTRY_NOT_LOADED {
+                error
+            } else {
+                as_plan_error(error)
+            }
+        })?;
         Ok(DialPlan { plan })
     }
 
@@ -474,6 +481,49 @@ pub fn redact_number(text: JsValue) -> String {
         None => failure(&Error::new(
             codes::INVALID_INPUT,
             msg!("the text must be a string, not ", js_type(&text)),
+        )),
+    }
+}
+
+/// `metadataVersion()`: the version of libphonenumber's metadata compiled in.
+#[wasm_bindgen]
+pub fn metadata_version() -> String {
+    crate::numbering::metadata_version().to_string()
+}
+
+/// `loadCountries` step 1: the metadata files the regions need (JSON array
+/// of file names) for a JSON request (`["GB"]` or `"all"`).
+#[wasm_bindgen]
+pub fn metadata_files(request: &str) -> String {
+    let parsed = match json::parse(request) {
+        Ok(value) => value,
+        Err(error) => return failure(&error),
+    };
+    match crate::numbering::files_for(&parsed) {
+        Ok(files) => {
+            let mut out = String::from("[");
+            for (i, file) in files.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                json::write_string(&mut out, file);
+            }
+            out.push(']');
+            out
+        }
+        Err(error) => failure(&error),
+    }
+}
+
+/// `loadCountries` step 2: adds one metadata file's bytes; returns its
+/// calling code as a JSON string.
+#[wasm_bindgen]
+pub fn load_metadata(bytes: &[u8]) -> String {
+    match crate::numbering::load(bytes) {
+        Ok(code) => msg!("\"", code, "\""),
+        Err(_) => failure(&Error::new(
+            codes::INVALID_INPUT,
+            "not a numbering metadata file of this makecall version",
         )),
     }
 }

@@ -261,14 +261,18 @@ fn plus_star_and_hash_rules() {
 #[test]
 fn plus_numbers_need_seven_to_fifteen_digits() {
     let d = Plan::default();
-    assert_eq!(code("+123456", &d), "TOO_SHORT");
-    assert_eq!(dial("+1234567", &d), "+1234567");
-    assert_eq!(dial("+123456789012345", &d), "+123456789012345");
-    assert_eq!(code("+1234567890123456", &d), "TOO_LONG");
-    // The workspace's Amazon sample +161081111 is 9 digits: accepted without a country...
-    assert_eq!(dial("+161081111", &d), "+161081111");
-    // ...but not under NANP, where +1 needs 10 national digits.
+    // +44's numbering data is not loaded here: only the E.164 lengths apply.
+    assert_eq!(code("+443456", &d), "TOO_SHORT");
+    assert_eq!(dial("+4434567", &d), "+4434567");
+    assert_eq!(dial("+443456789012345", &d), "+443456789012345");
+    assert_eq!(code("+4434567890123456", &d), "TOO_LONG");
+    // +1 (built in) is checked against its regions' possible lengths and
+    // ranges with any plan: the workspace's Amazon sample +161081111 has 8
+    // national digits, which no +1 region has.
+    assert_eq!(code("+1234567", &d), "TOO_SHORT");
+    assert_eq!(code("+161081111", &d), "TOO_SHORT");
     assert_eq!(code("+161081111", &nanp()), "TOO_SHORT");
+    assert_eq!(code("+12345678901234", &d), "TOO_LONG");
 }
 
 // ---- Unicode digits ----
@@ -664,7 +668,7 @@ fn validation_json_shapes() {
     write_validation_json(&validate(input, &nanp()), Some(input), &mut out);
     assert_eq!(
         out,
-        r#"{"ok":true,"dial":"6085559000","kind":"national","e164":"+16085559000","input":"(608) 555-9000"}"#
+        r#"{"ok":true,"dial":"6085559000","kind":"national","e164":"+16085559000","country":"US","type":"fixedLineOrMobile","input":"(608) 555-9000"}"#
     );
     out.clear();
     write_validation_json(&validate("5024", &Plan::default()), Some("5024"), &mut out);
@@ -887,5 +891,35 @@ fn a_null_country_code_clears_the_country_and_what_the_preset_derived_from_it() 
         err.message.contains("trunkPrefix needs a countryCode"),
         "{}",
         err.message
+    );
+}
+
+// ---- country plans (only the built-in +1 and +91 are loaded in this binary) ----
+
+#[test]
+fn a_country_plan_needs_its_data_loaded() {
+    let error = plan_err(obj(vec![("country", s("GB"))]));
+    assert_eq!(
+        (error.code, error.path.as_deref()),
+        ("COUNTRY_NOT_LOADED", Some("country"))
+    );
+    let error = plan_err(obj(vec![("country", s("ZZ"))]));
+    assert_eq!(
+        (error.code, error.path.as_deref()),
+        ("INVALID_PLAN", Some("country"))
+    );
+    let v = ok("(613) 555-0123", &plan(obj(vec![("country", s("CA"))])));
+    assert_eq!(
+        (v.country, v.e164.as_deref()),
+        (Some("CA"), Some("+16135550123"))
+    );
+    // +44 is not loaded: an international prefix to it is read by the E.164 length.
+    let v = ok(
+        "011 44 20 7946 0000",
+        &plan(obj(vec![("country", s("US"))])),
+    );
+    assert_eq!(
+        (v.country, v.e164.as_deref()),
+        (None, Some("+442079460000"))
     );
 }

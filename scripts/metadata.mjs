@@ -1,0 +1,678 @@
+#!/usr/bin/env node
+// Compiles libphonenumber's metadata (the pinned devDependency
+// `libphonenumber-js/metadata.max.json`) into the compact binary tables the
+// Rust core reads (src/numbering/metadata.rs describes them byte by byte):
+//
+//   metadata/index.bin      every calling code and its regions, the version
+//   metadata/cc-<code>.bin  the regions of one calling code
+//
+// Every pattern is compiled here, at build time, into a digit automaton: the
+// number-type patterns of a region into one minimised DFA whose accepting
+// states say which types matched, every other pattern (international prefix,
+// national prefix for parsing, leading digits, format patterns) into a small
+// backtracking program with capture slots. The wasm carries no regex engine.
+//
+// The patterns may use only digits, `\d`, classes of digits, groups
+// (capturing or not), alternation, `?` and bounded repeats `{n}` / `{n,m}`
+// (and `$` at the end of a national-prefix-for-parsing alternative). Anything
+// else stops the generator, as does an automaton that disagrees with the
+// JavaScript RegExp of its pattern on the strings the generator tries.
+//
+//   node scripts/metadata.mjs          write metadata/
+//   node scripts/metadata.mjs --check  compare metadata/ with a fresh compile
+//                                      (exit 1 and the names of the files that differ)
+
+import { createHash } from "node:crypto";
+import { mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
+const OUT = join(ROOT, "metadata");
+const require = createRequire(import.meta.url);
+const PACKAGE = "libphonenumber-js";
+const packageVersion = require(`${PACKAGE}/package.json`).version;
+const metadataPath = require.resolve(`${PACKAGE}/metadata.max.json`);
+const metadataText = readFileSync(metadataPath, "utf8");
+const metadata = JSON.parse(metadataText);
+
+/** Bumped when the binary layout changes (the Rust reader checks it). */
+export const FORMAT_VERSION = 1;
+
+/** The number types in the order of libphonenumber-js's compact metadata. */
+export const TYPES = [
+  "fixedLine",
+  "mobile",
+  "tollFree",
+  "premiumRate",
+  "personalNumber",
+  "voicemail",
+  "uan",
+  "pager",
+  "voip",
+  "sharedCost",
+];
+
+// ---------------------------------------------------------------------------
+// Patterns: parsing the digit-only regex subset
+
+const ALL_DIGITS = 0x3ff;
+
+function fail(where, pattern, why) {
+  throw new Error(`${where}: ${why} in pattern ${JSON.stringify(pattern)}`);
+}
+
+/**
+ * Parses a pattern into a tree: {t:"set",mask} | {t:"cat",items} |
+ * {t:"alt",items} | {t:"group",capture,body} | {t:"rep",body,min,max} |
+ * {t:"end"}. `allowEnd` admits `$` (national prefix for parsing only).
+ */
+export function parsePattern(pattern, where, allowEnd = false) {
+  let at = 0;
+  let captures = 0;
+  const peek = () => pattern[at];
+  const bad = (why) => fail(where, pattern, `${why} at ${at}`);
+
+  function alternation() {
+    const items = [sequence()];
+    while (peek() === "|") {
+      at++;
+      items.push(sequence());
+    }
+    return items.length === 1 ? items[0] : { t: "alt", items };
+  }
+  function sequence() {
+    const items = [];
+    while (at < pattern.length && peek() !== "|" && peek() !== ")") items.push(repeated());
+    return { t: "cat", items };
+  }
+  function repeated() {
+    let node = atom();
+    for (;;) {
+      if (peek() === "?") {
+        at++;
+        if (peek() === "?") bad("a lazy quantifier");
+        node = { t: "rep", body: node, min: 0, max: 1 };
+      } else if (peek() === "{") {
+        const match = /^\{(\d+)(?:,(\d+))?\}/.exec(pattern.slice(at));
+        if (!match) bad("an unbounded or malformed repeat");
+        at += match[0].length;
+        const min = Number(match[1]);
+        const max = match[2] === undefined ? min : Number(match[2]);
+        if (max < min || max > 20) bad("a repeat out of range");
+        node = { t: "rep", body: node, min, max };
+      } else if (peek() === "*" || peek() === "+") {
+        bad("an unbounded repeat");
+      } else {
+        return node;
+      }
+    }
+  }
+  function atom() {
+    const ch = peek();
+    if (ch >= "0" && ch <= "9") {
+      at++;
+      return { t: "set", mask: 1 << Number(ch) };
+    }
+    if (ch === "\\") {
+      if (pattern[at + 1] !== "d") bad("an escape other than \\d");
+      at += 2;
+      return { t: "set", mask: ALL_DIGITS };
+    }
+    if (ch === "[") return digitClass();
+    if (ch === "(") {
+      at++;
+      let capture = null;
+      if (pattern.startsWith("?:", at)) at += 2;
+      else if (peek() === "?") bad("a lookaround or named group");
+      else capture = ++captures;
+      const body = alternation();
+      if (peek() !== ")") bad("an unclosed group");
+      at++;
+      return { t: "group", capture, body };
+    }
+    if (ch === "$" && allowEnd) {
+      at++;
+      return { t: "end" };
+    }
+    bad(`the character ${JSON.stringify(ch)}`);
+  }
+  function digitClass() {
+    at++;
+    if (peek() === "^") bad("a negated class");
+    let mask = 0;
+    while (peek() !== "]") {
+      const low = classDigit();
+      if (peek() === "-" && pattern[at + 1] !== "]") {
+        at++;
+        const high = classDigit();
+        if (high < low) bad("a reversed range");
+        for (let d = low; d <= high; d++) mask |= 1 << d;
+      } else {
+        mask |= 1 << low;
+      }
+    }
+    at++;
+    return { t: "set", mask };
+  }
+  function classDigit() {
+    const ch = peek();
+    if (ch === "\\" && pattern[at + 1] === "d") bad("\\d inside a class");
+    if (!(ch >= "0" && ch <= "9")) bad(`the class member ${JSON.stringify(ch)}`);
+    at++;
+    return Number(ch);
+  }
+
+  const tree = alternation();
+  if (at !== pattern.length) bad("an unmatched )");
+  return { tree, captures };
+}
+
+// ---------------------------------------------------------------------------
+// Backtracking programs (JS semantics: leftmost, greedy, first alternative first)
+
+/** Opcodes; see src/numbering/program.rs. */
+export const OP = {
+  DIGIT: 0x00, // 0x00..0x09: that digit
+  ANY: 0x0a, // any digit
+  SET: 0x0b, // mask (u16): a digit in the set
+  SPLIT: 0x0c, // offset (varint): try the next instruction, then pc + offset
+  JUMP: 0x0d, // offset (varint): go to pc + offset
+  SAVE: 0x0e, // slot (u8): remember the position in a capture slot
+  END: 0x0f, // only at the end of the text ($)
+  REPEAT: 0x10, // mask (u16), min (u8), max (u8): min to max digits of the set, greedy
+};
+
+/**
+ * Compiles a tree into instructions [{op, ...}] that a backtracking matcher
+ * runs (the Rust `Program`); the end of the program is a match. Jump
+ * targets are instruction indices here and forward byte offsets (from the
+ * end of the jumping instruction) once encoded.
+ */
+export function compileProgram(tree) {
+  const code = [];
+  const emit = (inst) => code.push(inst) - 1;
+  const singleSet = (node) => {
+    while (node.t === "group" && node.capture === null) node = node.body;
+    if (node.t === "cat" && node.items.length === 1) return singleSet(node.items[0]);
+    return node.t === "set" ? node : null;
+  };
+  function gen(node) {
+    switch (node.t) {
+      case "set":
+        if (node.mask === ALL_DIGITS) emit({ op: OP.ANY });
+        else if ((node.mask & (node.mask - 1)) === 0) emit({ op: OP.DIGIT, digit: Math.log2(node.mask) });
+        else emit({ op: OP.SET, mask: node.mask });
+        return;
+      case "cat":
+        node.items.forEach(gen);
+        return;
+      case "alt": {
+        const jumps = [];
+        node.items.forEach((item, i) => {
+          if (i < node.items.length - 1) {
+            const split = emit({ op: OP.SPLIT, to: 0 });
+            gen(item);
+            jumps.push(emit({ op: OP.JUMP, to: 0 }));
+            code[split].to = code.length;
+          } else {
+            gen(item);
+          }
+        });
+        for (const j of jumps) code[j].to = code.length;
+        return;
+      }
+      case "group":
+        if (node.capture === null) return gen(node.body);
+        emit({ op: OP.SAVE, slot: node.capture * 2 });
+        gen(node.body);
+        emit({ op: OP.SAVE, slot: node.capture * 2 + 1 });
+        return;
+      case "rep": {
+        const set = singleSet(node.body);
+        if (set && node.max > 1) {
+          emit({ op: OP.REPEAT, mask: set.mask, min: node.min, max: node.max });
+          return;
+        }
+        for (let i = 0; i < node.min; i++) gen(node.body);
+        // Each optional copy: SPLIT(body first, then skip them all), greedy like JS.
+        const splits = [];
+        for (let i = node.min; i < node.max; i++) {
+          splits.push(emit({ op: OP.SPLIT, to: 0 }));
+          gen(node.body);
+        }
+        for (const s of splits) code[s].to = code.length;
+        return;
+      }
+      case "end":
+        emit({ op: OP.END });
+        return;
+    }
+  }
+  gen(tree);
+  return code;
+}
+
+function varintSize(v) {
+  let size = 1;
+  while (v >= 0x80) {
+    v = Math.floor(v / 128);
+    size++;
+  }
+  return size;
+}
+
+/**
+ * The program's bytes. Forward offsets are varints, so an instruction's
+ * size depends on the distance it jumps: sizes are recomputed until stable.
+ */
+function encodeProgram(code) {
+  const sizes = code.map(() => 1);
+  let offsets = [];
+  for (;;) {
+    offsets = [0];
+    for (const size of sizes) offsets.push(offsets[offsets.length - 1] + size);
+    let changed = false;
+    code.forEach((inst, i) => {
+      let size;
+      switch (inst.op) {
+        case OP.SET:
+          size = 3;
+          break;
+        case OP.REPEAT:
+          size = inst.mask === ALL_DIGITS ? 3 : 5;
+          break;
+        case OP.SPLIT:
+        case OP.JUMP:
+          size = 1 + varintSize(offsets[inst.to] - offsets[i + 1]);
+          break;
+        case OP.SAVE:
+          size = 2;
+          break;
+        default:
+          size = 1;
+      }
+      if (size !== sizes[i]) {
+        sizes[i] = size;
+        changed = true;
+      }
+    });
+    if (!changed) break;
+  }
+  const w = new Writer();
+  code.forEach((inst, i) => {
+    switch (inst.op) {
+      case OP.DIGIT:
+        w.u8(inst.digit);
+        break;
+      case OP.SET:
+        w.u8(OP.SET);
+        w.u8(inst.mask);
+        w.u8(inst.mask >> 8);
+        break;
+      case OP.REPEAT:
+        // The any-digit repeat drops the mask: REPEAT with bit 0x80 set.
+        if (inst.mask === ALL_DIGITS) {
+          w.u8(OP.REPEAT | 0x80);
+        } else {
+          w.u8(OP.REPEAT);
+          w.u8(inst.mask);
+          w.u8(inst.mask >> 8);
+        }
+        w.u8(inst.min);
+        w.u8(inst.max);
+        break;
+      case OP.SPLIT:
+      case OP.JUMP:
+        w.u8(inst.op);
+        w.varint(offsets[inst.to] - offsets[i + 1]);
+        break;
+      case OP.SAVE:
+        w.u8(OP.SAVE);
+        w.u8(inst.slot);
+        break;
+      default:
+        w.u8(inst.op);
+    }
+  });
+  if (w.bytes.length > 0xffff) throw new Error("a program larger than 64 KiB");
+  return w.bytes;
+}
+
+/**
+ * A JS run of a program over `text` from position 0 (the reference for the
+ * Rust matcher): the capture slots of the first match, or null. `full`
+ * demands that the match end at the end of `text`.
+ */
+export function runProgram(code, text, full) {
+  const stack = [{ pc: 0, pos: 0, slots: [] }];
+  const seen = new Set();
+  const isIn = (mask, pos) => {
+    const digit = text.charCodeAt(pos) - 48;
+    return digit >= 0 && digit <= 9 && (mask & (1 << digit)) !== 0;
+  };
+  while (stack.length) {
+    const { pc, pos, slots } = stack.pop();
+    const k = pc * 64 + pos;
+    // Memoised like the Rust matcher: a (pc, pos) that failed fails again.
+    if (seen.has(k)) continue;
+    seen.add(k);
+    if (pc === code.length) {
+      if (!full || pos === text.length) {
+        slots[0] = 0;
+        slots[1] = pos;
+        return slots;
+      }
+      continue;
+    }
+    const inst = code[pc];
+    switch (inst.op) {
+      case OP.DIGIT:
+        if (isIn(1 << inst.digit, pos)) stack.push({ pc: pc + 1, pos: pos + 1, slots });
+        break;
+      case OP.ANY:
+        if (isIn(ALL_DIGITS, pos)) stack.push({ pc: pc + 1, pos: pos + 1, slots });
+        break;
+      case OP.SET:
+        if (isIn(inst.mask, pos)) stack.push({ pc: pc + 1, pos: pos + 1, slots });
+        break;
+      case OP.REPEAT: {
+        let count = 0;
+        while (count < inst.max && isIn(inst.mask, pos + count)) count++;
+        // Fewest pushed first, so the greediest is tried first.
+        for (let n = inst.min; n <= count; n++) stack.push({ pc: pc + 1, pos: pos + n, slots });
+        break;
+      }
+      case OP.SPLIT:
+        stack.push({ pc: inst.to, pos, slots });
+        stack.push({ pc: pc + 1, pos, slots });
+        break;
+      case OP.JUMP:
+        stack.push({ pc: inst.to, pos, slots });
+        break;
+      case OP.SAVE: {
+        const copy = slots.slice();
+        copy[inst.slot] = pos;
+        stack.push({ pc: pc + 1, pos, slots: copy });
+        break;
+      }
+      case OP.END:
+        if (pos === text.length) stack.push({ pc: pc + 1, pos, slots });
+        break;
+    }
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------
+// Strings to check the automata with (the generator refuses to write data
+// whose automata disagree with RegExp on any of them)
+
+/** Deterministic pseudo-random numbers (xorshift32), so output is reproducible. */
+function randomSource(seed) {
+  let state = seed >>> 0 || 1;
+  return (n) => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state % n;
+  };
+}
+
+/** A string the tree matches, choosing branches and repeat counts at random. */
+export function sampleOf(tree, random) {
+  switch (tree.t) {
+    case "set": {
+      const digits = [];
+      for (let d = 0; d < 10; d++) if (tree.mask & (1 << d)) digits.push(d);
+      return String(digits[random(digits.length)]);
+    }
+    case "cat":
+      return tree.items.map((item) => sampleOf(item, random)).join("");
+    case "alt":
+      return sampleOf(tree.items[random(tree.items.length)], random);
+    case "group":
+      return sampleOf(tree.body, random);
+    case "rep": {
+      const count = tree.min + random(tree.max - tree.min + 1);
+      let text = "";
+      for (let i = 0; i < count; i++) text += sampleOf(tree.body, random);
+      return text;
+    }
+    default:
+      return "";
+  }
+}
+
+/** Samples of a pattern and their neighbours (one digit changed, added, removed). */
+function probes(trees, random, count) {
+  const out = new Set();
+  for (const tree of trees) {
+    for (let i = 0; i < count; i++) {
+      const sample = sampleOf(tree, random);
+      out.add(sample);
+      const at = random(sample.length + 1);
+      out.add(sample.slice(0, at) + random(10) + sample.slice(at + 1));
+      out.add(sample.slice(0, at) + random(10) + sample.slice(at));
+      out.add(sample.slice(0, at) + sample.slice(at + 1));
+    }
+  }
+  for (let i = 0; i < count; i++) {
+    let text = "";
+    const length = 1 + random(17);
+    for (let j = 0; j < length; j++) text += random(10);
+    out.add(text);
+  }
+  return [...out];
+}
+
+function checkProgram(where, source, tree, code, random, full) {
+  const re = new RegExp(full ? `^(?:${source})$` : `^(?:${source})`);
+  for (const text of probes([tree], random, 40)) {
+    const expected = re.exec(text);
+    const got = runProgram(code, text, full);
+    const same =
+      expected === null
+        ? got === null
+        : got !== null &&
+          expected.every((group, i) => {
+            const start = got[i * 2];
+            const end = got[i * 2 + 1];
+            return group === undefined ? start === undefined || end === undefined : text.slice(start, end) === group;
+          });
+    if (!same) throw new Error(`${where}: the program and RegExp differ on ${text} for ${source}`);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Binary writing
+
+class Writer {
+  constructor() {
+    this.bytes = [];
+  }
+  u8(v) {
+    this.bytes.push(v & 0xff);
+  }
+  varint(v) {
+    if (!Number.isInteger(v) || v < 0) throw new Error(`bad varint ${v}`);
+    while (v >= 0x80) {
+      this.bytes.push((v & 0x7f) | 0x80);
+      v = Math.floor(v / 128);
+    }
+    this.bytes.push(v);
+  }
+  u32(v) {
+    for (let i = 0; i < 4; i++) this.bytes.push((v >>> (i * 8)) & 0xff);
+  }
+  str(text) {
+    const bytes = Buffer.from(text ?? "", "utf8");
+    this.varint(bytes.length);
+    for (const b of bytes) this.bytes.push(b);
+  }
+  blob(bytes) {
+    this.varint(bytes.length);
+    for (const b of bytes) this.bytes.push(b);
+  }
+}
+
+function lengthMask(lengths, where) {
+  let mask = 0;
+  for (const length of lengths ?? []) {
+    if (!Number.isInteger(length) || length < 1 || length > 31) throw new Error(`${where}: possible length ${length}`);
+    mask |= 1 << length;
+  }
+  return mask >>> 0;
+}
+
+/** A pattern as a checked, encoded program; an empty blob for no pattern. */
+function program(where, source, random, { full = false, allowEnd = false } = {}) {
+  if (!source) return [];
+  const { tree } = parsePattern(source, where, allowEnd);
+  const code = compileProgram(tree);
+  checkProgram(where, source, tree, code, random, full);
+  return encodeProgram(code);
+}
+
+function regionRecord(region, data, random) {
+  const [
+    callingCode,
+    idd,
+    general,
+    possibleLengths,
+    formats,
+    nationalPrefix,
+    nationalPrefixFormattingRule,
+    nationalPrefixForParsing,
+    transformRule,
+    nationalPrefixOptional,
+    leadingDigits,
+    types,
+    preferredIdd,
+    extPrefix,
+  ] = data;
+  const w = new Writer();
+  w.str(region);
+  w.str(callingCode);
+  w.str(nationalPrefix || "");
+  w.str(transformRule || "");
+  w.str(preferredIdd || "");
+  w.str(extPrefix || "");
+  w.str(nationalPrefixFormattingRule || "");
+  w.u8(nationalPrefixOptional ? 1 : 0);
+  w.u32(lengthMask(possibleLengths, region));
+  w.blob(program(`${region} international prefix`, idd, random));
+  // Without its own pattern, the national prefix itself is removed when parsing.
+  const forParsing = nationalPrefixForParsing || nationalPrefix || "";
+  w.blob(program(`${region} national prefix for parsing`, forParsing, random, { allowEnd: true }));
+  // The transform rule applies only when the pattern's last group took part.
+  w.u8(forParsing ? parsePattern(forParsing, region, true).captures : 0);
+  w.blob(program(`${region} leading digits`, leadingDigits, random));
+
+  w.blob(program(`${region} general`, general, random, { full: true }));
+  // Types: which exist, their possible lengths (0 = the region's), patterns.
+  // An empty pattern (mobile equal to fixed line, removed as a duplicate) is
+  // "present, empty": it makes fixed-line numbers fixedLineOrMobile.
+  let present = 0;
+  for (const [i] of TYPES.entries()) if (types && types[i]) present |= 1 << i;
+  w.varint(present);
+  for (const [i, name] of TYPES.entries()) {
+    if (!(present & (1 << i))) continue;
+    w.u32(lengthMask(types[i][1], `${region} ${name}`));
+    w.blob(program(`${region} ${name}`, types[i][0], random, { full: true }));
+  }
+
+  // Formats (only the main region of a shared calling code has them).
+  w.varint(formats ? formats.length : 0);
+  for (const [index, format] of (formats || []).entries()) {
+    const [pattern, template, leading, ruleOverride, optional, international] = format;
+    const where = `${region} format ${index}`;
+    w.blob(program(where, pattern, random, { full: true }));
+    w.str(template);
+    w.str(international || "");
+    w.str(ruleOverride || "");
+    w.u8(optional ? 1 : 0);
+    w.varint((leading || []).length);
+    for (const [i, ld] of (leading || []).entries()) w.blob(program(`${where} leading digits ${i}`, ld, random));
+  }
+  return w.bytes;
+}
+
+/** The metadata version the API reports: package version and data digest. */
+export function metadataVersion() {
+  const digest = createHash("sha256").update(metadataText).digest("hex").slice(0, 12);
+  return `${PACKAGE}@${packageVersion} metadata.max.json sha256:${digest}`;
+}
+
+/** Every output file: name → bytes. */
+export function compile() {
+  const byCode = new Map();
+  for (const [code, regions] of Object.entries(metadata.country_calling_codes)) byCode.set(code, [...regions]);
+  // Non-geographic calling codes (+800, +882, ...) are listed apart.
+  for (const code of Object.keys(metadata.nonGeographic || {})) if (!byCode.has(code)) byCode.set(code, ["001"]);
+  const files = new Map();
+  const index = new Writer();
+  index.u8(FORMAT_VERSION);
+  index.str(metadataVersion());
+  const codes = [...byCode.keys()].sort((a, b) => Number(a) - Number(b));
+  index.varint(codes.length);
+  for (const code of codes) {
+    const regions = byCode.get(code);
+    const random = randomSource(Number(code) * 7919);
+    const w = new Writer();
+    w.u8(FORMAT_VERSION);
+    w.str(code);
+    w.varint(regions.length);
+    index.str(code);
+    index.varint(regions.length);
+    for (const region of regions) {
+      // Non-geographic calling codes (+800, +882, ...) are region "001".
+      const data = region === "001" ? metadata.nonGeographic[code] : metadata.countries[region];
+      if (!data) throw new Error(`no metadata for ${region} (+${code})`);
+      if (data[0] !== code) throw new Error(`${region}: calling code ${data[0]}, listed under ${code}`);
+      w.blob(regionRecord(region, data, random));
+      index.str(region);
+    }
+    files.set(`cc-${code}.bin`, Buffer.from(w.bytes));
+  }
+  files.set("index.bin", Buffer.from(index.bytes));
+  return files;
+}
+
+function main() {
+  const files = compile();
+  if (process.argv.includes("--check")) {
+    const present = new Set(readdirSync(OUT));
+    const differ = [];
+    for (const [name, bytes] of files) {
+      present.delete(name);
+      let old = null;
+      try {
+        old = readFileSync(join(OUT, name));
+      } catch {
+        /* missing */
+      }
+      if (!old || !old.equals(bytes)) differ.push(name);
+    }
+    for (const name of present) if (name.endsWith(".bin")) differ.push(`${name} (not generated)`);
+    if (differ.length) {
+      console.error(`metadata/ is not what scripts/metadata.mjs generates (run npm run metadata): ${differ.join(", ")}`);
+      process.exit(1);
+    }
+    console.log(`metadata/: ${files.size} files match ${metadataVersion()}`);
+    return;
+  }
+  rmSync(OUT, { recursive: true, force: true });
+  mkdirSync(OUT, { recursive: true });
+  let total = 0;
+  for (const [name, bytes] of files) {
+    writeFileSync(join(OUT, name), bytes);
+    total += bytes.length;
+  }
+  console.log(`metadata/: ${files.size} files, ${total} bytes, ${metadataVersion()}`);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) main();

@@ -1,0 +1,468 @@
+//! Reading the binary metadata `scripts/metadata.mjs` writes into
+//! `metadata/` from libphonenumber's `metadata.max.json`.
+//!
+//! # Files
+//!
+//! Integers are LEB128 varints unless said otherwise; a *string* is a
+//! varint length and that many UTF-8 bytes; a *program* is a varint length
+//! and a [`Program`]'s bytes (length 0: no pattern); `u32` is little-endian.
+//!
+//! `index.bin`: format version (u8), the metadata version (string), the
+//! number of calling codes, then per calling code its digits (string), its
+//! region count and the regions (strings; `001` is a non-geographic code).
+//!
+//! `cc-<code>.bin`: format version (u8), the calling code (string), the
+//! region count, then each region record as a varint length and its bytes:
+//!
+//! 1. region (`GB`, `001`), calling code, national prefix, national prefix
+//!    transform rule, preferred international prefix, extension prefix,
+//!    national prefix formatting rule (strings); flags (u8, bit 0: the
+//!    national prefix is optional when formatting);
+//! 2. possible lengths (u32, bit n: n digits);
+//! 3. programs: international prefix, national prefix for parsing,
+//!    then the number of groups of the national prefix for parsing (u8),
+//!    leading digits (regions sharing a calling code), general pattern;
+//! 4. the types present (varint, bit i: [`NumberType::ALL`]`[i]` in the
+//!    metadata's order), then per present type its possible lengths (u32,
+//!    0: the region's) and its pattern (program; empty: libphonenumber
+//!    removed it as equal to the fixed-line one);
+//! 5. the formats: a count, then each format's pattern (program), format,
+//!    international format (empty: the same), national prefix formatting
+//!    rule (empty: the region's) (strings), flags (u8, bit 0: the national
+//!    prefix is optional), the count of leading-digits programs and those.
+//!
+//! A reader never trusts the bytes: a malformed file gives `None`, never a
+//! panic, and every count is bounded by the bytes left.
+
+use super::program::Program;
+
+/// The binary layout version this reader understands.
+pub const FORMAT_VERSION: u8 = 1;
+
+/// The number types of libphonenumber, in the order of its metadata.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumberType {
+    /// Fixed line.
+    FixedLine,
+    /// Mobile.
+    Mobile,
+    /// Toll free.
+    TollFree,
+    /// Premium rate.
+    PremiumRate,
+    /// Personal number.
+    PersonalNumber,
+    /// Voicemail access.
+    Voicemail,
+    /// Universal access number.
+    Uan,
+    /// Pager.
+    Pager,
+    /// Voice over IP.
+    Voip,
+    /// Shared cost.
+    SharedCost,
+    /// A number whose range is both fixed line and mobile (NANP, ...).
+    FixedLineOrMobile,
+}
+
+impl NumberType {
+    /// The types of the metadata, in its order (bit i of the present types).
+    pub const ALL: [NumberType; 10] = [
+        NumberType::FixedLine,
+        NumberType::Mobile,
+        NumberType::TollFree,
+        NumberType::PremiumRate,
+        NumberType::PersonalNumber,
+        NumberType::Voicemail,
+        NumberType::Uan,
+        NumberType::Pager,
+        NumberType::Voip,
+        NumberType::SharedCost,
+    ];
+
+    /// The JS name (`"fixedLine"`, `"mobile"`, `"fixedLineOrMobile"`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NumberType::FixedLine => "fixedLine",
+            NumberType::Mobile => "mobile",
+            NumberType::TollFree => "tollFree",
+            NumberType::PremiumRate => "premiumRate",
+            NumberType::PersonalNumber => "personalNumber",
+            NumberType::Voicemail => "voicemail",
+            NumberType::Uan => "uan",
+            NumberType::Pager => "pager",
+            NumberType::Voip => "voip",
+            NumberType::SharedCost => "sharedCost",
+            NumberType::FixedLineOrMobile => "fixedLineOrMobile",
+        }
+    }
+
+    /// The index of a metadata type in [`NumberType::ALL`].
+    fn index(self) -> Option<usize> {
+        NumberType::ALL.iter().position(|t| *t == self)
+    }
+}
+
+/// One number type of a region: its possible lengths and its pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TypeDesc<'a> {
+    /// Bit n set: n digits possible; 0: the region's lengths.
+    pub lengths: u32,
+    /// The national-number pattern (empty: same as fixed line).
+    pub pattern: Program<'a>,
+}
+
+/// A formatting rule of a region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Format<'a> {
+    /// The pattern with one group per block of digits.
+    pub pattern: Program<'a>,
+    /// The national format (`$1 $2 $3`).
+    pub format: &'a str,
+    /// The international format; empty when it is [`Format::format`].
+    pub international: &'a str,
+    /// The national prefix formatting rule; empty for the region's.
+    pub national_prefix_rule: &'a str,
+    /// Whether the national prefix is optional when formatting.
+    pub national_prefix_optional: bool,
+    /// Leading-digits patterns, each longer than the one before; the last
+    /// decides for a complete number.
+    pub leading_digits: Vec<Program<'a>>,
+}
+
+/// The numbering plan of one region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Region<'a> {
+    /// ISO 3166 code (`GB`), or `001` for a non-geographic calling code.
+    pub id: &'a str,
+    /// The country calling code (`44`).
+    pub calling_code: &'a str,
+    /// The national (trunk) prefix (`0`), empty when none.
+    pub national_prefix: &'a str,
+    /// How a national-prefix-for-parsing match is rewritten (`9$1`); empty: removed.
+    pub transform_rule: &'a str,
+    /// The preferred international prefix when the pattern allows several.
+    pub preferred_international_prefix: &'a str,
+    /// The extension prefix used when formatting (empty: `" ext. "`).
+    pub extension_prefix: &'a str,
+    /// The national prefix formatting rule (`0$1`).
+    pub national_prefix_rule: &'a str,
+    /// Whether the national prefix is optional when formatting.
+    pub national_prefix_optional: bool,
+    /// Bit n set: a national number of n digits is possible.
+    pub possible_lengths: u32,
+    /// The international (IDD) prefix pattern.
+    pub international_prefix: Program<'a>,
+    /// The national prefix for parsing (the national prefix itself when the
+    /// metadata has no pattern for it); its groups capture a carrier code
+    /// and what the transform rule keeps.
+    pub national_prefix_for_parsing: Program<'a>,
+    /// The number of groups in [`Region::national_prefix_for_parsing`].
+    pub national_prefix_groups: usize,
+    /// For regions sharing a calling code: the leading digits of the region.
+    pub leading_digits: Program<'a>,
+    /// The pattern every valid national number matches.
+    pub general: Program<'a>,
+    /// The types, indexed like [`NumberType::ALL`].
+    pub types: [Option<TypeDesc<'a>>; 10],
+    /// The formatting rules (only the main region of a shared calling code
+    /// has them; the others use its rules).
+    pub formats: Vec<Format<'a>>,
+}
+
+impl<'a> Region<'a> {
+    /// Whether a national significant number's length is possible here.
+    pub fn is_possible_length(&self, length: usize) -> bool {
+        has_length(self.possible_lengths, length)
+    }
+
+    /// The type of a national significant number (ASCII digits), `None`
+    /// when it is in no assigned range; libphonenumber's `getNumberType`.
+    pub fn number_type(&self, nsn: &[u8]) -> Option<NumberType> {
+        if !self.general.matches(nsn) {
+            return None;
+        }
+        if self.type_matches(NumberType::FixedLine, nsn) {
+            let mobile = self.desc(NumberType::Mobile);
+            let also_mobile = match mobile {
+                None => true,
+                Some(desc) if desc.pattern.is_empty() => true,
+                Some(_) => self.type_matches(NumberType::Mobile, nsn),
+            };
+            return Some(if also_mobile {
+                NumberType::FixedLineOrMobile
+            } else {
+                NumberType::FixedLine
+            });
+        }
+        const OTHERS: [NumberType; 9] = [
+            NumberType::Mobile,
+            NumberType::PremiumRate,
+            NumberType::TollFree,
+            NumberType::SharedCost,
+            NumberType::Voip,
+            NumberType::PersonalNumber,
+            NumberType::Pager,
+            NumberType::Uan,
+            NumberType::Voicemail,
+        ];
+        OTHERS
+            .into_iter()
+            .find(|&number_type| self.type_matches(number_type, nsn))
+    }
+
+    /// Whether a national significant number is valid here (in an assigned
+    /// range); libphonenumber's `isValidNumberForRegion` on the national part.
+    pub fn is_valid(&self, nsn: &[u8]) -> bool {
+        if self.types.iter().all(Option::is_none) {
+            return self.general.matches(nsn);
+        }
+        self.number_type(nsn).is_some()
+    }
+
+    /// The description of a metadata type, if the region has it.
+    pub fn desc(&self, number_type: NumberType) -> Option<&TypeDesc<'a>> {
+        self.types.get(number_type.index()?)?.as_ref()
+    }
+
+    fn type_matches(&self, number_type: NumberType, nsn: &[u8]) -> bool {
+        let Some(desc) = self.desc(number_type) else {
+            return false;
+        };
+        if desc.pattern.is_empty() {
+            return false;
+        }
+        if desc.lengths != 0 && !has_length(desc.lengths, nsn.len()) {
+            return false;
+        }
+        desc.pattern.matches(nsn)
+    }
+}
+
+fn has_length(mask: u32, length: usize) -> bool {
+    u32::try_from(length)
+        .ok()
+        .and_then(|n| 1u32.checked_shl(n))
+        .is_some_and(|bit| mask & bit != 0)
+}
+
+/// The regions of one calling code, from a `cc-<code>.bin` file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CallingCode<'a> {
+    /// The calling code's digits.
+    pub code: &'a str,
+    /// Its regions, the main one (holding the formats) first.
+    pub regions: Vec<Region<'a>>,
+}
+
+impl<'a> CallingCode<'a> {
+    /// Reads a `cc-<code>.bin` file; `None` when it is malformed or of
+    /// another format version.
+    pub fn parse(bytes: &'a [u8]) -> Option<CallingCode<'a>> {
+        let mut reader = Reader { bytes };
+        if reader.u8()? != FORMAT_VERSION {
+            return None;
+        }
+        let code = reader.str()?;
+        let count = reader.count()?;
+        let mut regions = Vec::with_capacity(count);
+        for _ in 0..count {
+            let record = reader.blob()?;
+            regions.push(parse_region(record)?);
+        }
+        reader
+            .bytes
+            .is_empty()
+            .then_some(CallingCode { code, regions })
+    }
+
+    /// The region with this ISO code.
+    pub fn region(&self, id: &str) -> Option<&Region<'a>> {
+        self.regions.iter().find(|region| region.id == id)
+    }
+}
+
+fn parse_region(bytes: &[u8]) -> Option<Region<'_>> {
+    let mut reader = Reader { bytes };
+    let id = reader.str()?;
+    let calling_code = reader.str()?;
+    let national_prefix = reader.str()?;
+    let transform_rule = reader.str()?;
+    let preferred_international_prefix = reader.str()?;
+    let extension_prefix = reader.str()?;
+    let national_prefix_rule = reader.str()?;
+    let national_prefix_optional = reader.u8()? & 1 != 0;
+    let possible_lengths = reader.u32()?;
+    let international_prefix = reader.program()?;
+    let national_prefix_for_parsing = reader.program()?;
+    let national_prefix_groups = usize::from(reader.u8()?);
+    let leading_digits = reader.program()?;
+    let general = reader.program()?;
+    let present = reader.varint()?;
+    let mut types = [None; 10];
+    for (i, slot) in types.iter_mut().enumerate() {
+        if present & (1 << i) != 0 {
+            let lengths = reader.u32()?;
+            let pattern = reader.program()?;
+            *slot = Some(TypeDesc { lengths, pattern });
+        }
+    }
+    let format_count = reader.count()?;
+    let mut formats = Vec::with_capacity(format_count);
+    for _ in 0..format_count {
+        let pattern = reader.program()?;
+        let format = reader.str()?;
+        let international = reader.str()?;
+        let national_prefix_rule = reader.str()?;
+        let national_prefix_optional = reader.u8()? & 1 != 0;
+        let leading_count = reader.count()?;
+        let mut leading_digits = Vec::with_capacity(leading_count);
+        for _ in 0..leading_count {
+            leading_digits.push(reader.program()?);
+        }
+        formats.push(Format {
+            pattern,
+            format,
+            international,
+            national_prefix_rule,
+            national_prefix_optional,
+            leading_digits,
+        });
+    }
+    reader.bytes.is_empty().then_some(Region {
+        id,
+        calling_code,
+        national_prefix,
+        transform_rule,
+        preferred_international_prefix,
+        extension_prefix,
+        national_prefix_rule,
+        national_prefix_optional,
+        possible_lengths,
+        international_prefix,
+        national_prefix_for_parsing,
+        national_prefix_groups,
+        leading_digits,
+        general,
+        types,
+        formats,
+    })
+}
+
+/// Every calling code and its regions, from `index.bin`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Index<'a> {
+    /// The metadata version (`libphonenumber-js@1.13.16 metadata.max.json sha256:...`).
+    pub version: &'a str,
+    /// Calling codes in numeric order, each with its regions.
+    pub calling_codes: Vec<(&'a str, Vec<&'a str>)>,
+}
+
+impl<'a> Index<'a> {
+    /// Reads `index.bin`; `None` when it is malformed.
+    pub fn parse(bytes: &'a [u8]) -> Option<Index<'a>> {
+        let mut reader = Reader { bytes };
+        if reader.u8()? != FORMAT_VERSION {
+            return None;
+        }
+        let version = reader.str()?;
+        let count = reader.count()?;
+        let mut calling_codes = Vec::with_capacity(count);
+        for _ in 0..count {
+            let code = reader.str()?;
+            let region_count = reader.count()?;
+            let mut regions = Vec::with_capacity(region_count);
+            for _ in 0..region_count {
+                regions.push(reader.str()?);
+            }
+            calling_codes.push((code, regions));
+        }
+        reader.bytes.is_empty().then_some(Index {
+            version,
+            calling_codes,
+        })
+    }
+
+    /// The regions of a calling code (digits), if it is assigned.
+    pub fn regions_of(&self, calling_code: &str) -> Option<&[&'a str]> {
+        self.calling_codes
+            .iter()
+            .find(|(code, _)| *code == calling_code)
+            .map(|(_, regions)| regions.as_slice())
+    }
+
+    /// The calling code of a region (ISO code).
+    pub fn calling_code_of(&self, region: &str) -> Option<&'a str> {
+        self.calling_codes
+            .iter()
+            .find(|(_, regions)| regions.contains(&region))
+            .map(|(code, _)| *code)
+    }
+
+    /// The calling code at the start of international digits (calling
+    /// codes are prefix-free, 1 to 3 digits), with the rest of the digits.
+    pub fn split_calling_code<'d>(&self, digits: &'d str) -> Option<(&'a str, &'d str)> {
+        (1..=3).find_map(|length| {
+            let head = digits.get(..length)?;
+            let rest = digits.get(length..)?;
+            self.calling_codes
+                .iter()
+                .find(|(code, _)| *code == head)
+                .map(|(code, _)| (*code, rest))
+        })
+    }
+}
+
+/// A cursor over untrusted bytes.
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, count: usize) -> Option<&'a [u8]> {
+        let head = self.bytes.get(..count)?;
+        self.bytes = self.bytes.get(count..)?;
+        Some(head)
+    }
+
+    fn u8(&mut self) -> Option<u8> {
+        self.take(1)?.first().copied()
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        let bytes: [u8; 4] = self.take(4)?.try_into().ok()?;
+        Some(u32::from_le_bytes(bytes))
+    }
+
+    fn varint(&mut self) -> Option<usize> {
+        let mut value = 0usize;
+        for shift in [0, 7, 14, 21] {
+            let byte = self.u8()?;
+            value |= usize::from(byte & 0x7F) << shift;
+            if byte & 0x80 == 0 {
+                return Some(value);
+            }
+        }
+        None
+    }
+
+    /// A count of items that each take at least one byte: never more than
+    /// the bytes left, so a forged count cannot make a large allocation.
+    fn count(&mut self) -> Option<usize> {
+        self.varint().filter(|&n| n <= self.bytes.len())
+    }
+
+    fn blob(&mut self) -> Option<&'a [u8]> {
+        let length = self.varint()?;
+        self.take(length)
+    }
+
+    fn str(&mut self) -> Option<&'a str> {
+        core::str::from_utf8(self.blob()?).ok()
+    }
+
+    fn program(&mut self) -> Option<Program<'a>> {
+        self.blob().map(Program::new)
+    }
+}

@@ -1,0 +1,308 @@
+//! The digit automata the patterns of libphonenumber's metadata are compiled
+//! into by `scripts/metadata.mjs`: small programs for a backtracking matcher
+//! with capture slots, run over ASCII digits.
+//!
+//! The matcher follows JavaScript's regex semantics (first alternative
+//! first, greedy repeats, the first match found wins), so a program gives
+//! the same match and the same groups as the RegExp of its pattern; the
+//! generator checks that on sampled strings before it writes any data.
+//!
+//! Work is bounded: every (instruction, position) pair is tried at most once
+//! (a pair that failed once fails again: no back-references), texts longer
+//! than [`MAX_TEXT`] are refused, and programs are at most 64 KiB.
+//!
+//! # Instructions
+//!
+//! Offsets are LEB128 varints counted from the end of the instruction; the
+//! end of the program is the match.
+//!
+//! | byte | operands | meaning |
+//! |---|---|---|
+//! | `0x00`-`0x09` | | that digit |
+//! | `0x0A` | | any digit |
+//! | `0x0B` | mask (u16 LE, bit d = digit d) | a digit of the set |
+//! | `0x0C` | offset | try the next instruction, then the one at the offset |
+//! | `0x0D` | offset | continue at the offset |
+//! | `0x0E` | slot (u8) | store the position in capture slot `slot` |
+//! | `0x0F` | | only at the end of the text (`$`) |
+//! | `0x10` | mask (u16), min, max (u8) | `min` to `max` digits of the set, greedy |
+//! | `0x90` | min, max (u8) | `min` to `max` digits, greedy |
+
+/// The longest text a program is run on (E.164's 15 digits plus room for
+/// the national and international prefixes libphonenumber strips).
+pub const MAX_TEXT: usize = 24;
+
+/// Capture slots: 2 per group (start, end), group 0 the whole match; the
+/// metadata's patterns have at most 5 groups.
+pub const SLOTS: usize = 12;
+
+/// Where a match and its groups start and end (`None`: not taking part).
+pub type Slots = [Option<u8>; SLOTS];
+
+const ANY: u8 = 0x0A;
+const SET: u8 = 0x0B;
+const SPLIT: u8 = 0x0C;
+const JUMP: u8 = 0x0D;
+const SAVE: u8 = 0x0E;
+const END: u8 = 0x0F;
+const REPEAT: u8 = 0x10;
+const REPEAT_ANY: u8 = 0x90;
+const ALL_DIGITS: u16 = 0x3FF;
+
+/// A compiled pattern. An empty program stands for an absent pattern (see
+/// [`Program::is_empty`]); running it matches the empty string.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Program<'a> {
+    code: &'a [u8],
+}
+
+/// A frame of the backtracking stack.
+enum Frame {
+    /// Try instruction `pc` at text position `pos`.
+    Try { pc: usize, pos: usize },
+    /// Undo a capture when its path failed.
+    Restore { slot: u8, old: Option<u8> },
+}
+
+impl<'a> Program<'a> {
+    /// The program in `code` (the generator's bytes).
+    pub fn new(code: &'a [u8]) -> Program<'a> {
+        Program { code }
+    }
+
+    /// Whether the metadata had no pattern here.
+    pub fn is_empty(&self) -> bool {
+        self.code.is_empty()
+    }
+
+    /// The digits the program matches when it is one fixed sequence of
+    /// digits (an international prefix such as `00`), else `None`.
+    pub fn literal(&self) -> Option<String> {
+        if self.code.is_empty() || !self.code.iter().all(|&op| op <= 9) {
+            return None;
+        }
+        Some(self.code.iter().map(|&op| char::from(b'0' + op)).collect())
+    }
+
+    /// Whether the pattern matches all of `digits`.
+    pub fn matches(&self, digits: &[u8]) -> bool {
+        let mut slots = [None; SLOTS];
+        self.run(digits, true, &mut slots)
+    }
+
+    /// The length of the pattern's match at the start of `digits`, if any
+    /// (JavaScript's `^(?:pattern)`).
+    pub fn match_start(&self, digits: &[u8]) -> Option<usize> {
+        let mut slots = [None; SLOTS];
+        if self.run(digits, false, &mut slots) {
+            slots.get(1).copied().flatten().map(usize::from)
+        } else {
+            None
+        }
+    }
+
+    /// Runs the program from the start of `text`, filling `slots` on a
+    /// match (slot 0/1: the whole match). With `full`, the match must end
+    /// at the end of `text`. Malformed code never matches.
+    pub fn run(&self, text: &[u8], full: bool, slots: &mut Slots) -> bool {
+        *slots = [None; SLOTS];
+        if text.len() > MAX_TEXT || self.code.len() > usize::from(u16::MAX) {
+            return false;
+        }
+        let width = text.len() + 1;
+        let states = (self.code.len() + 1) * width;
+        let mut seen = vec![0u64; states.div_ceil(64)];
+        let mut stack = vec![Frame::Try { pc: 0, pos: 0 }];
+        while let Some(frame) = stack.pop() {
+            let (pc, pos) = match frame {
+                Frame::Restore { slot, old } => {
+                    if let Some(entry) = slots.get_mut(usize::from(slot)) {
+                        *entry = old;
+                    }
+                    continue;
+                }
+                Frame::Try { pc, pos } => (pc, pos),
+            };
+            let key = pc * width + pos;
+            let Some(word) = seen.get_mut(key / 64) else {
+                continue;
+            };
+            let bit = 1u64 << (key % 64);
+            if *word & bit != 0 {
+                continue;
+            }
+            *word |= bit;
+            if pc == self.code.len() {
+                if !full || pos == text.len() {
+                    let [start, end, ..] = slots;
+                    *start = Some(0);
+                    *end = u8::try_from(pos).ok();
+                    return true;
+                }
+                continue;
+            }
+            let Some(&op) = self.code.get(pc) else {
+                continue;
+            };
+            let digit = text
+                .get(pos)
+                .map(|b| b.wrapping_sub(b'0'))
+                .filter(|d| *d < 10);
+            let has = |mask: u16, digit: Option<u8>| digit.is_some_and(|d| mask & (1 << d) != 0);
+            // One digit from a set: a digit, any digit, or a mask.
+            let single = match op {
+                0..=9 => Some((1u16 << op, pc + 1)),
+                ANY => Some((ALL_DIGITS, pc + 1)),
+                SET => self.u16_at(pc + 1).map(|mask| (mask, pc + 3)),
+                _ => None,
+            };
+            if let Some((mask, next)) = single {
+                if has(mask, digit) {
+                    stack.push(Frame::Try {
+                        pc: next,
+                        pos: pos + 1,
+                    });
+                }
+                continue;
+            }
+            match op {
+                REPEAT | REPEAT_ANY => {
+                    let (mask, at) = if op == REPEAT_ANY {
+                        (Some(ALL_DIGITS), pc + 1)
+                    } else {
+                        (self.u16_at(pc + 1), pc + 3)
+                    };
+                    let (Some(mask), Some(&min), Some(&max)) =
+                        (mask, self.code.get(at), self.code.get(at + 1))
+                    else {
+                        continue;
+                    };
+                    let available = text
+                        .get(pos..)
+                        .unwrap_or_default()
+                        .iter()
+                        .take(usize::from(max))
+                        .take_while(|b| has(mask, Some(b.wrapping_sub(b'0')).filter(|d| *d < 10)))
+                        .count();
+                    // Fewest pushed first, so the greediest count is tried first.
+                    for count in usize::from(min)..=available {
+                        stack.push(Frame::Try {
+                            pc: at + 2,
+                            pos: pos + count,
+                        });
+                    }
+                }
+                SPLIT | JUMP => {
+                    let Some((offset, next)) = self.varint_at(pc + 1) else {
+                        continue;
+                    };
+                    stack.push(Frame::Try {
+                        pc: next + offset,
+                        pos,
+                    });
+                    if op == SPLIT {
+                        stack.push(Frame::Try { pc: next, pos });
+                    }
+                }
+                SAVE => {
+                    let Some(&slot) = self.code.get(pc + 1) else {
+                        continue;
+                    };
+                    if let Some(entry) = slots.get_mut(usize::from(slot)) {
+                        stack.push(Frame::Restore { slot, old: *entry });
+                        *entry = u8::try_from(pos).ok();
+                    }
+                    stack.push(Frame::Try { pc: pc + 2, pos });
+                }
+                END if pos == text.len() => stack.push(Frame::Try { pc: pc + 1, pos }),
+                _ => {}
+            }
+        }
+        false
+    }
+
+    fn u16_at(&self, at: usize) -> Option<u16> {
+        let low = *self.code.get(at)?;
+        let high = *self.code.get(at + 1)?;
+        Some(u16::from_le_bytes([low, high]))
+    }
+
+    /// A varint at `at`: its value and the position after it.
+    fn varint_at(&self, at: usize) -> Option<(usize, usize)> {
+        let mut value = 0usize;
+        for (i, &byte) in self.code.get(at..)?.iter().enumerate().take(3) {
+            value |= usize::from(byte & 0x7F) << (7 * i);
+            if byte & 0x80 == 0 {
+                return Some((value, at + i + 1));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::indexing_slicing)]
+mod tests {
+    use super::*;
+
+    // Hand-assembled programs, as the generator writes them.
+
+    /// `[2-9]\d{2}` (three digits, the first 2-9).
+    const AREA: &[u8] = &[SET, 0xFC, 0x03, REPEAT_ANY, 2, 2];
+    /// `(1|12)3`: the first alternative first, like JS.
+    const ALT: &[u8] = &[SAVE, 2, SPLIT, 3, 1, JUMP, 2, 1, 2, SAVE, 3, 3];
+    /// `0?(?:(15)|1)$` style: `(\d{2})$|1`.
+    const TAIL: &[u8] = &[
+        SPLIT, 10, SAVE, 2, REPEAT_ANY, 2, 2, SAVE, 3, END, JUMP, 1, 1,
+    ];
+
+    #[test]
+    fn full_and_prefix_matches() {
+        let area = Program::new(AREA);
+        assert!(area.matches(b"212"));
+        assert!(!area.matches(b"112"));
+        assert!(!area.matches(b"2123"));
+        assert_eq!(area.match_start(b"2123"), Some(3));
+        assert_eq!(area.match_start(b"21"), None);
+    }
+
+    #[test]
+    fn alternatives_are_tried_in_order_and_groups_are_reported() {
+        let program = Program::new(ALT);
+        let mut slots = [None; SLOTS];
+        // "123": (1) then "2"? no: 1 then 3 fails at '2', so (12)3 matches.
+        assert!(program.run(b"123", false, &mut slots));
+        assert_eq!((slots[2], slots[3]), (Some(0), Some(2)));
+        assert!(program.run(b"13", false, &mut slots));
+        assert_eq!((slots[2], slots[3], slots[1]), (Some(0), Some(1), Some(2)));
+    }
+
+    #[test]
+    fn failed_paths_restore_their_groups() {
+        let program = Program::new(TAIL);
+        let mut slots = [None; SLOTS];
+        assert!(program.run(b"45", false, &mut slots));
+        assert_eq!((slots[2], slots[3]), (Some(0), Some(2)));
+        // Three digits: `(\d{2})$` fails at END, the group is undone, `1` matches.
+        assert!(program.run(b"123", false, &mut slots));
+        assert_eq!((slots[1], slots[2], slots[3]), (Some(1), None, None));
+    }
+
+    #[test]
+    fn malformed_code_and_long_texts_never_match_or_panic() {
+        for code in [
+            &[SET][..],
+            &[SPLIT, 0xFF, 0xFF, 0xFF],
+            &[JUMP, 0x7F],
+            &[REPEAT, 1],
+            &[SAVE, 200],
+            &[0x55],
+        ] {
+            let _ = Program::new(code).matches(b"123");
+            let _ = Program::new(code).match_start(b"");
+        }
+        assert!(!Program::new(AREA).matches(&[b'2'; MAX_TEXT + 1]));
+        assert!(Program::default().matches(b""));
+        assert!(!Program::default().matches(b"1"));
+    }
+}

@@ -1,0 +1,64 @@
+// World numbering metadata: the generated data in metadata/ against the
+// pinned libphonenumber-js package it is compiled from, and what the API reports.
+import { test, before } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync, readdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { init, loadCountries, metadataVersion, validateNumber } from "../../js/index.js";
+import { compile, metadataVersion as generatorVersion } from "../../scripts/metadata.mjs";
+
+const require = createRequire(import.meta.url);
+const METADATA = new URL("../../metadata/", import.meta.url);
+
+before(async () => {
+  await init();
+});
+
+test("metadata/ is exactly what scripts/metadata.mjs compiles from the pinned package (npm run metadata)", () => {
+  const files = compile();
+  const present = readdirSync(METADATA).filter((name) => name.endsWith(".bin"));
+  assert.deepEqual(present.sort(), [...files.keys()].sort());
+  for (const [name, bytes] of files) {
+    assert.ok(readFileSync(new URL(name, METADATA)).equals(bytes), `${name} differs from a fresh compile`);
+  }
+});
+
+test("metadataVersion() names the pinned package, its metadata file and digest", () => {
+  const pinned = require("../../package.json").devDependencies["libphonenumber-js"];
+  assert.equal(metadataVersion(), generatorVersion());
+  assert.match(metadataVersion(), new RegExp(`^libphonenumber-js@${pinned.replace(/\./g, "\\.")} metadata\\.max\\.json sha256:[0-9a-f]{12}$`));
+});
+
+test("a country plan needs its data loaded; loadCountries loads it once, by region or all", async () => {
+  // +1 and +91 are built in.
+  assert.equal(validateNumber("(608) 555-9000", { country: "CA" }).country, "US");
+  assert.throws(() => validateNumber("020 7946 0000", { country: "GB" }), (error) => {
+    assert.equal(error.code, "COUNTRY_NOT_LOADED");
+    assert.equal(error.path, "country");
+    assert.match(error.message, /loadCountries/);
+    return true;
+  });
+  await assert.rejects(loadCountries(["GB", "XX"]), (error) => error.code === "INVALID_INPUT" && error.path === "[1]");
+  await assert.rejects(loadCountries("GB"), { code: "INVALID_INPUT" });
+  await loadCountries(["gb"]);
+  await loadCountries(["GB", "IM"]);
+  const result = validateNumber("+44 (0) 20 7946 0000", { country: "GB", accessCode: "9" });
+  assert.deepEqual(
+    { ok: result.ok, dial: result.dial, e164: result.e164, country: result.country, type: result.type },
+    { ok: true, dial: "+442079460000", e164: "+442079460000", country: "GB", type: "fixedLine" },
+  );
+  assert.equal(validateNumber("020 7946 0000", { country: "GB", accessCode: "9" }).dial, "902079460000");
+  // Jersey shares +44: loaded with GB.
+  assert.equal(validateNumber("+44 7797 712345").country, "JE");
+  await loadCountries("all");
+  await loadCountries("all");
+  assert.equal(validateNumber("030 123456", { country: "DE" }).e164, "+4930123456");
+});
+
+test("new validation codes", () => {
+  assert.equal(validateNumber("+0 123 4567").code, "INVALID_COUNTRY_CODE");
+  assert.equal(validateNumber("+999 123 456").code, "INVALID_COUNTRY_CODE");
+  assert.equal(validateNumber("911 555 1234", { country: "US" }).code, "NOT_A_NUMBER_RANGE");
+  assert.equal(validateNumber("911 555 1234", { country: "US", accept: "possible" }).ok, true);
+  assert.throws(() => validateNumber("1", { country: "US", accept: "maybe" }), { code: "INVALID_PLAN", path: "accept" });
+});

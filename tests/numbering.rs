@@ -1,0 +1,215 @@
+//! Validation by country with libphonenumber's metadata: every calling code
+//! loaded from `metadata/` (as `loadCountries("all")` does), then the
+//! parsing rules the metadata drives. Expected values are libphonenumber-js
+//! 1.13.16 (max metadata) answers for the same inputs; the differential test
+//! (`tests/js/numbering-differential.test.mjs`) compares the two at scale.
+//!
+//! A separate test binary: loading data is global, and the other test files
+//! check the behaviour with only the built-in +1 and +91.
+#![cfg(not(target_arch = "wasm32"))]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+use makecall::dialplan::{validate, NumberKind, Plan, ValidNumber};
+use makecall::json::Value;
+use makecall::numbering::{self, NumberType};
+
+fn load_all() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/metadata");
+    for (code, _) in &numbering::index().calling_codes {
+        let bytes = std::fs::read(format!("{dir}/cc-{code}.bin")).unwrap();
+        assert_eq!(numbering::load(&bytes), Ok(*code));
+    }
+}
+
+fn plan(entries: &[(&str, &str)]) -> Plan {
+    load_all();
+    let value = Value::Object(
+        entries
+            .iter()
+            .map(|(k, v)| (k.to_string().into(), Value::String(v.to_string().into())))
+            .collect(),
+    );
+    Plan::from_value(Some(&value)).unwrap()
+}
+
+fn country(code: &str) -> Plan {
+    plan(&[("country", code)])
+}
+
+fn ok(input: &str, plan: &Plan) -> ValidNumber {
+    validate(input, plan).unwrap_or_else(|r| panic!("{input:?} rejected: {r:?}"))
+}
+
+fn code(input: &str, plan: &Plan) -> &'static str {
+    match validate(input, plan) {
+        Ok(v) => panic!("{input:?} accepted: {v:?}"),
+        Err(r) => r.code,
+    }
+}
+
+#[test]
+fn national_prefix_in_brackets_after_the_calling_code() {
+    for input in ["+44 (0) 20 7946 0000", "020 7946 0000", "+44 20 7946 0000"] {
+        let v = ok(input, &country("GB"));
+        assert_eq!(v.e164.as_deref(), Some("+442079460000"), "{input}");
+        assert_eq!(v.country, Some("GB"));
+        assert_eq!(v.number_type, Some(NumberType::FixedLine));
+    }
+    // Dialled without the bracketed 0.
+    assert_eq!(
+        ok("+44 (0) 20 7946 0000", &country("GB")).dial,
+        "+442079460000"
+    );
+    assert_eq!(
+        ok("+44 (0) 20 7946 0000", &Plan::default()).dial,
+        "+442079460000"
+    );
+    assert_eq!(
+        ok("07400 123456", &country("GB")).number_type,
+        Some(NumberType::Mobile)
+    );
+}
+
+#[test]
+fn argentina_mobile_15_becomes_9() {
+    for input in ["011 15 2345-6789", "0 11 15 2345 6789"] {
+        let v = ok(input, &country("AR"));
+        assert_eq!(v.e164.as_deref(), Some("+5491123456789"), "{input}");
+        assert_eq!(v.number_type, Some(NumberType::Mobile));
+        assert_eq!(v.kind, NumberKind::National);
+    }
+}
+
+#[test]
+fn brazil_carrier_code() {
+    let v = ok("0 15 21 98765 4321", &country("BR"));
+    assert_eq!(v.e164.as_deref(), Some("+5521987654321"));
+    assert_eq!(
+        ok("(21) 98765-4321", &country("BR")).e164.as_deref(),
+        Some("+5521987654321")
+    );
+}
+
+#[test]
+fn calling_code_without_plus() {
+    let v = ok("919876543210", &country("IN"));
+    assert_eq!(v.e164.as_deref(), Some("+919876543210"));
+    assert_eq!(v.kind, NumberKind::International);
+    assert_eq!(v.dial, "+919876543210");
+}
+
+#[test]
+fn international_prefix_of_the_country() {
+    let v = ok("0044 20 7946 0000", &country("DE"));
+    assert_eq!(
+        (v.e164.as_deref(), v.country),
+        (Some("+442079460000"), Some("GB"))
+    );
+    assert_eq!(v.dial, "00442079460000");
+    assert_eq!(
+        ok("030 123456", &country("DE")).e164.as_deref(),
+        Some("+4930123456")
+    );
+}
+
+#[test]
+fn unknown_and_zero_calling_codes_are_refused() {
+    for p in [Plan::default(), country("GB")] {
+        assert_eq!(code("+0 123 4567", &p), "INVALID_COUNTRY_CODE");
+        assert_eq!(code("+999 123 456 789", &p), "INVALID_COUNTRY_CODE");
+    }
+}
+
+#[test]
+fn unassigned_ranges_and_accept_possible() {
+    let us = country("US");
+    assert_eq!(code("911 555 1234", &us), "NOT_A_NUMBER_RANGE");
+    assert_eq!(
+        code("+1 123 555 9000", &Plan::default()),
+        "NOT_A_NUMBER_RANGE"
+    );
+    let possible = plan(&[("country", "US"), ("accept", "possible")]);
+    let v = ok("911 555 1234", &possible);
+    assert_eq!(
+        (v.e164.as_deref(), v.number_type),
+        (Some("+19115551234"), None)
+    );
+    assert_eq!(code("911 555 12", &possible), "TOO_SHORT");
+    assert_eq!(code("911 555 12345", &possible), "TOO_LONG");
+}
+
+#[test]
+fn nanp_regions_and_short_canadian_numbers() {
+    let v = ok("(608) 555-9000", &country("US"));
+    assert_eq!(v.number_type, Some(NumberType::FixedLineOrMobile));
+    let ca = ok("310-1234", &country("CA"));
+    assert_eq!(
+        (ca.e164.as_deref(), ca.number_type),
+        (Some("+13101234"), Some(NumberType::Uan))
+    );
+    // A US number from a Canadian site is placed in the US.
+    assert_eq!(ok("(608) 555-9000", &country("CA")).country, Some("US"));
+    assert_eq!(
+        ok("1800 123 4567", &country("IN")).number_type,
+        Some(NumberType::TollFree)
+    );
+}
+
+#[test]
+fn non_geographic_numbers() {
+    let v = ok("+800 1234 5678", &Plan::default());
+    assert_eq!(
+        (v.country, v.number_type),
+        (Some("001"), Some(NumberType::TollFree))
+    );
+}
+
+#[test]
+fn country_combines_with_the_plan_features() {
+    let p = plan(&[("country", "gb"), ("accessCode", "9")]);
+    assert_eq!(ok("020 7946 0000", &p).dial, "902079460000");
+    assert_eq!(ok("9 020 7946 0000", &p).dial, "902079460000");
+    let e164 = plan(&[("country", "GB"), ("dialFormat", "e164")]);
+    assert_eq!(ok("020 7946 0000", &e164).dial, "+442079460000");
+    let national = plan(&[("country", "GB"), ("dialFormat", "national")]);
+    assert_eq!(ok("+44 20 7946 0000", &national).dial, "02079460000");
+    assert_eq!(ok("+49 30 123456", &national).dial, "004930123456");
+    assert_eq!(ok("5024", &country("GB")).kind, NumberKind::Extension);
+}
+
+#[test]
+fn country_options_are_checked() {
+    load_all();
+    let bad = |entries: Vec<(&str, Value<'static>)>| {
+        let value = Value::Object(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_string().into(), v))
+                .collect(),
+        );
+        Plan::from_value(Some(&value)).unwrap_err()
+    };
+    let s = |text: &str| Value::String(text.to_string().into());
+    let error = bad(vec![("country", s("XX"))]);
+    assert_eq!(
+        (error.code, error.path.as_deref()),
+        ("INVALID_PLAN", Some("country"))
+    );
+    let error = bad(vec![("country", s("GB")), ("countryCode", s("44"))]);
+    assert_eq!(
+        (error.code, error.path.as_deref()),
+        ("INVALID_PLAN", Some("countryCode"))
+    );
+    let error = bad(vec![("country", s("GB")), ("preset", s("nanp"))]);
+    assert_eq!(error.code, "INVALID_PLAN");
+    let error = bad(vec![("accept", s("maybe"))]);
+    assert_eq!(
+        (error.code, error.path.as_deref()),
+        ("INVALID_PLAN", Some("accept"))
+    );
+}
