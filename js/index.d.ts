@@ -49,7 +49,9 @@ export type DialErrorCode =
   | "TIMEOUT"
   | "ABORTED"
   | "CLOSED"
-  | "PUBLISH_FAILED";
+  | "PUBLISH_FAILED"
+  | "WORKSPACE_ERROR"
+  | "NOT_REGISTERED";
 
 /** An `Error` thrown or rejected by makecall. */
 export interface MakecallError extends Error {
@@ -65,6 +67,14 @@ export interface MakecallError extends Error {
   cause?: string;
   /** For CALL_FAILED (and a TIMEOUT after a call was seen): the call id. */
   callId?: string;
+  /** For WORKSPACE_ERROR: the error event's `errorType`, e.g. "Invalid State", "WEBSOCKET_ERROR". */
+  errorType?: string;
+  /** For WORKSPACE_ERROR: the error event's `errorMessage`, e.g. "CF_INVALID_OBJECT_STATE". */
+  errorMessage?: string;
+  /** For WORKSPACE_ERROR: the error event's `msg`. */
+  detail?: string;
+  /** For a WORKSPACE_ERROR event (no dial pending): the channel it came on. */
+  channel?: string;
   /** For buildMakeCall's number errors: the failed validation. */
   validation?: InvalidNumber;
 }
@@ -151,25 +161,67 @@ export type Validation = ValidNumber | InvalidNumber;
 /** Checks a number before it is dialled; a bad number is returned, not thrown. */
 export function validateNumber(input: string | number, plan?: DialPlan): Validation;
 
-/** The MakeCall request, keys in wire order. */
-export interface MakeCallMessage {
+/** The Finesse-channel MakeCall (docs.acqueon.com/docs/make-a-call-4), keys in wire order. */
+export interface FinesseMakeCallMessage {
   channel: string;
   topic: "OutboundCall";
   subtopic: "MakeCall";
   data: string;
+  /** Only when given (bare form), always in the packet form. */
   source?: string;
+}
+
+/** The Cisco-channel MakeCall (docs.acqueon.com/docs/make-a-call-3), keys in wire order. */
+export interface CiscoMakeCallMessage {
+  channel: string;
+  topic: "InboundCall";
+  subtopic: "SetMakeCall";
+  /** Always present: the given `source`, else "makecall". */
+  source: string;
+  data: { toAddress: string };
+}
+
+/** The API Structure packet (docs.acqueon.com/docs/api-structure) around a message, keys in wire order. */
+export interface Packet<M> {
+  channel: string;
+  topic: "";
+  subTopic: "";
+  message: M;
+  /** The gadget frame's URL unless `responseUrl` was given. */
+  ResponseUrl: string;
+  /** The subscriber id from registration. */
+  subscriberID: string;
+}
+
+/** The MakeCall request in any of its documented forms. */
+export type MakeCallMessage =
+  | FinesseMakeCallMessage
+  | CiscoMakeCallMessage
+  | Packet<FinesseMakeCallMessage | CiscoMakeCallMessage>;
+
+/** Which documented wire form requests travel in. */
+export type Envelope = "bare" | "packet";
+
+/** How requests are addressed: shared by `buildMakeCall` and `createGadget`. */
+export interface EnvelopeOptions {
+  /** Defaults to "Finesse". "Cisco" sends the Cisco channel's SetMakeCall. */
+  channel?: string;
+  /** The app name sent as `source`; in the packet form and on the Cisco channel "makecall" when not given. */
+  source?: string;
+  /** "bare" (default, as the Make a Call page shows) or "packet" (the API Structure page's envelope). */
+  envelope?: Envelope;
+  /** The packet's `ResponseUrl`. Default: the page's own URL (required outside a browser page). */
+  responseUrl?: string;
+  /** The packet's `subscriberID`, if known without a `register` hook. */
+  subscriberId?: string | number;
 }
 
 /** Options of `buildMakeCall`. */
-export interface MakeCallOptions {
+export interface MakeCallOptions extends EnvelopeOptions {
   plan?: DialPlan;
-  /** Defaults to "Finesse". */
-  channel?: string;
-  /** The app name, sent as `source`. */
-  source?: string;
 }
 
-/** Builds the MakeCall message; throws with the validation code for a bad number. */
+/** Builds the MakeCall request; throws with the validation code for a bad number, NOT_REGISTERED for a packet without `subscriberId`. */
 export function buildMakeCall(number: string | number, options?: MakeCallOptions): MakeCallMessage;
 
 /** A normalised call state. */
@@ -190,6 +242,8 @@ export interface Participant {
   mediaAddress?: string;
   mediaAddressType?: string;
   state?: CallState;
+  /** The participant's `stateCause` ("BUSY", "BAD_DESTINATION", "OTHER", ...). */
+  cause?: string;
   startTime?: string;
   stateChangeTime?: string;
 }
@@ -208,6 +262,7 @@ export interface Call {
   mediaType?: string;
   campaign?: string;
   outboundType?: string;
+  /** Why the call is in its state: the agent device's participant's `stateCause`, else a failed participant's, else the dialog's. */
   cause?: string;
   participants: Participant[];
   callVariables: Record<string, string>;
@@ -253,6 +308,7 @@ interface EnvelopeFields {
 export type ParsedMessage =
   | (EnvelopeFields & { kind: "callStateChange"; call: Call })
   | (EnvelopeFields & { kind: "agentState"; agent: Agent })
+  | (EnvelopeFields & { kind: "error"; errorType?: string; errorMessage?: string; detail?: string })
   | (EnvelopeFields & { kind: "other" });
 
 /** Parses any workspace message (JSON text or object). */
@@ -302,20 +358,38 @@ export interface Transport {
 /** Which agent states allow a dial. */
 export type AgentStatePolicy = "ready" | "notReady" | "any";
 
+/** What a `register` hook is given. */
+export interface RegistrationContext {
+  channel: string;
+  /** The `source` the gadget's messages carry, if any. */
+  source?: string;
+  envelope: Envelope;
+  /** The packet's `ResponseUrl`, if known. */
+  responseUrl?: string;
+  /** The gadget's transport, to publish a registration request and hear its answer. */
+  transport: Transport;
+}
+
+/** The outcome of registration (`gadget.registration`). */
+export type RegistrationResult =
+  | { ok: true; subscriberId?: string }
+  | { ok: false; code: "NOT_REGISTERED" | "CLOSED" | ErrorCode; message: string };
+
 /** Options of `createGadget`. */
-export interface GadgetOptions {
+export interface GadgetOptions extends EnvelopeOptions {
   transport: Transport;
   plan?: DialPlan;
   /** Default "ready" (Acqueon's documented precondition). */
   agentStatePolicy?: AgentStatePolicy;
   /** Default 15000. */
   dialTimeoutMs?: number;
-  /** App name sent as MakeCall `source`. */
-  source?: string;
-  /** Default "Finesse". */
-  channel?: string;
   /** Ended calls kept in memory; default 50. */
   maxEndedCalls?: number;
+  /**
+   * Site-specific registration (unverified: no public page says how it works). Called once after the gadget
+   * subscribed; its answer is the subscriber id the packet form sends as `subscriberID`.
+   */
+  register?: (context: RegistrationContext) => string | number | PromiseLike<string | number>;
   /**
    * Allow a dial while the agent has a live call (sites that allow consult
    * calls). Default false: such a dial fails with CALL_IN_PROGRESS.
@@ -341,6 +415,10 @@ export interface Gadget {
   on(event: "agent", listener: (agent: Agent) => void): () => void;
   on(event: "error", listener: (error: MakecallError) => void): () => void;
   validate(number: string | number): Validation;
+  /** Sends the channel's documented agent-state request (Cisco's GetAgentState) and returns true; false (nothing sent) on the Finesse channel. */
+  requestAgentState(): boolean;
+  /** Settles once the `register` hook answered (at once without one); never rejects. */
+  readonly registration: Promise<RegistrationResult>;
   canDial(): { ok: true } | { ok: false; code: DialErrorCode; message: string };
   calls(): CallSnapshot[];
   readonly agent: Agent | null;

@@ -193,10 +193,13 @@ function withInput(validation, input) {
 }
 
 /**
- * Builds the MakeCall message for a number. Throws with the validation code
- * (and `validation`, the failed result) when the number is invalid.
+ * Builds the MakeCall request for a number: the bare message (default) or
+ * the API Structure packet (`envelope: "packet"`, with `subscriberId`; its
+ * `ResponseUrl` is this page's URL unless `responseUrl` is given). Throws
+ * with the validation code (and `validation`, the failed result) when the
+ * number is invalid, `NOT_REGISTERED` for a packet without `subscriberId`.
  * @param {string | number} number
- * @param {{ plan?: object | string, channel?: string, source?: string }} [options]
+ * @param {{ plan?: object | string, channel?: string, source?: string, envelope?: "bare" | "packet", responseUrl?: string, subscriberId?: string | number }} [options]
  */
 export function buildMakeCall(number, options) {
   requireInit();
@@ -210,7 +213,7 @@ export function buildMakeCall(number, options) {
 
 /**
  * Parses any workspace message (JSON text or object) into
- * `{ kind: "callStateChange" | "agentState" | "other", ... }`.
+ * `{ kind: "callStateChange" | "agentState" | "error" | "other", ... }`.
  * @param {string | object} input
  */
 export function parseMessage(input) {
@@ -278,7 +281,7 @@ const EVENTS = ["call", "agent", "error"];
  */
 export function createGadget(options) {
   requireInit();
-  const { transport, ...config } = options ?? {};
+  const { transport, register, ...config } = options ?? {};
   if (
     !transport ||
     typeof transport.publish !== "function" ||
@@ -288,6 +291,10 @@ export function createGadget(options) {
       "INVALID_TRANSPORT",
       "createGadget needs a transport with publish(message) and subscribe(handler)",
     );
+  }
+
+  if (register !== undefined && typeof register !== "function") {
+    throw makeError("INVALID_INPUT", "register must be a function that answers the subscriber id", { path: "register" });
   }
 
   const listeners = new Map(EVENTS.map((name) => [name, new Set()]));
@@ -337,6 +344,30 @@ export function createGadget(options) {
     for (const output of JSON.parse(json)) dispatch(output);
   });
   if (!gadgetCore) throw lastError();
+
+  // Registration (site-specific, see the README): the hook's answer is the
+  // subscriber id the packet envelope carries. Called once, after the
+  // gadget has subscribed, so a hook may publish a request and hear its reply.
+  const registration =
+    register === undefined
+      ? Promise.resolve({ ok: true })
+      : Promise.resolve()
+          .then(() => register({ ...JSON.parse(gadgetCore.registration()), transport }))
+          .then(
+            (id) => {
+              if (closed) return { ok: false, code: "CLOSED", message: "the gadget was closed before registration answered" };
+              const failed = gadgetCore.set_subscriber_id(id);
+              if (failed !== "") throw toError(JSON.parse(failed.slice(1)));
+              return { ok: true, subscriberId: String(id) };
+            },
+            (error) => {
+              throw makeError("NOT_REGISTERED", `the register hook failed: ${String(error?.message ?? error)}`);
+            },
+          )
+          .catch((error) => {
+            if (!closed) emit("error", error);
+            return { ok: false, code: error.code, message: error.message };
+          });
 
   const receiveStaged = (len, status) => gadgetCore.receive_staged(len, status);
   const receiveDirect = (message) => gadgetCore.receive(message);
@@ -394,6 +425,28 @@ export function createGadget(options) {
       if (typeof listener !== "function") throw makeError("INVALID_INPUT", "a listener must be a function");
       set.add(listener);
       return () => set.delete(listener);
+    },
+
+    /**
+     * Sends the channel's documented agent-state request (the Cisco
+     * channel's Agent/GetAgentState) and returns true; on a channel that
+     * documents none (the Finesse channel) sends nothing and returns false.
+     */
+    requestAgentState() {
+      if (closed) return false;
+      const request = gadgetCore.agent_state_request();
+      if (request === "") return false;
+      transport.publish(unwrap(request));
+      return true;
+    },
+
+    /**
+     * Settles once the `register` hook has answered (at once without one):
+     * `{ ok: true, subscriberId? }` or `{ ok: false, code, message }` (also
+     * emitted as an "error" event). Never rejects.
+     */
+    get registration() {
+      return registration;
     },
 
     /** Validates a number under the gadget's plan (as `validateNumber`). */

@@ -113,6 +113,12 @@ pub mod codes {
     pub const CLOSED: &str = "CLOSED";
     /// Dial: the transport threw while publishing the MakeCall message.
     pub const PUBLISH_FAILED: &str = "PUBLISH_FAILED";
+    /// The workspace sent an error event (`topic: "Error"`): a pending dial
+    /// rejects with it at once, otherwise `"error"` listeners get it.
+    pub const WORKSPACE_ERROR: &str = "WORKSPACE_ERROR";
+    /// The packet envelope needs a subscriber id and registration has not
+    /// given one (or the `register` hook failed).
+    pub const NOT_REGISTERED: &str = "NOT_REGISTERED";
     /// A resource limit (tracked calls, participants, ...) was exceeded.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }

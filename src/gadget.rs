@@ -13,8 +13,10 @@
 //! # Settling a dial
 //!
 //! A dial settles exactly once: with the first of a correlated call
-//! ([`Placed`] or `CALL_FAILED`), its timeout (`TIMEOUT`), its abort
-//! (`ABORTED`) or [`GadgetCore::close`] (`CLOSED`). Everything after that is
+//! ([`Placed`] or `CALL_FAILED`), a workspace error event
+//! (`WORKSPACE_ERROR`, at once: the event carries no correlation id, so the
+//! pending dial is the only request it can be about), its timeout
+//! (`TIMEOUT`), its abort (`ABORTED`) or [`GadgetCore::close`] (`CLOSED`). Everything after that is
 //! ignored for this dial; late events for its call still update the tracker.
 //!
 //! # Correlation
@@ -36,8 +38,8 @@
 use crate::dialplan::{validate, Plan, Rejection, ValidNumber};
 use crate::error::{codes, Error};
 use crate::json::{Entries, ObjectWriter, Value};
-use crate::make_call::make_call_json;
-use crate::model::{Agent, AgentState, Call, Direction, Message};
+use crate::make_call::{subscriber_id_text, RequestForm};
+use crate::model::{Agent, AgentState, Call, Direction, Message, WorkspaceError};
 use crate::text::msg;
 use crate::tracker::{
     id_hash, CallSnapshot, CallTracker, DEFAULT_MAX_ENDED_CALLS, MAX_ENDED_CALLS_LIMIT,
@@ -132,10 +134,8 @@ pub struct GadgetConfig {
     pub policy: AgentPolicy,
     /// How long a dial waits for its call, in ms.
     pub dial_timeout_ms: u32,
-    /// The app name put in MakeCall `source`, if any.
-    pub source: Option<String>,
-    /// The MakeCall channel (`Finesse`).
-    pub channel: String,
+    /// Channel, `source` and envelope of the requests the gadget sends.
+    pub form: RequestForm,
     /// Ended calls kept by the tracker.
     pub max_ended_calls: usize,
     /// Whether a dial may start while the agent has a live call (sites
@@ -149,8 +149,7 @@ impl Default for GadgetConfig {
             plan: Plan::default(),
             policy: AgentPolicy::Ready,
             dial_timeout_ms: DEFAULT_DIAL_TIMEOUT_MS,
-            source: None,
-            channel: "Finesse".to_string(),
+            form: RequestForm::default(),
             max_ended_calls: DEFAULT_MAX_ENDED_CALLS,
             allow_dial_during_call: false,
         }
@@ -190,13 +189,23 @@ fn string_option<'a>(value: &'a Value, path: &str) -> Result<&'a str, Error> {
 
 impl GadgetConfig {
     /// Reads the configuration from the JS options object (`plan`,
-    /// `agentStatePolicy`, `dialTimeoutMs`, `source`, `channel`,
-    /// `maxEndedCalls`, `allowDialDuringCall`).
+    /// `agentStatePolicy`, `dialTimeoutMs`, `maxEndedCalls`,
+    /// `allowDialDuringCall`, and the request form's `channel`, `source`,
+    /// `envelope`, `responseUrl`, `subscriberId`).
     ///
     /// Absent (or `null`) options take their defaults; other keys (such as
     /// `transport`) are ignored. A bad value fails with `INVALID_INPUT` and
     /// the option's `path` (a bad plan with the dial plan's own error).
     pub fn from_value(value: Option<&Value>) -> Result<GadgetConfig, Error> {
+        Self::from_value_in_frame(value, None)
+    }
+
+    /// [`GadgetConfig::from_value`] with the gadget page's URL, the packet's
+    /// `ResponseUrl` when none is given.
+    pub fn from_value_in_frame(
+        value: Option<&Value>,
+        frame_url: Option<&str>,
+    ) -> Result<GadgetConfig, Error> {
         let mut config = GadgetConfig::default();
         let entries = match value {
             None | Some(Value::Null) => return Ok(config),
@@ -212,6 +221,7 @@ impl GadgetConfig {
             }
         };
         config.plan = Plan::from_value(option(entries, "plan"))?;
+        config.form = RequestForm::read(entries, frame_url)?;
         if let Some(value) = option(entries, "agentStatePolicy") {
             let text = string_option(value, "agentStatePolicy")?;
             config.policy = AgentPolicy::parse(text).ok_or_else(|| {
@@ -224,17 +234,6 @@ impl GadgetConfig {
         if let Some(value) = option(entries, "dialTimeoutMs") {
             let ms = integer_option(value, "dialTimeoutMs", 1, u64::from(MAX_DIAL_TIMEOUT_MS))?;
             config.dial_timeout_ms = u32::try_from(ms).unwrap_or(MAX_DIAL_TIMEOUT_MS);
-        }
-        if let Some(value) = option(entries, "source") {
-            let text = string_option(value, "source")?.trim();
-            config.source = (!text.is_empty()).then(|| text.to_string());
-        }
-        if let Some(value) = option(entries, "channel") {
-            let text = string_option(value, "channel")?.trim();
-            if text.is_empty() {
-                return Err(invalid("channel", "channel must not be empty".to_string()));
-            }
-            config.channel = text.to_string();
         }
         if let Some(value) = option(entries, "maxEndedCalls") {
             let max = integer_option(value, "maxEndedCalls", 0, MAX_ENDED_CALLS_LIMIT as u64)?;
@@ -286,6 +285,9 @@ pub struct DialError {
     /// For `CALL_FAILED`/`TIMEOUT`: the call id, when known; for
     /// `CALL_IN_PROGRESS` the live call's.
     pub call_id: Option<String>,
+    /// For `WORKSPACE_ERROR`: what the workspace's error event said (boxed:
+    /// it is rare, and every dial result would otherwise carry its size).
+    pub workspace: Option<Box<WorkspaceError>>,
 }
 
 impl DialError {
@@ -296,6 +298,7 @@ impl DialError {
             reason: None,
             cause: None,
             call_id: None,
+            workspace: None,
         }
     }
 }
@@ -319,6 +322,14 @@ pub enum Output {
     Agent(Agent),
     /// An inbound message could not be parsed (for `"error"` listeners).
     Error(Error),
+    /// The workspace sent an error event while no dial was pending (for
+    /// `"error"` listeners, as a `WORKSPACE_ERROR`).
+    WorkspaceError {
+        /// The event's channel.
+        channel: String,
+        /// What it said.
+        error: Box<WorkspaceError>,
+    },
     /// A dial settled.
     Settled {
         /// Which dial.
@@ -387,7 +398,8 @@ impl GadgetCore {
     pub fn can_dial(&self) -> Result<(), DialError> {
         self.check_idle()?;
         self.check_agent()?;
-        self.check_live_call()
+        self.check_live_call()?;
+        self.check_registered()
     }
 
     /// One call at a time: while any tracked call of the agent is live (not
@@ -434,6 +446,32 @@ impl GadgetCore {
         Ok(valid)
     }
 
+    /// The packet form needs the subscriber id registration gives.
+    fn check_registered(&self) -> Result<(), DialError> {
+        let form = &self.config.form;
+        if form.envelope == crate::make_call::EnvelopeForm::Packet && form.subscriber_id.is_none() {
+            return Err(DialError::new(
+                codes::NOT_REGISTERED,
+                "the packet envelope needs a subscriberID and registration has not given one yet",
+            ));
+        }
+        Ok(())
+    }
+
+    /// Sets the subscriber id registration answered (a non-empty string or
+    /// a whole number); later packets carry it as `subscriberID`.
+    pub fn set_subscriber_id(&mut self, value: &Value) -> Result<(), Error> {
+        self.config.form.subscriber_id = Some(subscriber_id_text(value)?);
+        Ok(())
+    }
+
+    /// The channel's documented agent-state request in the gadget's form,
+    /// or `None` on a channel that documents none (the Finesse channel).
+    /// Fails with `NOT_REGISTERED` for a packet before registration.
+    pub fn agent_state_request(&self) -> Option<Result<String, Error>> {
+        self.config.form.agent_state_request_json()
+    }
+
     /// The first two checks of a dial: none pending, not closed.
     fn check_idle(&self) -> Result<(), DialError> {
         if self.pending.is_some() {
@@ -473,7 +511,8 @@ impl GadgetCore {
     /// pending dial is unaffected), closed (`CLOSED`), the number
     /// (`INVALID_NUMBER` with `reason`, see [`GadgetCore::validate`]), the
     /// agent-state policy (`AGENT_NOT_READY`), a live call of the agent
-    /// (`CALL_IN_PROGRESS`). An `Err` is the dial's settlement.
+    /// (`CALL_IN_PROGRESS`), registration for the packet form
+    /// (`NOT_REGISTERED`). An `Err` is the dial's settlement.
     pub fn start_dial(&mut self, input: &str, now_ms: f64) -> Result<DialStarted, DialError> {
         // The start time is not needed: correlation uses the set of ids
         // known now, which is exact where a time window would be a guess.
@@ -485,12 +524,13 @@ impl GadgetCore {
         })?;
         self.check_agent()?;
         self.check_live_call()?;
+        self.check_registered()?;
+        let message_json = self
+            .config
+            .form
+            .make_call_json(&valid.dial)
+            .map_err(|error| DialError::new(error.code, error.message))?;
         self.last_dial_id = self.last_dial_id.wrapping_add(1);
-        let message_json = make_call_json(
-            &valid.dial,
-            &self.config.channel,
-            self.config.source.as_deref(),
-        );
         self.dialled_call = None;
         self.pending = Some(PendingDial {
             dial_id: self.last_dial_id,
@@ -542,8 +582,39 @@ impl GadgetCore {
                 self.agent = Some(agent.clone());
                 vec![Output::Agent(agent)]
             }
+            Message::WorkspaceError { envelope, error } => {
+                self.workspace_error(envelope.channel, error)
+            }
             Message::Other { .. } => Vec::new(),
         }
+    }
+
+    /// A workspace error event: it settles the pending dial with
+    /// `WORKSPACE_ERROR`, or, with none pending, is reported as is.
+    fn workspace_error(&mut self, channel: String, error: WorkspaceError) -> Vec<Output> {
+        let Some(pending) = self.pending.take() else {
+            return vec![Output::WorkspaceError {
+                channel,
+                error: Box::new(error),
+            }];
+        };
+        // The workspace's own texts stay in their fields: they may quote the
+        // number, and the message is what ends up in logs.
+        let message = msg!(
+            "the workspace reported an error (",
+            error.error_type.as_deref().unwrap_or("no errorType"),
+            ") on the ",
+            channel,
+            " channel while dialling ",
+            redact_number(&pending.dial)
+        );
+        vec![Output::Settled {
+            dial_id: pending.dial_id,
+            outcome: Err(DialError {
+                workspace: Some(Box::new(error)),
+                ..DialError::new(codes::WORKSPACE_ERROR, message)
+            }),
+        }]
     }
 
     /// Settles the pending dial if `call` is the call it produced.
@@ -776,15 +847,39 @@ pub fn redact_number(s: &str) -> String {
 }
 
 /// Builds the MakeCall message.
-/// Writes `{code, message, reason?, cause?, callId?}`.
+/// Writes `{code, message, reason?, cause?, callId?, errorType?,
+/// errorMessage?, detail?}`.
 pub fn write_dial_error_json(error: &DialError, out: &mut String) {
-    ObjectWriter::new(out)
+    let mut object = ObjectWriter::new(out);
+    object
         .str("code", error.code)
         .str("message", &error.message)
         .opt_str("reason", error.reason)
         .opt_str("cause", error.cause.as_deref())
-        .opt_str("callId", error.call_id.as_deref())
-        .finish();
+        .opt_str("callId", error.call_id.as_deref());
+    if let Some(workspace) = &error.workspace {
+        workspace.write_fields(&mut object);
+    }
+    object.finish();
+}
+
+/// Writes the `WORKSPACE_ERROR` of an error event that settled no dial:
+/// `{code, message, channel, errorType?, errorMessage?, detail?}`.
+fn write_workspace_error_json(channel: &str, error: &WorkspaceError, out: &mut String) {
+    let message = msg!(
+        "the workspace reported an error (",
+        error.error_type.as_deref().unwrap_or("no errorType"),
+        ") on the ",
+        channel,
+        " channel"
+    );
+    let mut object = ObjectWriter::new(out);
+    object
+        .str("code", codes::WORKSPACE_ERROR)
+        .str("message", &message)
+        .str("channel", channel);
+    error.write_fields(&mut object);
+    object.finish();
 }
 
 /// Writes `{callId, state, dial}`.
@@ -811,7 +906,8 @@ fn write_error_json(error: &Error, out: &mut String) {
 
 /// Writes the outputs as a JSON array for the glue:
 /// `{type:"call", change, call}`, `{type:"agent", agent}`,
-/// `{type:"error", error:{code,message,index?,path?}}`,
+/// `{type:"error", error:{code,message,index?,path?}}` (a workspace error
+/// event: `error:{code:"WORKSPACE_ERROR",message,channel,errorType?,errorMessage?,detail?}`),
 /// `{type:"settled", dialId, ok:true, result:{callId,state,dial}}` or
 /// `{type:"settled", dialId, ok:false, error:{code,message,reason?,cause?,callId?}}`.
 pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
@@ -842,6 +938,11 @@ pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
                 object
                     .str("type", "error")
                     .raw("error", |out| write_error_json(error, out));
+            }
+            Output::WorkspaceError { channel, error } => {
+                object.str("type", "error").raw("error", |out| {
+                    write_workspace_error_json(channel, error, out)
+                });
             }
             Output::Settled { dial_id, outcome } => {
                 object

@@ -1,50 +1,324 @@
-//! The MakeCall request: `{"channel":"Finesse","topic":"OutboundCall",
-//! "subtopic":"MakeCall","data":"6085559000"}`.
+//! The MakeCall request, in the forms the Acqueon Workspace documents.
 //!
-//! The keys are written in exactly that order (plus an optional `source`
-//! last), so the JS object parsed from the text gives the documented wire
-//! form under `JSON.stringify`. `data` is always a string: the workspace's
-//! sample request shows a bare number, but a number loses leading zeros
-//! (`08234567899`) and cannot hold `+`, `*` or `#`.
+//! - **Finesse channel** (https://docs.acqueon.com/docs/make-a-call-4):
+//!   `{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000"}`,
+//!   exactly those four keys, plus a last `source` only when one is given.
+//!   `data` is always a string: the page's sample request shows a bare
+//!   number, but a number loses leading zeros (`08234567899`) and cannot hold
+//!   `+`, `*` or `#`.
+//! - **Cisco channel** (https://docs.acqueon.com/docs/make-a-call-3):
+//!   `{"channel":"Cisco","topic":"InboundCall","subtopic":"SetMakeCall","source":"makecall","data":{"toAddress":"6085559000"}}`.
+//!   The page's table names the key `toAddress`; its sample spells it
+//!   `"ToAddress "` (capital T, trailing space), which reads as a typo of
+//!   the table, so the table's spelling is sent.
+//! - **Packet** (https://docs.acqueon.com/docs/api-structure), either message
+//!   wrapped as `{"channel", "topic":"", "subTopic":"", "message":{...},
+//!   "ResponseUrl", "subscriberID"}`, spelt as the page's example does.
+//!
+//! The API Structure page marks the inner `source` mandatory, and every
+//! Cisco-channel page shows it, so in the packet form and on the Cisco
+//! channel the message always carries one ([`DEFAULT_SOURCE`] unless given).
+//! Which form a live workspace requires is not public: the bare form is the
+//! default because the Make a Call page shows it.
+//!
+//! Keys are written in exactly the orders above, so the JS object parsed
+//! from the text gives the documented wire form under `JSON.stringify`.
 
 use std::fmt;
 
 use crate::dialplan::{validate, Plan, Rejection};
 use crate::error::{codes, Error};
-use crate::json::{ObjectWriter, Value};
+use crate::json::{loose_eq, Entries, ObjectWriter, Value};
 use crate::text::{msg, push_json_f64, push_uint};
 
 /// The MakeCall channel used when none is given.
 pub const DEFAULT_CHANNEL: &str = "Finesse";
 
-/// Options of `buildMakeCall`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct MakeCallOptions {
-    /// The dial plan the number is validated against.
-    pub plan: Plan,
-    /// The `channel` of the message (`"Finesse"`).
-    pub channel: String,
-    /// The app name, written as a last `source` key when present.
-    pub source: Option<String>,
+/// The application name sent as `source` where one is mandatory (packet
+/// form, Cisco channel) and none was given.
+pub const DEFAULT_SOURCE: &str = "makecall";
+
+/// Longest accepted `responseUrl`, `subscriberId` or `source`, in bytes.
+pub const MAX_ENVELOPE_FIELD_BYTES: usize = 2048;
+
+/// Which of the two documented wire forms requests travel in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum EnvelopeForm {
+    /// The bare message, as the Make a Call page shows it (the default).
+    #[default]
+    Bare,
+    /// The API Structure page's packet around the message.
+    Packet,
 }
 
-impl Default for MakeCallOptions {
-    fn default() -> Self {
-        MakeCallOptions {
-            plan: Plan::default(),
-            channel: DEFAULT_CHANNEL.to_string(),
-            source: None,
+impl EnvelopeForm {
+    /// The JS name (`"bare"`, `"packet"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnvelopeForm::Bare => "bare",
+            EnvelopeForm::Packet => "packet",
         }
     }
 }
 
+/// How a request is addressed: channel, `source` and envelope. Shared by
+/// `buildMakeCall` and the gadget, so both build the same wire form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestForm {
+    /// The `channel` of the message (`"Finesse"`, `"Cisco"`, ...).
+    pub channel: String,
+    /// The app name given for `source`, if any (see [`RequestForm::source`]).
+    pub source: Option<String>,
+    /// Bare message or packet.
+    pub envelope: EnvelopeForm,
+    /// The packet's `ResponseUrl`: the gadget frame's URL unless given.
+    pub response_url: Option<String>,
+    /// The packet's `subscriberID`, from registration.
+    pub subscriber_id: Option<String>,
+}
+
+impl Default for RequestForm {
+    fn default() -> Self {
+        RequestForm {
+            channel: DEFAULT_CHANNEL.to_string(),
+            source: None,
+            envelope: EnvelopeForm::Bare,
+            response_url: None,
+            subscriber_id: None,
+        }
+    }
+}
+
+impl RequestForm {
+    /// Whether the channel is the Cisco channel (compared loosely).
+    pub fn is_cisco(&self) -> bool {
+        loose_eq(&self.channel, "cisco")
+    }
+
+    /// The `source` the message carries: the given one, else
+    /// [`DEFAULT_SOURCE`] where the docs make it mandatory (packet form,
+    /// Cisco channel), else none.
+    pub fn source(&self) -> Option<&str> {
+        match &self.source {
+            Some(source) => Some(source),
+            None if self.envelope == EnvelopeForm::Packet || self.is_cisco() => {
+                Some(DEFAULT_SOURCE)
+            }
+            None => None,
+        }
+    }
+
+    /// Reads `channel`, `source`, `envelope`, `responseUrl` and
+    /// `subscriberId` from an options object (other keys are left to the
+    /// caller). `null` means the default. `frame_url` (the page's own URL,
+    /// passed by the glue) is the `ResponseUrl` when none is given.
+    pub fn read(entries: &Entries, frame_url: Option<&str>) -> Result<RequestForm, Error> {
+        let mut form = RequestForm::default();
+        for (key, value) in entries {
+            if matches!(value, Value::Null) {
+                continue;
+            }
+            match &**key {
+                "channel" => {
+                    let text = text_option("channel", value)?;
+                    if text.is_empty() {
+                        return Err(input_error("channel", "a non-empty string", value));
+                    }
+                    form.channel = text.to_string();
+                }
+                "source" => {
+                    let text = text_option("source", value)?;
+                    form.source = (!text.is_empty()).then(|| text.to_string());
+                }
+                "envelope" => {
+                    form.envelope = match text_option("envelope", value)? {
+                        "bare" => EnvelopeForm::Bare,
+                        "packet" => EnvelopeForm::Packet,
+                        _ => {
+                            return Err(Error::new(
+                                codes::INVALID_INPUT,
+                                "envelope must be \"bare\" or \"packet\"",
+                            )
+                            .with_path("envelope"))
+                        }
+                    }
+                }
+                "responseUrl" => {
+                    let text = text_option("responseUrl", value)?;
+                    form.response_url = (!text.is_empty()).then(|| text.to_string());
+                }
+                "subscriberId" => form.subscriber_id = Some(subscriber_id_text(value)?),
+                _ => {}
+            }
+        }
+        if form.response_url.is_none() {
+            form.response_url = frame_url
+                .map(str::trim)
+                .filter(|url| !url.is_empty() && url.len() <= MAX_ENVELOPE_FIELD_BYTES)
+                .map(str::to_string);
+        }
+        if form.envelope == EnvelopeForm::Packet && form.response_url.is_none() {
+            return Err(Error::new(
+                codes::INVALID_INPUT,
+                "the packet envelope needs a ResponseUrl: pass responseUrl (outside a browser page there is no frame URL to default to)",
+            )
+            .with_path("responseUrl"));
+        }
+        Ok(form)
+    }
+
+    /// Writes `message` (a JSON object written by `inner`) in this form: as
+    /// is, or inside the packet. A packet needs the subscriber id; without
+    /// one this fails with `NOT_REGISTERED`.
+    pub fn wrap(&self, inner: impl FnOnce(&mut String)) -> Result<String, Error> {
+        let mut out = String::with_capacity(192);
+        match self.envelope {
+            EnvelopeForm::Bare => inner(&mut out),
+            EnvelopeForm::Packet => {
+                let subscriber_id = self.subscriber_id.as_deref().ok_or_else(|| {
+                    Error::new(
+                        codes::NOT_REGISTERED,
+                        "the packet envelope needs a subscriberID: give subscriberId, or a register hook that answers one",
+                    )
+                    .with_path("subscriberId")
+                })?;
+                ObjectWriter::new(&mut out)
+                    .str("channel", &self.channel)
+                    .str("topic", "")
+                    .str("subTopic", "")
+                    .raw("message", inner)
+                    .str("ResponseUrl", self.response_url.as_deref().unwrap_or(""))
+                    .str("subscriberID", subscriber_id)
+                    .finish();
+            }
+        }
+        Ok(out)
+    }
+
+    /// The MakeCall request for an already validated dial string, as JSON
+    /// text, in this form (see the module docs for the shapes).
+    pub fn make_call_json(&self, dial: &str) -> Result<String, Error> {
+        self.wrap(|out| self.write_make_call(dial, out))
+    }
+
+    /// Writes the MakeCall message itself (never a packet).
+    fn write_make_call(&self, dial: &str, out: &mut String) {
+        {
+            let mut object = ObjectWriter::new(out);
+            if self.is_cisco() {
+                object
+                    .str("channel", &self.channel)
+                    .str("topic", "InboundCall")
+                    .str("subtopic", "SetMakeCall")
+                    .opt_str("source", self.source())
+                    .raw("data", |out| {
+                        ObjectWriter::new(out).str("toAddress", dial).finish();
+                    });
+            } else {
+                object
+                    .str("channel", &self.channel)
+                    .str("topic", "OutboundCall")
+                    .str("subtopic", "MakeCall")
+                    .str("data", dial)
+                    .opt_str("source", self.source());
+            }
+            object.finish();
+        }
+    }
+
+    /// The documented agent-state request of this channel, if it has one:
+    /// the Cisco channel's `{channel, topic:"Agent", subtopic:"GetAgentState",
+    /// source}` (https://docs.acqueon.com/docs/get-agent-state). The Finesse
+    /// channel documents none, so there it is `None` (nothing is sent).
+    pub fn agent_state_request_json(&self) -> Option<Result<String, Error>> {
+        if !self.is_cisco() {
+            return None;
+        }
+        Some(self.wrap(|out| {
+            ObjectWriter::new(out)
+                .str("channel", &self.channel)
+                .str("topic", "Agent")
+                .str("subtopic", "GetAgentState")
+                .opt_str("source", self.source())
+                .finish();
+        }))
+    }
+
+    /// What a registration hook is told: `{channel, source?, envelope, responseUrl?}`.
+    pub fn write_registration_json(&self, out: &mut String) {
+        ObjectWriter::new(out)
+            .str("channel", &self.channel)
+            .opt_str("source", self.source())
+            .str("envelope", self.envelope.as_str())
+            .opt_str("responseUrl", self.response_url.as_deref())
+            .finish();
+    }
+}
+
+fn text_option<'a>(path: &str, value: &'a Value) -> Result<&'a str, Error> {
+    match value {
+        Value::String(text) => {
+            let text = text.trim();
+            if text.len() > MAX_ENVELOPE_FIELD_BYTES {
+                return Err(Error::new(
+                    codes::INVALID_INPUT,
+                    msg!(path, " is over ", MAX_ENVELOPE_FIELD_BYTES, " bytes"),
+                )
+                .with_path(path));
+            }
+            Ok(text)
+        }
+        other => Err(input_error(path, "a string", other)),
+    }
+}
+
+/// A subscriber id: a non-empty string, or a whole number (the API Structure
+/// example shows `"66517761"`, a number written as a string; a site's hook
+/// may well answer a number).
+pub fn subscriber_id_text(value: &Value) -> Result<String, Error> {
+    match value {
+        Value::Number(text) if !text.contains(['.', 'e', 'E', '-']) => Ok(text.to_string()),
+        Value::String(_) => {
+            let text = text_option("subscriberId", value)?;
+            if text.is_empty() {
+                return Err(input_error("subscriberId", "a non-empty string", value));
+            }
+            Ok(text.to_string())
+        }
+        other => Err(input_error(
+            "subscriberId",
+            "a non-empty string or a whole number",
+            other,
+        )),
+    }
+}
+
+/// Options of `buildMakeCall`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MakeCallOptions {
+    /// The dial plan the number is validated against.
+    pub plan: Plan,
+    /// Channel, `source` and envelope of the message.
+    pub form: RequestForm,
+}
+
 impl MakeCallOptions {
-    /// Reads the JS options object (`plan`, `channel`, `source`); absent or
-    /// null gives the defaults. Other keys are ignored here, because the same
-    /// object may carry options meant for other layers. A bad plan fails with
-    /// `INVALID_PLAN` and a path under `plan.`; a wrong `channel` or `source`
-    /// fails with `INVALID_INPUT`.
+    /// Reads the JS options object (`plan`, `channel`, `source`,
+    /// `envelope`, `responseUrl`, `subscriberId`); absent or null gives the
+    /// defaults. Other keys are ignored here, because the same object may
+    /// carry options meant for other layers. A bad plan fails with
+    /// `INVALID_PLAN` and a path under `plan.`; a wrong envelope option
+    /// fails with `INVALID_INPUT` (see [`RequestForm::read`]).
     pub fn from_value(value: Option<&Value>) -> Result<Self, Error> {
+        Self::from_value_in_frame(value, None)
+    }
+
+    /// [`MakeCallOptions::from_value`] with the page's URL, the packet's
+    /// `ResponseUrl` when none is given.
+    pub fn from_value_in_frame(
+        value: Option<&Value>,
+        frame_url: Option<&str>,
+    ) -> Result<Self, Error> {
         let entries = match value {
             None | Some(Value::Null) => return Ok(MakeCallOptions::default()),
             Some(Value::Object(entries)) => entries,
@@ -55,36 +329,20 @@ impl MakeCallOptions {
                 ))
             }
         };
-        let mut options = MakeCallOptions::default();
-        for (key, value) in entries {
-            match &**key {
-                "plan" => {
-                    options.plan = Plan::from_value(Some(value)).map_err(|mut error| {
-                        error.path = Some(match error.path.take() {
-                            Some(path) => msg!("plan.", path),
-                            None => "plan".to_string(),
-                        });
-                        error
-                    })?
-                }
-                "channel" => {
-                    options.channel = match value {
-                        Value::Null => DEFAULT_CHANNEL.to_string(),
-                        Value::String(text) if !text.is_empty() => text.to_string(),
-                        other => return Err(input_error("channel", "a non-empty string", other)),
-                    }
-                }
-                "source" => {
-                    options.source = match value {
-                        Value::Null => None,
-                        Value::String(text) => Some(text.to_string()),
-                        other => return Err(input_error("source", "a string", other)),
-                    }
-                }
-                _ => {}
-            }
-        }
-        Ok(options)
+        let plan = match entries.iter().find(|(key, _)| key == "plan") {
+            None => Plan::default(),
+            Some((_, value)) => Plan::from_value(Some(value)).map_err(|mut error| {
+                error.path = Some(match error.path.take() {
+                    Some(path) => msg!("plan.", path),
+                    None => "plan".to_string(),
+                });
+                error
+            })?,
+        };
+        Ok(MakeCallOptions {
+            plan,
+            form: RequestForm::read(entries, frame_url)?,
+        })
     }
 }
 
@@ -135,6 +393,8 @@ pub fn number_text_from_f64(n: f64) -> Result<String, Error> {
 pub enum BuildError {
     /// The number failed validation.
     Invalid(Rejection),
+    /// The envelope cannot be built (a packet without a subscriber id).
+    Envelope(Error),
 }
 
 impl BuildError {
@@ -142,6 +402,7 @@ impl BuildError {
     pub fn code(&self) -> &'static str {
         match self {
             BuildError::Invalid(rejection) => rejection.code,
+            BuildError::Envelope(error) => error.code,
         }
     }
 
@@ -149,6 +410,7 @@ impl BuildError {
     pub fn rejection(&self) -> Option<&Rejection> {
         match self {
             BuildError::Invalid(rejection) => Some(rejection),
+            BuildError::Envelope(_) => None,
         }
     }
 
@@ -156,6 +418,7 @@ impl BuildError {
     pub fn to_error(&self) -> Error {
         match self {
             BuildError::Invalid(rejection) => rejection.to_error(),
+            BuildError::Envelope(error) => error.clone(),
         }
     }
 }
@@ -166,6 +429,7 @@ impl fmt::Display for BuildError {
             BuildError::Invalid(rejection) => {
                 write!(f, "{}: {}", rejection.code, rejection.message)
             }
+            BuildError::Envelope(error) => write!(f, "{error}"),
         }
     }
 }
@@ -173,8 +437,8 @@ impl fmt::Display for BuildError {
 impl std::error::Error for BuildError {}
 
 /// Validates `number` under the options' plan and returns the MakeCall
-/// message as JSON text, keys in the order channel, topic, subtopic, data
-/// and, when set, source.
+/// request as JSON text, in the options' form (see the module docs). A
+/// packet without a subscriber id fails with `NOT_REGISTERED`.
 ///
 /// # Example
 /// ```
@@ -187,22 +451,21 @@ impl std::error::Error for BuildError {}
 /// ```
 pub fn build_make_call(number: &str, options: &MakeCallOptions) -> Result<String, BuildError> {
     let valid = validate(number, &options.plan).map_err(BuildError::Invalid)?;
-    Ok(make_call_json(
-        &valid.dial,
-        &options.channel,
-        options.source.as_deref(),
-    ))
+    options
+        .form
+        .make_call_json(&valid.dial)
+        .map_err(BuildError::Envelope)
 }
 
-/// The MakeCall message for an already validated dial string, as JSON text.
+/// The bare MakeCall message for an already validated dial string on
+/// `channel` (the Cisco channel's shape on `Cisco`), as JSON text.
 pub fn make_call_json(dial: &str, channel: &str, source: Option<&str>) -> String {
-    let mut out = String::with_capacity(80 + dial.len() + channel.len());
-    ObjectWriter::new(&mut out)
-        .str("channel", channel)
-        .str("topic", "OutboundCall")
-        .str("subtopic", "MakeCall")
-        .str("data", dial)
-        .opt_str("source", source)
-        .finish();
+    let form = RequestForm {
+        channel: channel.to_string(),
+        source: source.map(str::to_string),
+        ..RequestForm::default()
+    };
+    let mut out = String::with_capacity(96 + dial.len() + channel.len());
+    form.write_make_call(dial, &mut out);
     out
 }

@@ -15,14 +15,20 @@
 //!   `subtopic`) wrapping a whole message is unwrapped;
 //! - the dialog sits directly under `ResponseActual` or under
 //!   `ResponseActual.dialog`; participants and call variables come as arrays,
-//!   single objects or flat maps.
+//!   single objects or flat maps;
+//! - a message whose `topic` is `Error` is a workspace error event, whatever
+//!   its subtopic (`SetAPIError` on the Cisco channel, `ApiError` on the
+//!   Amazon channel), its fields directly in the payload or one level down
+//!   under `data` (the Cisco sample spells that key `"data "`).
 //!
 //! Nothing here clones a subtree: the parser reads the [`Value`] in place and
 //! allocates only the output strings.
 
 use crate::error::{codes, Error};
 use crate::json::{loose_eq, trim, Entries, Value};
-use crate::model::{Agent, AgentState, Call, CallState, Direction, Envelope, Message, Participant};
+use crate::model::{
+    Agent, AgentState, Call, CallState, Direction, Envelope, Message, Participant, WorkspaceError,
+};
 use crate::text::msg;
 
 /// Most participants accepted in one call; more fail with `LIMIT_EXCEEDED`.
@@ -219,6 +225,12 @@ fn parse_object(object: &Object, hops: usize) -> Result<Message, Error> {
         source: owned(source),
     };
 
+    if loose_eq(topic, "error") {
+        return Ok(Message::WorkspaceError {
+            envelope,
+            error: read_workspace_error(payload),
+        });
+    }
     if ends_with_loose(subtopic, "callstatechange") {
         let call = object_in(payload, "call").ok_or_else(|| {
             Error::new(
@@ -267,6 +279,34 @@ fn affix_loose(text: impl Iterator<Item = u8>, mut want: impl Iterator<Item = u8
         }
     }
     want.next().is_none()
+}
+
+// ---------------------------------------------------------------------------
+// Error events
+
+/// The fields of an error event's payload.
+///
+/// Cisco (https://docs.acqueon.com/docs/set-api-error):
+/// `data: {packet: "apierror", "data ": {errorType, errorMessage, msg}}`;
+/// Amazon (https://docs.acqueon.com/docs/error-api):
+/// `data: {errorType, errorMessage, msg}`. The fields are read from the
+/// payload itself when it has any of them, else from its nested `data`.
+fn read_workspace_error(payload: Option<&Object>) -> WorkspaceError {
+    let has_fields = |object: Option<&Object>| {
+        ["errortype", "errormessage", "msg"]
+            .iter()
+            .any(|name| field(object, name).is_some())
+    };
+    let body = if has_fields(payload) {
+        payload
+    } else {
+        object_in(payload, "data")
+    };
+    WorkspaceError {
+        error_type: owned(field(body, "errortype")),
+        error_message: owned(field(body, "errormessage")),
+        detail: owned(field(body, "msg")),
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -375,6 +415,8 @@ fn read_call(call: &Object, envelope: &Envelope) -> Result<Call, Error> {
     if call_variables.is_empty() {
         read_call_variables(get_in(media, "callvariables"), &mut call_variables)?;
     }
+    let participants = read_participants(participants)?;
+    let cause = participant_cause(&participants).or_else(|| owned(field(dialog, "statecause")));
 
     Ok(Call {
         call_id: call_id.to_owned(),
@@ -394,10 +436,31 @@ fn read_call(call: &Object, envelope: &Envelope) -> Result<Call, Error> {
         media_type: owned(field(dialog, "mediatype").or_else(|| field(fields, "mediatype"))),
         campaign: owned(field(fields, "campaign")),
         outbound_type: owned(field(fields, "outboundtype")),
-        cause: owned(field(dialog, "statecause")),
-        participants: read_participants(participants)?,
+        cause,
+        participants,
         call_variables,
     })
+}
+
+/// Why the call is in its state, from its participants: Finesse puts
+/// `stateCause` on each Participant, not on the dialog
+/// (https://developer.cisco.com/docs/finesse/dialog). The agent device's
+/// participant speaks for the agent's call, so its cause comes first; then
+/// the first failed participant's.
+fn participant_cause(participants: &[Participant]) -> Option<String> {
+    let agent_device = participants.iter().find(|p| {
+        p.cause.is_some()
+            && p.media_address_type
+                .as_deref()
+                .is_some_and(|kind| loose_eq(kind, "agentdevice"))
+    });
+    agent_device
+        .or_else(|| {
+            participants
+                .iter()
+                .find(|p| p.cause.is_some() && p.state == Some(CallState::Failed))
+        })
+        .and_then(|p| p.cause.clone())
 }
 
 /// Refuses an id over [`MAX_CALL_ID_BYTES`]. The tracker keeps every id it
@@ -500,6 +563,8 @@ fn read_participants(value: Option<&Value>) -> Result<Vec<Participant>, Error> {
                 state: field(item, "state").map(CallState::from_wire),
                 start_time: owned(field(item, "starttime")),
                 state_change_time: owned(field(item, "statechangetime")),
+                // `stateCause` on the wire, `cause` in the JS shape.
+                cause: owned(field(item, "statecause").or_else(|| field(item, "cause"))),
             }
         })
         .collect())

@@ -157,6 +157,9 @@ pub struct Participant {
     pub start_time: Option<String>,
     /// ISO 8601 time of the participant's last state change.
     pub state_change_time: Option<String>,
+    /// Why the participant is in its state (Finesse's participant-level
+    /// `stateCause`: `BUSY`, `BAD_DESTINATION`, `OTHER`, ...).
+    pub cause: Option<String>,
 }
 
 impl Participant {
@@ -166,6 +169,7 @@ impl Participant {
             .opt_str("mediaAddress", self.media_address.as_deref())
             .opt_str("mediaAddressType", self.media_address_type.as_deref())
             .opt_str("state", self.state.map(CallState::as_str))
+            .opt_str("cause", self.cause.as_deref())
             .opt_str("startTime", self.start_time.as_deref())
             .opt_str("stateChangeTime", self.state_change_time.as_deref())
             .finish();
@@ -199,7 +203,9 @@ pub struct Call {
     pub campaign: Option<String>,
     /// The outbound type, e.g. `manualdial` (from `ResponseFields`).
     pub outbound_type: Option<String>,
-    /// Why the call is in its state, e.g. `BUSY` (the dialog's `stateCause`).
+    /// Why the call is in its state, e.g. `BUSY`: the `stateCause` of the
+    /// agent device's participant, else of a failed participant, else a
+    /// dialog-level `stateCause` (see `message::read_call`).
     pub cause: Option<String>,
     /// The participants, always an array.
     pub participants: Vec<Participant>,
@@ -418,6 +424,29 @@ pub struct Envelope {
     pub source: Option<String>,
 }
 
+/// A workspace error event (`topic: "Error"`): the Cisco channel's
+/// `SetAPIError` (https://docs.acqueon.com/docs/set-api-error) or the Amazon
+/// channel's `ApiError` (https://docs.acqueon.com/docs/error-api).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WorkspaceError {
+    /// `errorType`, e.g. `Invalid State`, `WEBSOCKET_ERROR`.
+    pub error_type: Option<String>,
+    /// `errorMessage`, e.g. `CF_INVALID_OBJECT_STATE`.
+    pub error_message: Option<String>,
+    /// `msg`, the workspace's extra detail.
+    pub detail: Option<String>,
+}
+
+impl WorkspaceError {
+    /// Writes `errorType`, `errorMessage` and `detail` (those present) into an object.
+    pub fn write_fields(&self, object: &mut ObjectWriter<'_>) {
+        object
+            .opt_str("errorType", self.error_type.as_deref())
+            .opt_str("errorMessage", self.error_message.as_deref())
+            .opt_str("detail", self.detail.as_deref());
+    }
+}
+
 /// A parsed inbound workspace message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
@@ -435,6 +464,13 @@ pub enum Message {
         /// The agent.
         agent: Agent,
     },
+    /// A workspace error event (`topic: "Error"`).
+    WorkspaceError {
+        /// The envelope.
+        envelope: Envelope,
+        /// What the workspace reported.
+        error: WorkspaceError,
+    },
     /// A workspace message of another type.
     Other {
         /// The envelope.
@@ -448,6 +484,7 @@ impl Message {
         let (kind, envelope) = match self {
             Message::CallStateChange { envelope, .. } => ("callStateChange", envelope),
             Message::AgentState { envelope, .. } => ("agentState", envelope),
+            Message::WorkspaceError { envelope, .. } => ("error", envelope),
             Message::Other { envelope } => ("other", envelope),
         };
         let mut object = ObjectWriter::new(out);
@@ -464,6 +501,7 @@ impl Message {
             Message::AgentState { agent, .. } => {
                 object.raw("agent", |out| agent.write_json(out));
             }
+            Message::WorkspaceError { error, .. } => error.write_fields(&mut object),
             Message::Other { .. } => {}
         }
         object.finish();

@@ -277,6 +277,19 @@ pub fn last_error() -> String {
     })
 }
 
+/// The URL of the page this module runs in (`location.href`), the packet
+/// envelope's default `ResponseUrl` ("URL of the requesting Iframe"); `None`
+/// outside a browser page (Node, workers without a location).
+fn frame_url() -> Option<String> {
+    let location = js_sys::Reflect::get(&js_sys::global(), &JsValue::from_str("location")).ok()?;
+    if !location.is_object() {
+        return None;
+    }
+    js_sys::Reflect::get(&location, &JsValue::from_str("href"))
+        .ok()?
+        .as_string()
+}
+
 /// `buildMakeCall(number, options?)` as JSON; an invalid number fails with the
 /// validation code and the failed validation result under `validation`.
 #[wasm_bindgen]
@@ -286,13 +299,15 @@ pub fn build_make_call(number: JsValue, options: JsValue) -> String {
         let options_input = options_from_js(&options, "the options").map_err(|e| failure(&e))?;
         let options_value = options_input.value().map_err(|e| failure(&e))?;
         let options =
-            MakeCallOptions::from_value(options_value.as_ref()).map_err(|e| failure(&e))?;
+            MakeCallOptions::from_value_in_frame(options_value.as_ref(), frame_url().as_deref())
+                .map_err(|e| failure(&e))?;
         let built = match &number {
             Ok(text) => make_call::build_make_call(text, &options),
             Err(rejection) => Err(make_call::BuildError::Invalid(rejection.clone())),
         };
         let text = number.as_ref().ok().map(String::as_str);
         built.map_err(|error| match error {
+            make_call::BuildError::Envelope(error) => failure(&error),
             make_call::BuildError::Invalid(rejection) => {
                 let mut out = String::new();
                 out.push(FAILURE);
@@ -666,8 +681,9 @@ pub struct Gadget {
 /// error through [`last_error`]. `on_output` receives each batch of outputs as JSON.
 #[wasm_bindgen]
 pub fn create_gadget(options: JsValue, on_output: js_sys::Function) -> Option<Gadget> {
-    let config = options_from_js(&options, "the options")
-        .and_then(|input| GadgetConfig::from_value(input.value()?.as_ref()));
+    let config = options_from_js(&options, "the options").and_then(|input| {
+        GadgetConfig::from_value_in_frame(input.value()?.as_ref(), frame_url().as_deref())
+    });
     match config {
         Ok(config) => Some(Gadget {
             shared: Rc::new(Shared {
@@ -833,6 +849,52 @@ impl Gadget {
                 out
             }
             None => "null".to_string(),
+        }
+    }
+
+    /// What a `register` hook is told: `{channel, source?, envelope, responseUrl?}`.
+    pub fn registration(&self) -> String {
+        let mut out = String::with_capacity(128);
+        self.shared
+            .core
+            .borrow()
+            .config()
+            .form
+            .write_registration_json(&mut out);
+        out
+    }
+
+    /// Takes the subscriber id a `register` hook answered (a non-empty string
+    /// or a whole number): `""`, or a `NOT_REGISTERED` failure.
+    pub fn set_subscriber_id(&self, id: JsValue) -> String {
+        let text = if let Some(text) = id.as_string() {
+            Ok(Value::String(text.into()))
+        } else if let Some(n) = id.as_f64() {
+            make_call::number_text_from_f64(n).map(|digits| Value::Number(digits.into()))
+        } else {
+            Err(Error::new(codes::INVALID_INPUT, msg!("a ", js_type(&id))))
+        };
+        let result = text.and_then(|value| self.shared.core.borrow_mut().set_subscriber_id(&value));
+        match result {
+            Ok(()) => String::new(),
+            Err(error) => failure(&Error::new(
+                codes::NOT_REGISTERED,
+                msg!(
+                    "the register hook must answer the subscriber id as a non-empty string or a whole number (",
+                    error.message,
+                    ")"
+                ),
+            )),
+        }
+    }
+
+    /// The channel's documented agent-state request, as JSON: `""` when the
+    /// channel documents none (Finesse), or a failure (`NOT_REGISTERED`).
+    pub fn agent_state_request(&self) -> String {
+        match self.shared.core.borrow().agent_state_request() {
+            None => String::new(),
+            Some(Ok(json)) => json,
+            Some(Err(error)) => failure(&error),
         }
     }
 

@@ -12,7 +12,9 @@ use makecall::gadget::{
     AgentPolicy, DialError, GadgetConfig, GadgetCore, Output, Placed,
 };
 use makecall::json::Value;
-use makecall::model::{Agent, AgentState, Call, CallState, Direction, Envelope, Message};
+use makecall::model::{
+    Agent, AgentState, Call, CallState, Direction, Envelope, Message, WorkspaceError,
+};
 use makecall::tracker::Change;
 
 const NUMBER: &str = "(608) 555-9000";
@@ -95,8 +97,8 @@ fn config_defaults() {
         let config = GadgetConfig::from_value(value).unwrap();
         assert_eq!(config.policy, AgentPolicy::Ready);
         assert_eq!(config.dial_timeout_ms, 15_000);
-        assert_eq!(config.source, None);
-        assert_eq!(config.channel, "Finesse");
+        assert_eq!(config.form.source, None);
+        assert_eq!(config.form.channel, "Finesse");
         assert_eq!(config.max_ended_calls, 50);
     }
 }
@@ -114,8 +116,8 @@ fn config_reads_every_option_and_ignores_others() {
     let config = GadgetConfig::from_value(Some(&value)).unwrap();
     assert_eq!(config.policy, AgentPolicy::NotReady);
     assert_eq!(config.dial_timeout_ms, 30_000);
-    assert_eq!(config.source.as_deref(), Some("my-crm"));
-    assert_eq!(config.channel, "Cisco");
+    assert_eq!(config.form.source.as_deref(), Some("my-crm"));
+    assert_eq!(config.form.channel, "Cisco");
     assert_eq!(config.max_ended_calls, 5);
     for (text, policy) in [
         ("any", AgentPolicy::Any),
@@ -772,6 +774,7 @@ fn outputs_json() {
             reason: None,
             cause: Some("BUSY".into()),
             call_id: Some("8".into()),
+            workspace: None,
         }),
     });
     let mut out = String::new();
@@ -797,6 +800,7 @@ fn outputs_json() {
             reason: Some(codes::TOO_SHORT),
             cause: None,
             call_id: None,
+            workspace: None,
         },
         &mut out,
     );
@@ -824,4 +828,130 @@ fn close_forgets_the_tracked_calls() {
     assert_eq!(core.calls().len(), 1);
     core.close();
     assert!(core.calls().is_empty());
+}
+
+// ---------------------------------------------------------------- workspace errors
+
+fn workspace_error_msg(channel: &str) -> Result<Message, Error> {
+    Ok(Message::WorkspaceError {
+        envelope: Envelope {
+            channel: channel.to_string(),
+            topic: "Error".to_string(),
+            subtopic: "SetAPIError".to_string(),
+            source: None,
+        },
+        error: WorkspaceError {
+            error_type: Some("Invalid State".to_string()),
+            error_message: Some("CF_INVALID_OBJECT_STATE".to_string()),
+            detail: Some("22".to_string()),
+        },
+    })
+}
+
+#[test]
+fn a_workspace_error_rejects_the_pending_dial_at_once() {
+    let mut core = core();
+    let started = core.start_dial(NUMBER, 0.0).unwrap();
+    // One event, no timer: the dial is settled by the error itself.
+    let outputs = core.handle(workspace_error_msg("Cisco"), 1.0);
+    let (dial_id, outcome) = only_settled(&outputs);
+    assert_eq!(dial_id, started.dial_id);
+    let error = outcome.unwrap_err();
+    assert_eq!(error.code, codes::WORKSPACE_ERROR);
+    let workspace = error.workspace.as_deref().unwrap();
+    assert_eq!(workspace.error_type.as_deref(), Some("Invalid State"));
+    assert_eq!(
+        workspace.error_message.as_deref(),
+        Some("CF_INVALID_OBJECT_STATE")
+    );
+    assert_eq!(workspace.detail.as_deref(), Some("22"));
+    assert!(!error.message.contains("608555"), "{}", error.message);
+    assert_eq!(core.pending_dial(), None);
+    // Its timer firing later changes nothing.
+    assert!(core.timeout(started.dial_id).is_empty());
+    let mut out = String::new();
+    write_dial_error_json(&error, &mut out);
+    assert!(
+        out.contains(r#""code":"WORKSPACE_ERROR""#)
+            && out.contains(r#""errorType":"Invalid State","errorMessage":"CF_INVALID_OBJECT_STATE","detail":"22""#),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_workspace_error_without_a_pending_dial_goes_to_error_listeners() {
+    let mut core = core();
+    let outputs = core.handle(workspace_error_msg("Amazon"), 1.0);
+    assert_eq!(outputs.len(), 1);
+    assert!(matches!(&outputs[0], Output::WorkspaceError { channel, .. } if channel == "Amazon"));
+    let mut out = String::new();
+    write_outputs_json(&outputs, &mut out);
+    assert!(
+        out.starts_with(r#"[{"type":"error","error":{"code":"WORKSPACE_ERROR","#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#""channel":"Amazon","errorType":"Invalid State""#),
+        "{out}"
+    );
+    // And a dial after it starts normally.
+    assert!(core.start_dial(NUMBER, 2.0).is_ok());
+}
+
+#[test]
+fn a_busy_cause_on_the_participant_reaches_call_failed() {
+    let mut core = core();
+    core.start_dial(NUMBER, 0.0).unwrap();
+    // The cause is only on the participant, as Finesse sends it.
+    let text = r#"{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":"16931914","event":"FAILED","ResponseActual":{"id":"16931914","state":"FAILED","toAddress":"6085559000","participants":{"Participant":{"mediaAddress":"5024","mediaAddressType":"AGENT_DEVICE","state":"FAILED","stateCause":"BUSY"}}}}}}"#;
+    let parsed = makecall::message::parse_message_text(text);
+    let outputs = core.handle(parsed, 1.0);
+    let error = only_settled(&outputs).1.unwrap_err();
+    assert_eq!(error.code, codes::CALL_FAILED);
+    assert_eq!(error.cause.as_deref(), Some("BUSY"));
+}
+
+// ---------------------------------------------------------------- envelopes and channels
+
+fn core_from(options: Value<'static>) -> GadgetCore {
+    GadgetCore::new(
+        GadgetConfig::from_value_in_frame(Some(&options), Some("https://gadget.example.net/"))
+            .unwrap(),
+    )
+}
+
+#[test]
+fn a_packet_gadget_refuses_dials_until_registration_gives_the_subscriber_id() {
+    let mut core = core_from(obj(&[("envelope", string("packet"))]));
+    assert_eq!(core.can_dial().unwrap_err().code, codes::NOT_REGISTERED);
+    assert_eq!(
+        core.start_dial(NUMBER, 0.0).unwrap_err().code,
+        codes::NOT_REGISTERED
+    );
+    assert_eq!(core.pending_dial(), None);
+    assert!(core.set_subscriber_id(&string("")).is_err());
+    assert!(core.set_subscriber_id(&Value::Bool(true)).is_err());
+    core.set_subscriber_id(&num("66517761")).unwrap();
+    assert!(core.can_dial().is_ok());
+    let started = core.start_dial(NUMBER, 0.0).unwrap();
+    assert_eq!(
+        started.message_json,
+        r#"{"channel":"Finesse","topic":"","subTopic":"","message":{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000","source":"makecall"},"ResponseUrl":"https://gadget.example.net/","subscriberID":"66517761"}"#
+    );
+}
+
+#[test]
+fn the_cisco_channel_gadget_sends_set_make_call_and_may_ask_for_the_agent_state() {
+    let mut core = core_from(obj(&[("channel", string("Cisco"))]));
+    let started = core.start_dial(NUMBER, 0.0).unwrap();
+    assert_eq!(
+        started.message_json,
+        r#"{"channel":"Cisco","topic":"InboundCall","subtopic":"SetMakeCall","source":"makecall","data":{"toAddress":"6085559000"}}"#
+    );
+    assert_eq!(
+        core.agent_state_request().unwrap().unwrap(),
+        r#"{"channel":"Cisco","topic":"Agent","subtopic":"GetAgentState","source":"makecall"}"#
+    );
+    // The Finesse channel documents no agent-state request: nothing to send.
+    assert!(core_from(obj(&[])).agent_state_request().is_none());
 }

@@ -244,6 +244,7 @@ fn kind_of(message: &Message) -> &'static str {
     match message {
         Message::CallStateChange { .. } => "callStateChange",
         Message::AgentState { .. } => "agentState",
+        Message::WorkspaceError { .. } => "error",
         Message::Other { .. } => "other",
     }
 }

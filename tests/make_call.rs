@@ -9,8 +9,8 @@
 use makecall::dialplan::{Plan, Preset};
 use makecall::json::Value;
 use makecall::make_call::{
-    build_make_call, make_call_json, number_text_from_f64, BuildError, MakeCallOptions,
-    DEFAULT_CHANNEL,
+    build_make_call, make_call_json, number_text_from_f64, BuildError, EnvelopeForm,
+    MakeCallOptions, DEFAULT_CHANNEL, DEFAULT_SOURCE,
 };
 
 fn s(text: &str) -> Value<'static> {
@@ -60,12 +60,12 @@ fn plan_channel_and_source_options() {
         ("source", s("crm-dialer")),
         ("somethingElse", Value::Bool(true)),
     ]));
-    assert_eq!(o.channel, "Cisco");
-    assert_eq!(o.source.as_deref(), Some("crm-dialer"));
+    assert_eq!(o.form.channel, "Cisco");
+    assert_eq!(o.form.source.as_deref(), Some("crm-dialer"));
     let json = build_make_call("(608) 555-9000", &o).unwrap();
     assert_eq!(
         json,
-        r#"{"channel":"Cisco","topic":"OutboundCall","subtopic":"MakeCall","data":"96085559000","source":"crm-dialer"}"#
+        r#"{"channel":"Cisco","topic":"InboundCall","subtopic":"SetMakeCall","source":"crm-dialer","data":{"toAddress":"96085559000"}}"#
     );
 }
 
@@ -73,9 +73,10 @@ fn plan_channel_and_source_options() {
 fn defaults() {
     let d = MakeCallOptions::default();
     assert_eq!(
-        (d.channel.as_str(), d.source.as_deref()),
+        (d.form.channel.as_str(), d.form.source.as_deref()),
         (DEFAULT_CHANNEL, None)
     );
+    assert_eq!(d.form.envelope, EnvelopeForm::Bare);
     assert_eq!(d.plan, Plan::default());
     assert_eq!(MakeCallOptions::from_value(None).unwrap(), d);
     assert_eq!(MakeCallOptions::from_value(Some(&Value::Null)).unwrap(), d);
@@ -84,8 +85,8 @@ fn defaults() {
         ("source", Value::Null),
         ("plan", s("nanp")),
     ]));
-    assert_eq!(o.channel, "Finesse");
-    assert_eq!(o.source, None);
+    assert_eq!(o.form.channel, "Finesse");
+    assert_eq!(o.form.source, None);
     assert_eq!(o.plan, Plan::preset(Preset::Nanp));
 }
 
@@ -98,7 +99,9 @@ fn invalid_numbers_fail_with_the_validation() {
     ] {
         let error = build_make_call(input, &MakeCallOptions::default()).unwrap_err();
         assert_eq!(error.code(), code, "{input}");
-        let BuildError::Invalid(rejection) = &error;
+        let BuildError::Invalid(rejection) = &error else {
+            panic!("{error:?}")
+        };
         assert_eq!(rejection.code, code);
         assert_eq!(error.rejection(), Some(rejection));
         let as_error = error.to_error();
@@ -198,4 +201,133 @@ fn numbers_from_js() {
     let text = number_text_from_f64(1234567890.0).unwrap();
     let json = build_make_call(&text, &MakeCallOptions::default()).unwrap();
     assert!(json.ends_with(r#""data":"1234567890"}"#));
+}
+
+// ---------------------------------------------------------------------------
+// The documented forms: bare (Make a Call page), packet (API Structure page),
+// Cisco channel (Make a Call, Cisco page)
+
+fn build(options: Vec<(&str, Value<'static>)>) -> Result<String, BuildError> {
+    let parsed = MakeCallOptions::from_value(Some(&obj(options))).unwrap();
+    build_make_call("6085559000", &parsed)
+}
+
+fn build_ok(options: Vec<(&str, Value<'static>)>) -> String {
+    let parsed = MakeCallOptions::from_value(Some(&obj(options))).unwrap();
+    build_make_call("6085559000", &parsed).unwrap()
+}
+
+#[test]
+fn the_bare_finesse_form_is_exactly_the_four_keys_of_the_make_a_call_page() {
+    assert_eq!(
+        build_ok(vec![("envelope", s("bare"))]),
+        r#"{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000"}"#
+    );
+}
+
+#[test]
+fn the_cisco_channel_make_call_has_exactly_the_documented_shape_and_key_order() {
+    // https://docs.acqueon.com/docs/make-a-call-3: source is mandatory there,
+    // so the default app name is sent when none is given.
+    assert_eq!(
+        build_ok(vec![("channel", s("Cisco"))]),
+        format!(
+            r#"{{"channel":"Cisco","topic":"InboundCall","subtopic":"SetMakeCall","source":"{DEFAULT_SOURCE}","data":{{"toAddress":"6085559000"}}}}"#
+        )
+    );
+    assert!(!DEFAULT_SOURCE.is_empty());
+}
+
+#[test]
+fn the_packet_form_wraps_the_message_as_the_api_structure_page_spells_it() {
+    let json = build_ok(vec![
+        ("envelope", s("packet")),
+        ("responseUrl", s("https://gadget.example.net/makecall/")),
+        ("subscriberId", s("66517761")),
+    ]);
+    assert_eq!(
+        json,
+        format!(
+            r#"{{"channel":"Finesse","topic":"","subTopic":"","message":{{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000","source":"{DEFAULT_SOURCE}"}},"ResponseUrl":"https://gadget.example.net/makecall/","subscriberID":"66517761"}}"#
+        )
+    );
+    // A given source replaces the default; a numeric subscriber id is kept as its digits.
+    let json = build_ok(vec![
+        ("envelope", s("packet")),
+        ("channel", s("Cisco")),
+        ("source", s("myapp")),
+        ("responseUrl", s("https://gadget.example.net/")),
+        ("subscriberId", Value::Number("66517761".into())),
+    ]);
+    assert_eq!(
+        json,
+        r#"{"channel":"Cisco","topic":"","subTopic":"","message":{"channel":"Cisco","topic":"InboundCall","subtopic":"SetMakeCall","source":"myapp","data":{"toAddress":"6085559000"}},"ResponseUrl":"https://gadget.example.net/","subscriberID":"66517761"}"#
+    );
+}
+
+#[test]
+fn the_packet_response_url_defaults_to_the_frame_url() {
+    let value = obj(vec![("envelope", s("packet")), ("subscriberId", s("1"))]);
+    let parsed = MakeCallOptions::from_value_in_frame(
+        Some(&value),
+        Some("https://gadget.example.net/a?b=c"),
+    )
+    .unwrap();
+    assert_eq!(
+        parsed.form.response_url.as_deref(),
+        Some("https://gadget.example.net/a?b=c")
+    );
+    // Given explicitly, it wins over the frame's URL.
+    let value = obj(vec![
+        ("envelope", s("packet")),
+        ("subscriberId", s("1")),
+        ("responseUrl", s("https://other.example.net/")),
+    ]);
+    let parsed =
+        MakeCallOptions::from_value_in_frame(Some(&value), Some("https://gadget.example.net/"))
+            .unwrap();
+    assert_eq!(
+        parsed.form.response_url.as_deref(),
+        Some("https://other.example.net/")
+    );
+}
+
+#[test]
+fn packet_option_errors() {
+    // No frame URL (outside a page) and none given.
+    let error =
+        MakeCallOptions::from_value(Some(&obj(vec![("envelope", s("packet"))]))).unwrap_err();
+    assert_eq!(
+        (error.code, error.path.as_deref()),
+        ("INVALID_INPUT", Some("responseUrl"))
+    );
+    // No subscriber id: the packet cannot be built.
+    let error = build(vec![
+        ("envelope", s("packet")),
+        ("responseUrl", s("https://g.example/")),
+    ])
+    .unwrap_err();
+    assert_eq!(error.code(), "NOT_REGISTERED");
+    assert!(error.rejection().is_none());
+    for (options, path) in [
+        (vec![("envelope", s("json"))], "envelope"),
+        (vec![("envelope", Value::Bool(true))], "envelope"),
+        (vec![("subscriberId", s(""))], "subscriberId"),
+        (
+            vec![("subscriberId", Value::Number("1.5".into()))],
+            "subscriberId",
+        ),
+        (vec![("subscriberId", Value::Bool(true))], "subscriberId"),
+        (
+            vec![("responseUrl", Value::Number("1".into()))],
+            "responseUrl",
+        ),
+        (vec![("source", s(&"x".repeat(3000)))], "source"),
+    ] {
+        let error = MakeCallOptions::from_value(Some(&obj(options))).unwrap_err();
+        assert_eq!(
+            (error.code, error.path.as_deref()),
+            ("INVALID_INPUT", Some(path))
+        );
+    }
 }

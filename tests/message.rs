@@ -108,6 +108,7 @@ fn the_seed_sample_reads_as_documented() {
             state: Some(CallState::WrapUp),
             start_time: Some("2024-04-23T09:39:11.433Z".into()),
             state_change_time: Some("2024-04-23T09:42:40.113Z".into()),
+            cause: None,
         }]
     );
     assert!(call.call_variables.is_empty());
@@ -894,5 +895,175 @@ mod properties {
             let truncated = &text[..at];
             let _ = parse_message_text(truncated);
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Error events and the failure cause (docs.acqueon.com set-api-error and
+// error-api; Finesse Dialog: stateCause is a Participant field)
+
+#[test]
+fn cisco_set_api_error_reads_the_nested_data_key_with_its_trailing_space() {
+    // https://docs.acqueon.com/docs/set-api-error, key for key.
+    let text = r#"{"channel":"Cisco","topic":"Error","subtopic":"SetAPIError","data":{"packet":"apierror","data ":{"errorType":"Invalid State","errorMessage":"CF_INVALID_OBJECT_STATE","msg":"22"}}}"#;
+    let parsed = message(text);
+    assert_eq!(
+        parsed.to_json(),
+        r#"{"kind":"error","channel":"Cisco","topic":"Error","subtopic":"SetAPIError","errorType":"Invalid State","errorMessage":"CF_INVALID_OBJECT_STATE","detail":"22"}"#
+    );
+}
+
+#[test]
+fn amazon_api_error_reads_the_fields_directly_under_data() {
+    // https://docs.acqueon.com/docs/error-api
+    let text = r#"{"channel":"Amazon","topic":"Error","subtopic":"ApiError","data":{"errorType":"WEBSOCKET_ERROR","errorMessage":"Websocket connection failed","msg":"retrying"}}"#;
+    match message(text) {
+        Message::WorkspaceError { envelope, error } => {
+            assert_eq!(envelope.channel, "Amazon");
+            assert_eq!(envelope.subtopic, "ApiError");
+            assert_eq!(error.error_type.as_deref(), Some("WEBSOCKET_ERROR"));
+            assert_eq!(
+                error.error_message.as_deref(),
+                Some("Websocket connection failed")
+            );
+            assert_eq!(error.detail.as_deref(), Some("retrying"));
+        }
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn an_error_topic_without_fields_is_still_an_error_event() {
+    let parsed = message(r#"{"channel":"Cisco","topic":"error","subtopic":"SetAPIError"}"#);
+    assert_eq!(
+        parsed.to_json(),
+        r#"{"kind":"error","channel":"Cisco","topic":"error","subtopic":"SetAPIError"}"#
+    );
+}
+
+/// A FAILED Finesse-channel dialog whose only cause is on the participant,
+/// as Finesse sends it (https://developer.cisco.com/docs/finesse/dialog).
+fn failed_with_participants(participants: &str, dialog_cause: &str) -> String {
+    finesse(&format!(
+        r#"{{"id":"16931914","event":"FAILED","ResponseActual":{{"id":"16931914","state":"FAILED",{dialog_cause}"toAddress":"6085559000","participants":{{"Participant":{participants}}}}}}}"#
+    ))
+}
+
+#[test]
+fn the_cause_comes_from_the_agent_device_participant() {
+    let call = call_of(&failed_with_participants(
+        r#"{"mediaAddress":"5024","mediaAddressType":"AGENT_DEVICE","state":"FAILED","stateCause":"BUSY"}"#,
+        "",
+    ));
+    assert_eq!(call.cause.as_deref(), Some("BUSY"));
+    assert_eq!(call.participants[0].cause.as_deref(), Some("BUSY"));
+}
+
+#[test]
+fn the_agent_device_cause_wins_over_other_participants_and_the_dialog() {
+    let call = call_of(&failed_with_participants(
+        r#"[{"mediaAddress":"6085559000","mediaAddressType":null,"state":"FAILED","stateCause":"OTHER"},
+            {"mediaAddress":"5024","mediaAddressType":"AGENT_DEVICE","state":"FAILED","stateCause":"BAD_DESINATION"}]"#,
+        r#""stateCause":"DIALOG_LEVEL","#,
+    ));
+    assert_eq!(call.cause.as_deref(), Some("BAD_DESINATION"));
+    assert_eq!(
+        call.participants
+            .iter()
+            .map(|p| p.cause.as_deref())
+            .collect::<Vec<_>>(),
+        [Some("OTHER"), Some("BAD_DESINATION")]
+    );
+}
+
+#[test]
+fn a_failed_participant_gives_the_cause_when_the_agent_device_has_none() {
+    let call = call_of(&failed_with_participants(
+        r#"[{"mediaAddress":"5024","mediaAddressType":"AGENT_DEVICE","state":"ACTIVE","stateCause":null},
+            {"mediaAddress":"6085559000","state":"ACTIVE","stateCause":"IGNORED_NOT_FAILED"},
+            {"mediaAddress":"6085559000","state":"FAILED","stateCause":"BUSY"}]"#,
+        "",
+    ));
+    assert_eq!(call.cause.as_deref(), Some("BUSY"));
+}
+
+#[test]
+fn a_dialog_level_cause_is_the_fallback() {
+    let call = call_of(&failed_with_participants(
+        r#"{"mediaAddress":"5024","mediaAddressType":"AGENT_DEVICE","state":"FAILED"}"#,
+        r#""stateCause":"BUSY","#,
+    ));
+    assert_eq!(call.cause.as_deref(), Some("BUSY"));
+    assert_eq!(call.participants[0].cause, None);
+}
+
+#[test]
+fn participant_causes_round_trip_through_the_js_shape() {
+    let call = call_of(&failed_with_participants(
+        r#"{"mediaAddress":"5024","mediaAddressType":"AGENT_DEVICE","state":"FAILED","stateCause":"BUSY"}"#,
+        "",
+    ));
+    let mut text = String::new();
+    call.write_json(&mut text);
+    assert!(
+        text.contains(r#""state":"failed","cause":"BUSY""#),
+        "{text}"
+    );
+    let again = parse_call_or_message(&json::parse(&text).unwrap()).unwrap();
+    assert_eq!(again, call);
+}
+
+/// Every fixture under tests/fixtures/ names the public page its shape
+/// follows (or says it is synthetic), in tests/fixtures/sources.json.
+#[test]
+fn every_fixture_names_its_source() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let text = std::fs::read_to_string(root.join("sources.json")).unwrap();
+    let sources = json::parse(&text).unwrap();
+    let Value::Object(top) = &sources else {
+        panic!("sources.json is not an object")
+    };
+    let Some((_, Value::Object(fixtures))) = top.iter().find(|(key, _)| key == "fixtures") else {
+        panic!("sources.json has no fixtures object")
+    };
+    let mut files = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let relative = path
+                .strip_prefix(&root)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string();
+            if relative != "sources.json" && !relative.ends_with(".expected.json") {
+                files.push(relative);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 40, "fixtures went missing: {}", files.len());
+    for file in &files {
+        let entry = fixtures.iter().find(|(key, _)| key == file.as_str());
+        let Some((_, Value::Object(entry))) = entry else {
+            panic!("{file} has no entry in tests/fixtures/sources.json")
+        };
+        let source = entry.iter().find(|(key, _)| key == "source");
+        match source {
+            Some((_, Value::String(url))) if url.starts_with("https://") || url == "synthetic" => {}
+            other => panic!("{file}: source must be a page URL or \"synthetic\", not {other:?}"),
+        }
+    }
+    // And no entry names a fixture that does not exist.
+    for (name, _) in fixtures.iter() {
+        assert!(
+            files.iter().any(|file| file.as_str() == &**name),
+            "sources.json names a missing fixture {name}"
+        );
     }
 }

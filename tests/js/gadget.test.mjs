@@ -2,7 +2,7 @@
 // in-process transport, every scenario, and the settle-once dial contract.
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
-import { init, createGadget, parseMessage } from "../../js/index.js";
+import { init, createGadget, parseMessage, buildMakeCall } from "../../js/index.js";
 import { createSimulatedWorkspace, SCENARIOS } from "../../js/simulated.js";
 
 before(async () => {
@@ -239,6 +239,52 @@ describe("dial() settles once, with a code", () => {
     await assert.rejects(gadget.dial("6085559000"), (e) => e.code === "PUBLISH_FAILED" && /channel down/.test(e.message));
     gadget.close();
   });
+
+  // https://docs.acqueon.com/docs/set-api-error, key for key.
+  const setApiError = {
+    channel: "Cisco", topic: "Error", subtopic: "SetAPIError",
+    data: { packet: "apierror", "data ": { errorType: "Invalid State", errorMessage: "CF_INVALID_OBJECT_STATE", msg: "22" } },
+  };
+
+  test("WORKSPACE_ERROR within one event when an Error/SetAPIError arrives during a dial (no timer)", async () => {
+    let deliver;
+    const gadget = createGadget({
+      transport: { publish: () => {}, subscribe: (h) => ((deliver = h), () => {}) },
+      dialTimeoutMs: 600000,
+    });
+    let settled = null;
+    const dialling = gadget.dial("6085559000").then(
+      () => (settled = "resolved"),
+      (error) => (settled = error),
+    );
+    assert.equal(gadget.resources.timers, 1);
+    deliver(setApiError);
+    // The core settled the dial synchronously inside that delivery: the
+    // deadline timer is gone before any other task runs.
+    assert.deepEqual(gadget.resources, { timers: 0, pendingDials: 0 });
+    await dialling;
+    assert.equal(settled.code, "WORKSPACE_ERROR");
+    assert.equal(settled.errorType, "Invalid State");
+    assert.equal(settled.errorMessage, "CF_INVALID_OBJECT_STATE");
+    assert.equal(settled.detail, "22");
+    assert.doesNotMatch(settled.message, /608555/);
+    gadget.close();
+  });
+
+  test("an error event with no dial pending goes to error listeners as WORKSPACE_ERROR", () => {
+    let deliver;
+    const gadget = createGadget({ transport: { publish: () => {}, subscribe: (h) => ((deliver = h), () => {}) } });
+    const errors = [];
+    gadget.on("error", (error) => errors.push(error));
+    deliver({ channel: "Amazon", topic: "Error", subtopic: "ApiError", data: { errorType: "WEBSOCKET_ERROR", errorMessage: "down", msg: "retry" } });
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].code, "WORKSPACE_ERROR");
+    assert.equal(errors[0].channel, "Amazon");
+    assert.equal(errors[0].errorType, "WEBSOCKET_ERROR");
+    assert.equal(errors[0].detail, "retry");
+    assert.equal(gadget.canDial().ok, true);
+    gadget.close();
+  });
 });
 
 describe("inbound robustness", () => {
@@ -302,5 +348,102 @@ describe("inbound robustness", () => {
     off();
     assert.throws(() => gadget.on("nope", () => {}), (e) => e.code === "INVALID_INPUT");
     done();
+  });
+});
+
+describe("envelopes, registration and channels (docs.acqueon.com api-structure, make-a-call-3, make-a-call-4)", () => {
+  function recording() {
+    const published = [];
+    let deliver = () => {};
+    const transport = { publish: (m) => published.push(m), subscribe: (h) => ((deliver = h), () => {}) };
+    return { transport, published, deliver: (m) => deliver(m) };
+  }
+
+  test("the Cisco-channel MakeCall has exactly the documented shape, key order included", () => {
+    const message = buildMakeCall("(608) 555-9000", { channel: "Cisco" });
+    assert.equal(
+      JSON.stringify(message),
+      '{"channel":"Cisco","topic":"InboundCall","subtopic":"SetMakeCall","source":"makecall","data":{"toAddress":"6085559000"}}',
+    );
+    assert.deepEqual(Object.keys(message), ["channel", "topic", "subtopic", "source", "data"]);
+    assert.equal(JSON.stringify(buildMakeCall("6085559000", { channel: "Cisco", source: "crm" }).source), '"crm"');
+  });
+
+  test("the bare Finesse-channel form stays the Make a Call page's four keys", () => {
+    assert.deepEqual(Object.keys(buildMakeCall("6085559000")), ["channel", "topic", "subtopic", "data"]);
+    assert.deepEqual(Object.keys(buildMakeCall("6085559000", { source: "crm" })), ["channel", "topic", "subtopic", "data", "source"]);
+  });
+
+  test("buildMakeCall's packet form: ResponseUrl required outside a page, subscriberId required", () => {
+    assert.throws(() => buildMakeCall("6085559000", { envelope: "packet", subscriberId: "1" }), (e) => e.code === "INVALID_INPUT" && e.path === "responseUrl");
+    assert.throws(() => buildMakeCall("6085559000", { envelope: "packet", responseUrl: "https://g.example/" }), (e) => e.code === "NOT_REGISTERED");
+    const packet = buildMakeCall("6085559000", { envelope: "packet", responseUrl: "https://g.example/", subscriberId: 66517761 });
+    assert.deepEqual(Object.keys(packet), ["channel", "topic", "subTopic", "message", "ResponseUrl", "subscriberID"]);
+    assert.equal(packet.subscriberID, "66517761");
+    assert.equal(packet.message.source, "makecall");
+  });
+
+  test("a packet-form gadget waits for its register hook, then sends the subscriber id it answered", async () => {
+    const { transport, published } = recording();
+    let answer;
+    const asked = [];
+    const gadget = createGadget({
+      transport,
+      envelope: "packet",
+      responseUrl: "https://gadget.example.net/",
+      register: (context) => {
+        asked.push(context);
+        return new Promise((resolve) => (answer = resolve));
+      },
+    });
+    assert.deepEqual(gadget.canDial(), { ok: false, code: "NOT_REGISTERED", message: gadget.canDial().message });
+    await assert.rejects(gadget.dial("6085559000"), (e) => e.code === "NOT_REGISTERED");
+    assert.equal(published.length, 0);
+    await waitFor(() => asked.length === 1);
+    assert.equal(asked[0].transport, transport);
+    assert.equal(asked[0].envelope, "packet");
+    assert.equal(asked[0].responseUrl, "https://gadget.example.net/");
+    assert.equal(asked[0].source, "makecall");
+    answer("66517761");
+    assert.deepEqual(await gadget.registration, { ok: true, subscriberId: "66517761" });
+    assert.equal(gadget.canDial().ok, true);
+    const dialling = gadget.dial("6085559000");
+    assert.equal(published.length, 1);
+    assert.equal(published[0].subscriberID, "66517761");
+    assert.equal(published[0].message.data, "6085559000");
+    gadget.close();
+    await assert.rejects(dialling, (e) => e.code === "CLOSED");
+  });
+
+  test("a failing register hook is reported as NOT_REGISTERED and dials stay refused", async () => {
+    const { transport } = recording();
+    const gadget = createGadget({ transport, envelope: "packet", responseUrl: "https://g.example/", register: () => Promise.reject(new Error("no such app")) });
+    const errors = [];
+    gadget.on("error", (e) => errors.push(e));
+    const result = await gadget.registration;
+    assert.equal(result.ok, false);
+    assert.equal(result.code, "NOT_REGISTERED");
+    assert.equal(errors.length, 1);
+    assert.equal(errors[0].code, "NOT_REGISTERED");
+    assert.match(errors[0].message, /no such app/);
+    assert.equal(gadget.canDial().code, "NOT_REGISTERED");
+    gadget.close();
+    const garbage = createGadget({ transport, envelope: "packet", responseUrl: "https://g.example/", register: () => ({ id: 1 }) });
+    assert.equal((await garbage.registration).code, "NOT_REGISTERED");
+    garbage.close();
+    assert.throws(() => createGadget({ transport, register: "yes" }), (e) => e.code === "INVALID_INPUT" && e.path === "register");
+  });
+
+  test("agent-state requests go out only on a channel that documents them", () => {
+    const finesse = recording();
+    const onFinesse = createGadget({ transport: finesse.transport });
+    assert.equal(onFinesse.requestAgentState(), false);
+    assert.deepEqual(finesse.published, []);
+    onFinesse.close();
+    const cisco = recording();
+    const onCisco = createGadget({ transport: cisco.transport, channel: "Cisco", source: "crm" });
+    assert.equal(onCisco.requestAgentState(), true);
+    assert.deepEqual(cisco.published, [{ channel: "Cisco", topic: "Agent", subtopic: "GetAgentState", source: "crm" }]);
+    onCisco.close();
   });
 });

@@ -38,7 +38,8 @@ async function main(): Promise<void> {
   validateNumber(6085559000, "in");
 
   const message: MakeCallMessage = buildMakeCall("6085559000", { source: "my-crm", plan: "nanp" });
-  console.log(message.channel, message.subtopic, message.data);
+  if ("subtopic" in message) console.log(message.channel, message.subtopic, message.data);
+  else console.log(message.subscriberID, message.message.data);
 
   const parsed: ParsedMessage = parseMessage('{"channel":"Finesse","topic":"Agent"}');
   if (parsed.kind === "callStateChange") console.log(parsed.call.state);
