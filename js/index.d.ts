@@ -442,3 +442,9 @@ export function metadataVersion(): string;
  * plans may name them as `country`. Idempotent. The +1 and +91 regions are built in.
  */
 export function loadCountries(countries: readonly string[] | "all"): Promise<void>;
+
+/**
+ * Writes a valid number as libphonenumber does; throws a MakecallError with
+ * the validation code when the plan refuses the number.
+ */
+export function formatNumber(input: string | number, style: "national" | "international" | "e164", plan?: DialPlan): string;

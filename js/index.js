@@ -541,3 +541,18 @@ export async function loadCountries(countries) {
     unwrap(core.load_metadata(bytes));
   }
 }
+
+/**
+ * Writes a number as libphonenumber does: `"national"` (`020 7946 0000`),
+ * `"international"` (`+44 20 7946 0000`) or `"e164"` (`+442079460000`). The
+ * number is validated under `plan` first; a refused one throws with its
+ * validation code.
+ * @param {string | number} input
+ * @param {"national" | "international" | "e164"} style
+ * @param {object | string} [plan]
+ * @returns {string}
+ */
+export function formatNumber(input, style, plan) {
+  requireInit();
+  return unwrap(compiledPlan(plan).format(input, String(style)));
+}

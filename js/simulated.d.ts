@@ -1,6 +1,8 @@
 /**
- * An in-process simulated Acqueon Workspace (Finesse channel) for demos,
- * tests and development without a contact center.
+ * An in-process simulated Acqueon Workspace (Finesse and Cisco channels) for
+ * demos, tests and development without a contact center. It sends only
+ * documented shapes; where the docs are silent its behaviour is an
+ * assumption (see the README, "Simulated workspace").
  */
 import type { Transport, WireMessage } from "./transports.js";
 
@@ -11,6 +13,7 @@ export type ScenarioName =
   | "badDestination"
   | "noAnswer"
   | "noResponse"
+  | "apiError"
   | "duplicates"
   | "outOfOrder"
   | "unrelatedCall"
@@ -20,6 +23,8 @@ export type ScenarioName =
 export interface ScenarioInfo {
   readonly name: ScenarioName;
   readonly description: string;
+  /** The public page the scenario's shapes follow. */
+  readonly source: string;
 }
 
 /** Every scenario, in a stable order. */
@@ -71,6 +76,11 @@ export interface SimulatedWorkspaceOptions {
   accessCode?: string;
   /** How messages are sent. Default `"object"`. */
   wire?: "object" | "json";
+  /**
+   * When set, a request in the API Structure packet whose `subscriberID` differs is ignored, as from an
+   * unregistered app (an assumption: registration is not public). Default: every packet is answered.
+   */
+  subscriberId?: string;
   /** Agent identity used in agent-state events. */
   agent?: { loginId?: string; loginName?: string; name?: string; teamId?: string; teamName?: string };
   /** Timers; default `globalThis`. */
@@ -131,8 +141,16 @@ export interface SimulatedWorkspace {
   setAgentState(state: string): void;
   /** Sees every message in both directions; returns an unsubscribe. */
   onWire(listener: (entry: WireEntry) => void): () => void;
-  /** Plays the scenario as if MakeCall arrived; returns the call id, or null (`noResponse`, closed). */
-  placeCall(number: string | number): string | null;
+  /**
+   * Plays the scenario as if MakeCall arrived (on the Finesse channel, or `via.channel` "cisco"; answered in
+   * packets when `via.packet` is given); returns the call id, or null (`noResponse`, `apiError`, closed).
+   */
+  placeCall(
+    number: string | number,
+    via?: { channel?: "finesse" | "cisco"; packet?: { responseUrl?: string; subscriberId?: string } },
+  ): string | null;
+  /** Broadcasts the agent state again (`Agent`/`SetAgentState`), e.g. when a gadget frame has (re)loaded. */
+  announceAgentState(): void;
   /** Emits an unsolicited call (e.g. a dialer call); returns its id, or null when closed. */
   injectCall(script?: InjectedCall): string | null;
   /** Drops a started call (default: the latest live one) with dropped then wrap-up; false if none. */

@@ -1,15 +1,21 @@
-// A simulated Acqueon Workspace (Finesse channel) that runs in the page or in
-// Node: it answers MakeCall with scripted OutboundCallStateChange sequences in
-// the documented wire shapes, and broadcasts agent-state events. It is the
-// basis of the demo and of the tests, and lets gadget developers work without
-// a contact center.
+// A simulated Acqueon Workspace that runs in the page or in Node: it answers
+// MakeCall (Finesse channel and Cisco channel) with scripted call state
+// changes, sends the documented error event, and broadcasts agent-state
+// events. It is the basis of the demo and of the tests, and lets gadget
+// developers work without a contact center.
 //
-// The messages deliberately vary their spelling between scenarios (topic
-// "outbound" / "Outbound" / "OutboundCall", subtopic "OutBoundCallStateChange"
-// / "OutboundCallStateChange", "ResponseFields" / "responsefields", a lone
-// participant collapsed to an object, the Cisco channel's `data` envelope and
-// `ResponseActual.dialog`), because the real workspace's documentation does
-// too, and a gadget that only copes with one spelling will break in the field.
+// It speaks only documented shapes: every message below follows a public
+// page, named next to it (and in each scenario's `source`). The messages
+// deliberately vary their spelling between scenarios (topic "outbound" /
+// "Outbound" / "OutboundCall", subtopic "OutBoundCallStateChange" /
+// "OutboundCallStateChange", "ResponseFields" / "responsefields", a lone
+// participant collapsed to an object), because the documentation does too.
+//
+// Where the documentation is silent the behaviour here is an assumption, and
+// says so (ASSUMPTION in the comments, and the README's "Simulated
+// workspace"): which state changes follow a MakeCall, the FAILED event (no
+// Acqueon page shows one: its shape is the Finesse Dialog's), when an error
+// event is sent, how packets are answered, agent TALKING events.
 
 /** Error code thrown by `setScenario` for an unknown scenario name. */
 export const INVALID_SCENARIO = "INVALID_SCENARIO";
@@ -73,19 +79,31 @@ export const SAMPLE_STATE_CHANGE = `{
   }
 }`;
 
-/** The scenario names and what each one plays when a MakeCall arrives. */
+// The pages the simulated shapes follow.
+const PAGE = {
+  makeCall: "https://docs.acqueon.com/docs/make-a-call-4",
+  callEvents: "https://docs.acqueon.com/docs/call-event-parameters-6",
+  ciscoMakeCall: "https://docs.acqueon.com/docs/make-a-call-3",
+  ciscoEvents: "https://docs.acqueon.com/docs/outbound-apis-3",
+  participantStates: "https://developer.cisco.com/docs/finesse/state-participant-parameter-values",
+  setApiError: "https://docs.acqueon.com/docs/set-api-error",
+  ctiMapping: "https://developer.cisco.com/docs/finesse/cti-event-mappings-for-dialog-and-participant-states",
+};
+
+/** The scenario names, what each one plays when a MakeCall arrives, and the page its shapes follow. */
 export const SCENARIOS = Object.freeze(
   [
-    ["answered", "The customer answers: initiating, initiated, alerting, active; after talkMs: dropped, wrap-up. Seed-sample spelling."],
-    ["busy", "The line is busy: initiating, initiated, FAILED with stateCause BUSY. Doc-table spelling."],
-    ["badDestination", "The number cannot be reached: initiating, FAILED with stateCause BAD_DESTINATION. Seed-sample spelling."],
-    ["noAnswer", "Nobody answers: initiating, initiated, alerting, then after noAnswerMs dropped. Doc-table spelling."],
-    ["noResponse", "The workspace never answers the MakeCall: nothing is sent (the gadget must time out)."],
-    ["duplicates", "The answered sequence with every event sent twice (the copy in the other spelling) and a stale alerting repeated after active."],
-    ["outOfOrder", "Events arrive out of order: initiating, alerting, initiated (late), active, then wrap-up before dropped."],
-    ["unrelatedCall", "A dialer call (another id and number, CallType Outbound Preview) starts first and is interleaved with the real call's answered sequence."],
-    ["ciscoChannel", "The answered sequence in the Cisco-channel shape: channel Cisco, topic OutboundCall, envelope key data, dialog under ResponseActual.dialog."],
-  ].map(([name, description]) => Object.freeze({ name, description })),
+    ["answered", "The customer answers: initiating, initiated, alerting, active; after talkMs: dropped, wrap-up. Seed-sample spelling.", PAGE.makeCall],
+    ["busy", "The line is busy: initiating, initiated, FAILED, with stateCause BUSY on the agent's participant (Finesse puts it on the Participant, not the dialog). Doc-table spelling.", PAGE.participantStates],
+    ["badDestination", "The number cannot be reached: initiating, FAILED with stateCause BAD_DESTINATION on the agent's participant. Seed-sample spelling.", PAGE.participantStates],
+    ["noAnswer", "Nobody answers: initiating, initiated, alerting, then after noAnswerMs dropped. Doc-table spelling.", PAGE.callEvents],
+    ["noResponse", "The workspace never answers the MakeCall: nothing is sent (the gadget must time out).", PAGE.makeCall],
+    ["apiError", "The workspace answers the MakeCall with the Cisco channel's Error/SetAPIError event (errorType Invalid State), verbatim from its page; no call is made.", PAGE.setApiError],
+    ["duplicates", "The answered sequence with every event sent twice (the copy in the other spelling) and a stale alerting repeated after active.", PAGE.makeCall],
+    ["outOfOrder", "Events arrive out of order: initiating, alerting, initiated (late), active, then wrap-up before dropped.", PAGE.ctiMapping],
+    ["unrelatedCall", "A dialer call (another id and number, CallType Outbound Preview) starts first and is interleaved with the real call's answered sequence.", PAGE.callEvents],
+    ["ciscoChannel", "The answered sequence in the Cisco-channel shape (channel Cisco, topic OutboundCall, envelope key data, dialog under ResponseActual.dialog), whichever channel the MakeCall came on. A Cisco-channel MakeCall gets this shape in every scenario.", PAGE.ciscoEvents],
+  ].map(([name, description, source]) => Object.freeze({ name, description, source })),
 );
 const SCENARIO_NAMES = new Set(SCENARIOS.map((s) => s.name));
 
@@ -181,6 +199,9 @@ export function createSimulatedWorkspace(options = {}) {
     return value;
   };
   const extension = str("extension", "5024");
+  // ASSUMPTION (no public page says how registration works): when set, a
+  // packet whose subscriberID differs is ignored, as from an unregistered app.
+  const subscriberId = options.subscriberId === undefined ? undefined : str("subscriberId", "");
   const accessCode = str("accessCode", "");
   const awaitGadget = options.awaitGadget === true;
   const wire = options.wire === undefined ? "object" : options.wire;
@@ -253,12 +274,21 @@ export function createSimulatedWorkspace(options = {}) {
   // has spoken. A window.postMessage to an iframe whose page has not loaded
   // yet reaches its initial about:blank document, which the browser refuses
   // with a console warning (the target origin does not match), and the
-  // message is lost anyway. The gadget's first message (its GetAgentState
-  // request) proves it listens; the agent state is announced then.
+  // message is lost anyway. The gadget's first message, whatever it is (a
+  // request, the demo gadget's frame-height report), proves it listens; the
+  // agent state is announced then.
   let gadgetHeard = !awaitGadget || external === undefined;
-  function send(message) {
+  // ASSUMPTION: a request that came in the API Structure packet
+  // (https://docs.acqueon.com/docs/api-structure) is answered in a packet
+  // too, echoing its ResponseUrl and subscriberID; whether the workspace
+  // does so is not public (the parser reads both forms).
+  function send(message, packet) {
     if (closed || !gadgetHeard) return;
-    const payload = wire === "json" ? JSON.stringify(message) : message;
+    const framed =
+      packet === undefined
+        ? message
+        : { channel: message.channel, topic: "", subTopic: "", message, ResponseUrl: packet.responseUrl, subscriberID: packet.subscriberId };
+    const payload = wire === "json" ? JSON.stringify(framed) : framed;
     logWire("toGadget", payload);
     if (external !== undefined) {
       safely(() => external.publish(payload));
@@ -271,7 +301,7 @@ export function createSimulatedWorkspace(options = {}) {
     if (closed) return;
     if (!gadgetHeard) {
       gadgetHeard = true;
-      // Answered at once if this is the GetAgentState request; else announced.
+      // Answered at once if this is an agent-state request; else announced.
       schedule(() => {
         if (!agentAnnounced) broadcastAgentState();
       }, 0);
@@ -286,18 +316,42 @@ export function createSimulatedWorkspace(options = {}) {
       }
     }
     if (message === null || typeof message !== "object" || Array.isArray(message)) return;
+    let packet;
+    // The API Structure packet: empty topic and subtopic, the request under `message`.
+    const inner = field(message, "message");
+    if (looseText(field(message, "topic")) === "" && looseText(field(message, "subtopic")) === "" && inner && typeof inner === "object") {
+      packet = { responseUrl: field(message, "responseurl"), subscriberId: field(message, "subscriberid") };
+      if (subscriberId !== undefined && String(packet.subscriberId ?? "") !== subscriberId) return;
+      message = inner;
+    }
+    const channel = looseText(field(message, "channel"));
     const topic = looseText(field(message, "topic"));
     const subtopic = looseText(field(message, "subtopic"));
-    if (looseText(field(message, "channel")) === "finesse" && topic === "outboundcall" && subtopic === "makecall") {
+    // Finesse channel MakeCall (https://docs.acqueon.com/docs/make-a-call-4): data is the number.
+    if (channel === "finesse" && topic === "outboundcall" && subtopic === "makecall") {
       const number = dialString(field(message, "data"));
-      if (number !== undefined) placeCall(number);
+      if (number !== undefined) placeCall(number, { channel: "finesse", packet });
       return;
     }
-    if (topic === "agent" && subtopic === "getagentstate") broadcastAgentState();
+    // Cisco channel MakeCall (https://docs.acqueon.com/docs/make-a-call-3):
+    // data.toAddress (the sample spells it "ToAddress ", matched loosely).
+    if (channel === "cisco" && topic === "inboundcall" && subtopic === "setmakecall") {
+      const data = field(message, "data");
+      const number = data && typeof data === "object" ? dialString(field(data, "toaddress")) : undefined;
+      if (number !== undefined) placeCall(number, { channel: "cisco", packet });
+      return;
+    }
+    // Only the Cisco channel documents an agent-state request
+    // (https://docs.acqueon.com/docs/get-agent-state); the Finesse channel
+    // has none, so a GetAgentState on it is not answered.
+    if (channel === "cisco" && topic === "agent" && subtopic === "getagentstate") answerGetAgentState(packet);
   }
 
   // --- agent state --------------------------------------------------------
   let agentAnnounced = false;
+  // The Finesse channel's Agent/SetAgentState (https://docs.acqueon.com/docs/ready-or-not-ready).
+  // ASSUMPTION: the page documents the events Ready and NotReady; other
+  // states (TALKING while a call is up) are sent the same way.
   function broadcastAgentState() {
     if (gadgetHeard) agentAnnounced = true;
     send({
@@ -321,17 +375,63 @@ export function createSimulatedWorkspace(options = {}) {
     });
   }
 
+  // The Cisco channel's answer to GetAgentState: Agent/SetAgentState with the
+  // Finesse user under message.data (https://docs.acqueon.com/docs/get-agent-state).
+  function answerGetAgentState(packet) {
+    if (gadgetHeard) agentAnnounced = true;
+    const user = {
+      extension,
+      loginId: agentInfo.loginId,
+      loginName: agentInfo.loginName,
+      state: agentState,
+      stateChangeTime: new Date(now()).toISOString(),
+      teamId: agentInfo.teamId,
+      teamName: agentInfo.teamName,
+    };
+    send(
+      {
+        channel: "Cisco",
+        topic: "Agent",
+        subtopic: "SetAgentState",
+        message: {
+          data: user,
+          rules: { SequentialActions: [], ResponseType: 0, ResponseText: "Success", ResponseActual: { user } },
+        },
+      },
+      packet,
+    );
+  }
+
+  // The Cisco channel's error event, key for key as
+  // https://docs.acqueon.com/docs/set-api-error shows it (the nested key is
+  // "data " with a trailing space). ASSUMPTION: that a refused MakeCall is
+  // answered with it; the page does not say which requests it follows.
+  function sendApiError(packet) {
+    send(
+      {
+        channel: "Cisco",
+        topic: "Error",
+        subtopic: "SetAPIError",
+        data: { packet: "apierror", "data ": { errorType: "Invalid State", errorMessage: "CF_INVALID_OBJECT_STATE", msg: "22" } },
+      },
+      packet,
+    );
+  }
+
   // --- calls ----------------------------------------------------------------
   const calls = new Map(); // id -> call record
   const playbacks = new Set();
 
-  function newCall(toAddress, kind) {
+  function newCall(toAddress, kind, via = {}) {
     const id = String(nextCallId);
     nextCallId += 1;
     const call = {
       id,
       toAddress,
       kind,
+      // The channel the MakeCall came on, and its packet (replies follow both).
+      channel: via.channel ?? "finesse",
+      packet: via.packet,
       callType: kind === "dialer" ? "Outbound Preview" : "OB_OUT",
       mediaCallType: kind === "dialer" ? "OUTBOUND_PREVIEW" : "OUT",
       outboundType: kind === "dialer" ? "preview" : "manualdial",
@@ -344,30 +444,44 @@ export function createSimulatedWorkspace(options = {}) {
     return call;
   }
 
-  function participantsFor(call, state, cause, time) {
+  // The Finesse Dialog's participants (https://developer.cisco.com/docs/finesse/dialog):
+  // `stateCause` is a Participant field, BUSY / BAD_DESTINATION / OTHER on a
+  // FAILED participant and empty (null after Finesse's XML-to-JSON
+  // conversion, real-hosts.md §2b) otherwise. The seed and table shapes leave
+  // it out except on a failure, as the Make a Call page's sample participant
+  // has no such key. The customer joins once the far end rings (CTI Event
+  // Mappings, Outgoing Call, rows 3a/4); a busy call never has one.
+  function participantsFor(call, state, cause, time, shape) {
     const agentSide = { ALERTING: "INITIATED", WRAP_UP: "WRAP_UP" }[state] ?? state;
+    const causeOf = (failed) => (failed ? { stateCause: cause } : shape === "cisco" ? { stateCause: null } : {});
     const list = [
-      { mediaAddress: extension, mediaAddressType: "AGENT_DEVICE", startTime: call.startTime, state: agentSide, stateCause: cause, stateChangeTime: time },
+      { mediaAddress: extension, mediaAddressType: "AGENT_DEVICE", startTime: call.startTime, state: agentSide, ...causeOf(state === "FAILED"), stateChangeTime: time },
     ];
     if (state === "ALERTING" || state === "ACTIVE") call.reachedAt ??= time;
     if (call.reachedAt !== undefined) {
       const customer = { ALERTING: "ALERTING", ACTIVE: "ACTIVE", DROPPED: "DROPPED", WRAP_UP: "DROPPED", FAILED: "DROPPED" }[state] ?? "ALERTING";
-      list.push({ mediaAddress: call.toAddress, mediaAddressType: "", startTime: call.reachedAt, state: customer, stateCause: "", stateChangeTime: time });
+      list.push({ mediaAddress: call.toAddress, mediaAddressType: null, startTime: call.reachedAt, state: customer, ...causeOf(false), stateChangeTime: time });
     }
     return list;
   }
 
   function callMessage(call, step) {
-    const { state, shape } = step;
+    const { state } = step;
+    // A Cisco-channel MakeCall is answered in the Cisco channel's shape.
+    const shape = call.channel === "cisco" ? "cisco" : step.shape;
     const time = new Date(now()).toISOString();
-    const cause = state === "FAILED" ? step.cause ?? "OTHER" : "";
+    const cause = state === "FAILED" ? step.cause ?? "OTHER" : undefined;
     // Finesse's dialog has no WRAP_UP state: the dialog is DROPPED and only
     // the agent's participant is in wrap-up (workspace-api.md §B.3 row 8).
     const dialogState = state === "WRAP_UP" ? "DROPPED" : state;
-    const participants = participantsFor(call, state, cause, time);
+    const participants = participantsFor(call, state, cause, time, shape);
     const event = EVENT_SPELLING[shape][state];
     const mediaProperties = { callType: call.mediaCallType, dialedNumber: call.toAddress };
     if (shape === "cisco") {
+      // https://docs.acqueon.com/docs/outbound-apis-3: the `data` envelope,
+      // the dialog under ResponseActual.dialog, the six ButtonStates items.
+      const enabled = (on) => (on ? "Enable" : "Hide");
+      const talking = state === "ACTIVE";
       return {
         channel: "Cisco",
         topic: "OutboundCall",
@@ -375,19 +489,28 @@ export function createSimulatedWorkspace(options = {}) {
         data: {
           source: "event",
           call: {
-            ButtonStates: { items: { Drop: state === "ACTIVE" ? "Enable" : "Hide", Hold: state === "ACTIVE" ? "Enable" : "Hide" }, count: 2 },
+            ButtonStates: {
+              items: {
+                DirectTransfer: enabled(talking),
+                Consult: enabled(talking),
+                Hold: enabled(talking),
+                UpdateCallData: enabled(talking),
+                Drop: enabled(!ENDING_STATES.has(state)),
+                UpdateSchedule: "Hide",
+              },
+              count: 6,
+            },
             ResponseType: 0,
             ResponseText: "Success",
             ResponseActual: {
               dialog: {
-                associatedDialogUri: "",
+                associatedDialogUri: null,
                 fromAddress: extension,
                 id: call.id,
                 mediaType: "Voice",
-                mediaProperties: { DNIS: "", ...mediaProperties },
+                mediaProperties: { DNIS: extension, ...mediaProperties },
                 participants: { Participant: participants },
                 state: dialogState,
-                stateCause: cause,
                 toAddress: call.toAddress,
               },
             },
@@ -413,7 +536,6 @@ export function createSimulatedWorkspace(options = {}) {
               // into an object (workspace-api.md §e.12).
               participants: { Participant: participants.length === 1 ? participants[0] : participants },
               state: dialogState,
-              stateCause: cause,
               toaddress: call.toAddress,
               mediaProperties,
             },
@@ -448,7 +570,6 @@ export function createSimulatedWorkspace(options = {}) {
             mediaType: "Voice",
             participants: { Participant: participants },
             state: dialogState,
-            stateCause: cause,
             toAddress: call.toAddress,
             mediaProperties,
           },
@@ -473,7 +594,7 @@ export function createSimulatedWorkspace(options = {}) {
     const { call } = step;
     call.lastState = step.state;
     if (ENDING_STATES.has(step.state)) call.ended = true;
-    send(callMessage(call, step));
+    send(callMessage(call, step), call.packet);
     followCall(call, step.state);
   }
 
@@ -595,17 +716,23 @@ export function createSimulatedWorkspace(options = {}) {
   }
 
   /**
-   * Plays the current scenario as if a MakeCall for `number` had arrived.
-   * Returns the new call's id, or null for `noResponse`.
+   * Plays the current scenario as if a MakeCall for `number` had arrived
+   * (on the Finesse channel, unless `via.channel` is "cisco"; in a packet
+   * when `via.packet` is given). Returns the new call's id, or null for
+   * `noResponse` and `apiError`.
    */
-  function placeCall(number) {
+  function placeCall(number, via = {}) {
     if (closed) return null;
     const dial = dialString(number);
     if (dial === undefined) throw simError(INVALID_INPUT, `placeCall needs a number of 1..${MAX_DIAL_LENGTH} characters`);
     if (scenario === "noResponse") return null;
+    if (scenario === "apiError") {
+      schedule(() => sendApiError(via.packet), stepMs);
+      return null;
+    }
     if (scenario === "unrelatedCall") {
-      const dialer = newCall("907981406214", "dialer");
-      const mine = newCall(accessCode + dial, "manual");
+      const dialer = newCall("907981406214", "dialer", { packet: via.packet });
+      const mine = newCall(accessCode + dial, "manual", via);
       const d = at(dialer, "table");
       const [initiating, initiated, alerting, active, dropped, wrapUp] = answeredSteps(mine, "seed");
       play([
@@ -621,7 +748,7 @@ export function createSimulatedWorkspace(options = {}) {
       ]);
       return mine.id;
     }
-    const call = newCall(accessCode + dial, "manual");
+    const call = newCall(accessCode + dial, "manual", via);
     play(scenarioSteps(scenario, call));
     return call.id;
   }
@@ -669,6 +796,7 @@ export function createSimulatedWorkspace(options = {}) {
     }
     call.ended = true;
     const shape = call.kind === "dialer" ? "table" : scenario === "ciscoChannel" ? "cisco" : "seed";
+    // (A Cisco-channel call is answered in the Cisco shape whatever `shape` says: see callMessage.)
     const s = at(call, shape);
     play([s("DROPPED", 0), s("WRAP_UP", stepMs)]);
     return true;
@@ -720,6 +848,9 @@ export function createSimulatedWorkspace(options = {}) {
     /** The state the agent goes to when the answered call ends (Finesse's pending state), or null. */
     get pendingAgentState() {
       return stateBeforeCall ?? null;
+    },
+    announceAgentState() {
+      if (!closed) broadcastAgentState();
     },
     setAgentState(state) {
       const next = normaliseAgentState(state);

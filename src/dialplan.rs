@@ -430,7 +430,11 @@ impl Plan {
         let rules = parsed.rules();
         let nsn = parsed.national_number.as_bytes();
         let number_type = rules.and_then(|region| region.number_type(nsn));
-        let valid = rules.is_some_and(|region| region.is_valid(nsn));
+        let valid = match rules {
+            Some(region) if region.types.iter().any(Option::is_some) => number_type.is_some(),
+            Some(region) => region.is_valid(nsn),
+            None => false,
+        };
         if !valid {
             let lengths = rules.map_or(0, |region| region.possible_lengths);
             let refused = match check_length(nsn.len(), lengths) {
@@ -766,6 +770,47 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
         e164,
         country,
         number_type,
+    })
+}
+
+/// Validates `input` under `plan` and writes it in `style` with
+/// libphonenumber's formatting rules (see [`numbering::formatting`]). A
+/// number the plan refuses is refused with its validation code; one without
+/// an E.164 (an extension, a number without a country) is `INVALID_NUMBER`;
+/// one whose calling code's data is not loaded can only be written as E.164
+/// (`COUNTRY_NOT_LOADED` otherwise).
+pub fn format_number(
+    input: &str,
+    style: numbering::formatting::Style,
+    plan: &Plan,
+) -> Result<String, Rejection> {
+    use numbering::formatting::{self, Style};
+    let valid = validate(input, plan)?;
+    let Some(e164) = valid.e164 else {
+        return Err(Rejection::new(
+            codes::INVALID_NUMBER,
+            "only a number with a country can be formatted (a + number, or a plan with a country)",
+        ));
+    };
+    if style == Style::E164 {
+        return Ok(e164);
+    }
+    let digits = e164.strip_prefix('+').unwrap_or(&e164);
+    let split = numbering::index().split_calling_code(digits);
+    let data = split.and_then(|(code, _)| numbering::calling_code(code));
+    let (Some((_, nsn)), Some(data)) = (split, data) else {
+        return Err(Rejection::new(
+            codes::COUNTRY_NOT_LOADED,
+            "the numbering data of this calling code is not loaded (loadCountries)",
+        ));
+    };
+    let region = valid
+        .country
+        .and_then(|id| data.region(id))
+        .or_else(|| data.regions.first());
+    Ok(match region {
+        Some(region) => formatting::format(nsn, region, data, style),
+        None => e164,
     })
 }
 

@@ -238,6 +238,33 @@ impl DialPlan {
     pub fn validate(&self, input: JsValue) -> String {
         validate_js(&input, &self.plan)
     }
+
+    /// `formatNumber(input, style, plan)`: the formatted number as a JSON
+    /// string, or the failure (the validation code of a refused number).
+    pub fn format(&self, input: JsValue, style: &str) -> String {
+        let Some(style) = crate::numbering::formatting::Style::from_name(style) else {
+            return failure(
+                &Error::new(
+                    codes::INVALID_INPUT,
+                    "the style is \"national\", \"international\" or \"e164\"",
+                )
+                .with_path("style"),
+            );
+        };
+        let text = match number_from_js(&input) {
+            Ok(Ok(text)) => text,
+            Ok(Err(rejection)) => return failure(&rejection.to_error()),
+            Err(error) => return failure(&error),
+        };
+        match dialplan::format_number(&text, style, &self.plan) {
+            Ok(formatted) => {
+                let mut out = String::with_capacity(formatted.len() + 2);
+                json::write_string(&mut out, &formatted);
+                out
+            }
+            Err(rejection) => failure(&rejection.to_error()),
+        }
+    }
 }
 
 fn validation_json(text: &str, plan: &Plan) -> String {

@@ -213,3 +213,48 @@ fn country_options_are_checked() {
         ("INVALID_PLAN", Some("accept"))
     );
 }
+
+#[test]
+fn formatting_like_libphonenumber() {
+    use makecall::dialplan::format_number;
+    use makecall::numbering::formatting::Style;
+    let any = Plan::default();
+    load_all();
+    let cases = [
+        ("+442079460000", "020 7946 0000", "+44 20 7946 0000"),
+        ("+16085559000", "(608) 555-9000", "+1 608 555 9000"),
+        ("+5491123456789", "011 15-2345-6789", "+54 9 11 2345 6789"),
+        ("+918123456789", "081234 56789", "+91 81234 56789"),
+        ("+4930123456", "030 123456", "+49 30 123456"),
+        ("+13101234", "310-1234", "+1 310 1234"),
+    ];
+    for (input, national, international) in cases {
+        assert_eq!(
+            format_number(input, Style::National, &any).unwrap(),
+            national,
+            "{input}"
+        );
+        assert_eq!(
+            format_number(input, Style::International, &any).unwrap(),
+            international,
+            "{input}"
+        );
+        assert_eq!(format_number(input, Style::E164, &any).unwrap(), input);
+    }
+    assert_eq!(
+        format_number("020 7946 0000", Style::International, &country("GB")).unwrap(),
+        "+44 20 7946 0000"
+    );
+    assert_eq!(
+        format_number("5024", Style::National, &any)
+            .unwrap_err()
+            .code,
+        "INVALID_NUMBER"
+    );
+    assert_eq!(
+        format_number("+0 1234567", Style::National, &any)
+            .unwrap_err()
+            .code,
+        "INVALID_COUNTRY_CODE"
+    );
+}

@@ -167,7 +167,11 @@ export async function startServers({ hostPort = 0, gadgetPort = 0, extraPort, ho
     mounts: [...PACKAGE_MOUNTS, ["/", path.join(www, "gadget")]],
     // The gadget learns the workspace's exact origin from its own server, not
     // from the URL, so whoever frames it cannot choose where it posts.
-    json: { "/config.json": () => ({ workspaceOrigin: origins.host }) },
+    // demoHost: the gadget tells this demo's host when it is listening, so the
+    // host can announce the agent state (the Finesse channel has no request for
+    // it). dist/gadget's config.json has no such key: nothing extra is sent to
+    // a real workspace.
+    json: { "/config.json": () => ({ workspaceOrigin: origins.host, demoHost: true }) },
     csp: () => [...COMMON_CSP, "frame-src 'none'", `frame-ancestors ${origins.host}`].join("; "),
   });
 

@@ -386,10 +386,25 @@ impl<'a> Index<'a> {
 
     /// The regions of a calling code (digits), if it is assigned.
     pub fn regions_of(&self, calling_code: &str) -> Option<&[&'a str]> {
-        self.calling_codes
-            .iter()
-            .find(|(code, _)| *code == calling_code)
+        self.entry(calling_code)
             .map(|(_, regions)| regions.as_slice())
+    }
+
+    /// The assigned calling code with these digits, as stored.
+    pub fn assigned(&self, calling_code: &str) -> Option<&'a str> {
+        self.entry(calling_code).map(|(code, _)| *code)
+    }
+
+    /// The entry of a calling code: the list is in numeric order, and among
+    /// digit strings without leading zeros that is (length, text) order.
+    fn entry(&self, calling_code: &str) -> Option<&(&'a str, Vec<&'a str>)> {
+        let at = self
+            .calling_codes
+            .binary_search_by(|(code, _)| {
+                (code.len(), *code).cmp(&(calling_code.len(), calling_code))
+            })
+            .ok()?;
+        self.calling_codes.get(at)
     }
 
     /// The calling code of a region (ISO code).
@@ -406,10 +421,7 @@ impl<'a> Index<'a> {
         (1..=3).find_map(|length| {
             let head = digits.get(..length)?;
             let rest = digits.get(length..)?;
-            self.calling_codes
-                .iter()
-                .find(|(code, _)| *code == head)
-                .map(|(code, _)| (*code, rest))
+            self.assigned(head).map(|code| (code, rest))
         })
     }
 }

@@ -11,6 +11,7 @@
 //! Everything here is pure Rust on borrowed bytes: no regex engine, no
 //! panics on malformed data, bounded work on any input.
 
+pub mod formatting;
 pub mod metadata;
 pub mod parse;
 pub mod program;
@@ -73,13 +74,38 @@ pub fn embedded_region(id: &str) -> Option<&'static Region<'static>> {
 /// The calling codes whose data is available: the embedded ones and those
 /// loaded with [`load`]. Entries are never removed, so references to them
 /// live as long as the program.
-fn loaded() -> &'static Mutex<Vec<&'static CallingCode<'static>>> {
-    static LOADED: OnceLock<Mutex<Vec<&'static CallingCode<'static>>>> = OnceLock::new();
-    LOADED.get_or_init(|| Mutex::new(embedded().iter().collect()))
+///
+/// Indexed by the calling code's value (calling codes have 1 to 3 digits and
+/// no leading zero, so each has its own slot below 1000).
+fn loaded() -> &'static Mutex<Vec<Option<&'static CallingCode<'static>>>> {
+    static LOADED: OnceLock<Mutex<Vec<Option<&'static CallingCode<'static>>>>> = OnceLock::new();
+    LOADED.get_or_init(|| {
+        let mut slots = vec![None; CALLING_CODE_SLOTS];
+        for data in embedded() {
+            if let Some(slot) = code_value(data.code).and_then(|value| slots.get_mut(value)) {
+                *slot = Some(data);
+            }
+        }
+        Mutex::new(slots)
+    })
 }
 
-fn with_loaded<T>(read: impl FnOnce(&[&'static CallingCode<'static>]) -> T) -> T {
-    // A poisoned lock still holds a consistent list (entries are only pushed).
+/// One slot per possible calling code value.
+const CALLING_CODE_SLOTS: usize = 1000;
+
+/// The value of a calling code of 1 to 3 digits without a leading zero.
+fn code_value(code: &str) -> Option<usize> {
+    if code.is_empty() || code.len() > 3 || code.starts_with('0') {
+        return None;
+    }
+    code.bytes().try_fold(0usize, |value, b| {
+        b.is_ascii_digit()
+            .then(|| value * 10 + usize::from(b - b'0'))
+    })
+}
+
+fn with_loaded<T>(read: impl FnOnce(&[Option<&'static CallingCode<'static>>]) -> T) -> T {
+    // A poisoned lock still holds consistent slots (each is set once).
     let guard = loaded()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
@@ -97,14 +123,7 @@ pub struct MalformedData;
 pub fn load(bytes: &[u8]) -> Result<&'static str, MalformedData> {
     // Read from the caller's bytes first: nothing is kept for a bad file.
     let probe = CallingCode::parse(bytes).ok_or(MalformedData)?;
-    let Some(code) = index()
-        .calling_codes
-        .iter()
-        .map(|(code, _)| *code)
-        .find(|code| *code == probe.code)
-    else {
-        return Err(MalformedData);
-    };
+    let code = index().assigned(probe.code).ok_or(MalformedData)?;
     if calling_code(code).is_some() {
         return Ok(code);
     }
@@ -114,15 +133,16 @@ pub fn load(bytes: &[u8]) -> Result<&'static str, MalformedData> {
     let mut guard = loaded()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
-    if !guard.iter().any(|data| data.code == code) {
-        guard.push(entry);
+    if let Some(slot) = code_value(code).and_then(|value| guard.get_mut(value)) {
+        slot.get_or_insert(entry);
     }
     Ok(code)
 }
 
 /// The data of a calling code, if loaded.
 pub fn calling_code(code: &str) -> Option<&'static CallingCode<'static>> {
-    with_loaded(|list| list.iter().copied().find(|data| data.code == code))
+    let value = code_value(code)?;
+    with_loaded(|slots| slots.get(value).copied().flatten())
 }
 
 /// Why [`region`] found no region.
@@ -152,11 +172,7 @@ impl parse::Lookup for Loaded {
     }
 
     fn assigned(&self, digits: &str) -> Option<&'static str> {
-        index()
-            .calling_codes
-            .iter()
-            .map(|(code, _)| *code)
-            .find(|code| *code == digits)
+        index().assigned(digits)
     }
 }
 
@@ -294,6 +310,7 @@ mod tests {
             let bytes = std::fs::read(format!("{dir}/cc-{code}.bin")).unwrap();
             let parsed = CallingCode::parse(&bytes).unwrap_or_else(|| panic!("cc-{code}.bin"));
             assert_eq!(parsed.code, *code);
+            assert_eq!(index().regions_of(code), Some(ids.as_slice()));
             let parsed_ids: Vec<&str> = parsed.regions.iter().map(|r| r.id).collect();
             assert_eq!(&parsed_ids, ids);
             regions += parsed.regions.len();

@@ -105,13 +105,38 @@ impl<'a> Program<'a> {
     /// match (slot 0/1: the whole match). With `full`, the match must end
     /// at the end of `text`. Malformed code never matches.
     pub fn run(&self, text: &[u8], full: bool, slots: &mut Slots) -> bool {
-        *slots = [None; SLOTS];
         if text.len() > MAX_TEXT || self.code.len() > usize::from(u16::MAX) {
+            *slots = [None; SLOTS];
             return false;
         }
+        // The metadata's patterns are prefix trees: plain backtracking ends
+        // within a few passes over the program. Past that budget the run
+        // starts again with the memo, which bounds any program.
+        let budget = 4 * (self.code.len() + 1) + 64;
+        match self.run_with(text, full, slots, Some(budget)) {
+            Some(matched) => matched,
+            None => self.run_with(text, full, slots, None).unwrap_or(false),
+        }
+    }
+
+    /// One run: without a memo when `budget` is set (then `None` once that
+    /// many steps are spent), with the memo of tried (pc, pos) pairs otherwise.
+    fn run_with(
+        &self,
+        text: &[u8],
+        full: bool,
+        slots: &mut Slots,
+        budget: Option<usize>,
+    ) -> Option<bool> {
+        *slots = [None; SLOTS];
         let width = text.len() + 1;
         let states = (self.code.len() + 1) * width;
-        let mut seen = vec![0u64; states.div_ceil(64)];
+        let mut seen = if budget.is_some() {
+            Vec::new()
+        } else {
+            vec![0u64; states.div_ceil(64)]
+        };
+        let mut steps = 0usize;
         let mut stack = vec![Frame::Try { pc: 0, pos: 0 }];
         while let Some(frame) = stack.pop() {
             let (pc, pos) = match frame {
@@ -123,21 +148,31 @@ impl<'a> Program<'a> {
                 }
                 Frame::Try { pc, pos } => (pc, pos),
             };
-            let key = pc * width + pos;
-            let Some(word) = seen.get_mut(key / 64) else {
-                continue;
-            };
-            let bit = 1u64 << (key % 64);
-            if *word & bit != 0 {
+            if let Some(budget) = budget {
+                steps += 1;
+                if steps > budget {
+                    return None;
+                }
+            } else {
+                let key = pc * width + pos;
+                let Some(word) = seen.get_mut(key / 64) else {
+                    continue;
+                };
+                let bit = 1u64 << (key % 64);
+                if *word & bit != 0 {
+                    continue;
+                }
+                *word |= bit;
+            }
+            if pc > self.code.len() || pos > text.len() {
                 continue;
             }
-            *word |= bit;
             if pc == self.code.len() {
                 if !full || pos == text.len() {
                     let [start, end, ..] = slots;
                     *start = Some(0);
                     *end = u8::try_from(pos).ok();
-                    return true;
+                    return Some(true);
                 }
                 continue;
             }
@@ -218,7 +253,7 @@ impl<'a> Program<'a> {
                 _ => {}
             }
         }
-        false
+        Some(false)
     }
 
     fn u16_at(&self, at: usize) -> Option<u16> {
@@ -302,6 +337,16 @@ mod tests {
             let _ = Program::new(code).match_start(b"");
         }
         assert!(!Program::new(AREA).matches(&[b'2'; MAX_TEXT + 1]));
+        // Nested optional repeats backtrack exponentially without the memo:
+        // the budget runs out and the memo run answers.
+        let mut nested = Vec::new();
+        for _ in 0..12 {
+            nested.extend_from_slice(&[SPLIT, 1, ANY]);
+        }
+        nested.push(5);
+        let program = Program::new(&nested);
+        assert!(!program.matches(b"000000000000"));
+        assert!(program.matches(b"0000000000005"));
         assert!(Program::default().matches(b""));
         assert!(!Program::default().matches(b"1"));
     }

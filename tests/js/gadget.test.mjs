@@ -144,6 +144,61 @@ describe("every scenario through createGadget", () => {
     done();
   });
 
+  test("a busy call whose first report is FAILED rejects CALL_FAILED with cause BUSY read from the participant", async () => {
+    const { workspace, gadget, done } = setUp({ scenario: "noResponse" });
+    const dialling = gadget.dial("6085559000");
+    // The simulator puts stateCause on the agent's participant only, as Finesse does.
+    workspace.injectCall({ toAddress: "6085559000", kind: "manual", steps: [{ state: "FAILED", cause: "BUSY" }] });
+    await assert.rejects(dialling, (e) => e.code === "CALL_FAILED" && e.cause === "BUSY");
+    const [call] = gadget.calls();
+    assert.equal(call.cause, "BUSY");
+    done();
+  });
+
+  test("apiError: the workspace's Error/SetAPIError rejects the dial with WORKSPACE_ERROR, not a timeout", async () => {
+    const { gadget, done } = setUp({ scenario: "apiError" }, { dialTimeoutMs: 60000 });
+    const started = Date.now();
+    await assert.rejects(gadget.dial("6085559000"), (e) => e.code === "WORKSPACE_ERROR" && e.errorType === "Invalid State" && e.errorMessage === "CF_INVALID_OBJECT_STATE");
+    assert.ok(Date.now() - started < 30000);
+    done();
+  });
+
+  test("the packet envelope round-trips through the simulator (register hook, subscriberID, packet replies)", async () => {
+    const wire = [];
+    const { workspace, gadget, done } = setUp(
+      { scenario: "answered", subscriberId: "66517761" },
+      { envelope: "packet", responseUrl: "https://gadget.example.net/", register: () => "66517761" },
+    );
+    workspace.onWire((entry) => wire.push(entry));
+    assert.equal((await gadget.registration).ok, true);
+    const placed = await gadget.dial("6085559000");
+    assert.equal(placed.dial, "6085559000");
+    const request = wire.find((e) => e.direction === "toWorkspace").message;
+    assert.equal(request.subscriberID, "66517761");
+    assert.equal(request.ResponseUrl, "https://gadget.example.net/");
+    const reply = wire.find((e) => e.direction === "toGadget" && e.message.topic === "").message;
+    assert.equal(reply.subscriberID, "66517761");
+    done();
+  });
+
+  test("a Cisco-channel gadget dials with SetMakeCall and the simulator answers on the Cisco channel", async () => {
+    const wire = [];
+    const { workspace, gadget, done } = setUp({ scenario: "answered" }, { channel: "Cisco" });
+    workspace.onWire((entry) => wire.push(entry));
+    const placed = await gadget.dial("6085559000");
+    assert.equal(placed.dial, "6085559000");
+    const request = wire.find((e) => e.direction === "toWorkspace").message;
+    assert.equal(JSON.stringify(request), '{"channel":"Cisco","topic":"InboundCall","subtopic":"SetMakeCall","source":"makecall","data":{"toAddress":"6085559000"}}');
+    assert.ok(wire.filter((e) => e.direction === "toGadget" && e.message.topic === "OutboundCall").every((e) => e.message.channel === "Cisco"));
+    // And its documented agent-state request is answered.
+    const agentEvents = wire.length;
+    assert.equal(gadget.requestAgentState(), true);
+    assert.equal(wire.at(-1).message.subtopic, "SetAgentState");
+    assert.equal(wire.at(-1).message.channel, "Cisco");
+    assert.ok(wire.length > agentEvents);
+    done();
+  });
+
   test("ciscoChannel: the Cisco shape settles the dial too", async () => {
     const { gadget, done } = setUp({ scenario: "ciscoChannel" });
     const placed = await gadget.dial("6085559000");
@@ -161,7 +216,7 @@ describe("every scenario through createGadget", () => {
   test("every scenario the simulator names is covered here", () => {
     assert.deepEqual(
       SCENARIOS.map((s) => s.name).sort(),
-      ["answered", "badDestination", "busy", "ciscoChannel", "duplicates", "noAnswer", "noResponse", "outOfOrder", "unrelatedCall"],
+      ["answered", "apiError", "badDestination", "busy", "ciscoChannel", "duplicates", "noAnswer", "noResponse", "outOfOrder", "unrelatedCall"],
     );
   });
 });

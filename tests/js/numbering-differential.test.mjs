@@ -16,7 +16,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { parsePhoneNumberWithError } from "libphonenumber-js/max";
-import { init, loadCountries, validateNumber } from "../../js/index.js";
+import { formatNumber, init, loadCountries, validateNumber } from "../../js/index.js";
 import { parsePattern, sampleOf, TYPES } from "../../scripts/metadata.mjs";
 
 const require = createRequire(import.meta.url);
@@ -68,7 +68,13 @@ function reference(input, region) {
   try {
     const number = parsePhoneNumberWithError(input, region);
     if (!number.isValid()) return { ok: false };
-    return { ok: true, e164: number.number, type: number.getType() };
+    return {
+      ok: true,
+      e164: number.number,
+      type: number.getType(),
+      national: number.formatNational(),
+      international: number.formatInternational(),
+    };
   } catch {
     return { ok: false };
   }
@@ -89,7 +95,17 @@ const TYPE_NAMES = {
 };
 
 test("validation by country agrees with libphonenumber-js max on every region", () => {
-  const totals = { inputs: 0, validity: 0, e164Compared: 0, e164: 0, typeCompared: 0, type: 0, deliberate: 0 };
+  const totals = {
+    inputs: 0,
+    validity: 0,
+    e164Compared: 0,
+    e164: 0,
+    typeCompared: 0,
+    type: 0,
+    national: 0,
+    international: 0,
+    deliberate: 0,
+  };
   const disagreements = [];
   const regions = Object.keys(metadata.countries).sort();
   for (const region of regions) {
@@ -129,6 +145,12 @@ test("validation by country agrees with libphonenumber-js max on every region", 
           totals.e164Compared++;
           if (got.e164 === expected.e164) totals.e164++;
           else disagreements.push(`${region} ${JSON.stringify(input)}: e164 ${got.e164}, libphonenumber ${expected.e164}`);
+          const national = formatNumber(input, "national", plan);
+          const international = formatNumber(input, "international", plan);
+          if (national === expected.national) totals.national++;
+          else disagreements.push(`${region} ${JSON.stringify(input)}: national ${JSON.stringify(national)}, libphonenumber ${JSON.stringify(expected.national)}`);
+          if (international === expected.international) totals.international++;
+          else disagreements.push(`${region} ${JSON.stringify(input)}: international ${JSON.stringify(international)}, libphonenumber ${JSON.stringify(expected.international)}`);
           if (expected.type) {
             totals.typeCompared++;
             if (got.type === TYPE_NAMES[expected.type]) totals.type++;
@@ -144,8 +166,12 @@ test("validation by country agrees with libphonenumber-js max on every region", 
   console.log(`validity agrees: ${share(totals.validity, compared)}`);
   console.log(`e164 agrees: ${share(totals.e164, totals.e164Compared)}`);
   console.log(`type agrees: ${share(totals.type, totals.typeCompared)}`);
+  console.log(`national format agrees: ${share(totals.national, totals.e164Compared)}`);
+  console.log(`international format agrees: ${share(totals.international, totals.e164Compared)}`);
   console.log(`disagreements (${disagreements.length}):`);
   for (const line of disagreements) console.log(`  ${line}`);
   assert.ok(totals.validity / compared >= 0.999, "validity agreement below 99.9%");
   assert.ok(totals.e164 / Math.max(totals.e164Compared, 1) >= 0.999, "E.164 agreement below 99.9%");
+  assert.ok(totals.national / Math.max(totals.e164Compared, 1) >= 0.995, "national format agreement below 99.5%");
+  assert.ok(totals.international / Math.max(totals.e164Compared, 1) >= 0.995, "international format agreement below 99.5%");
 });

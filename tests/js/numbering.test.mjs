@@ -4,7 +4,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { init, loadCountries, metadataVersion, validateNumber } from "../../js/index.js";
+import { formatNumber, init, loadCountries, metadataVersion, validateNumber } from "../../js/index.js";
 import { compile, metadataVersion as generatorVersion } from "../../scripts/metadata.mjs";
 
 const require = createRequire(import.meta.url);
@@ -61,4 +61,13 @@ test("new validation codes", () => {
   assert.equal(validateNumber("911 555 1234", { country: "US" }).code, "NOT_A_NUMBER_RANGE");
   assert.equal(validateNumber("911 555 1234", { country: "US", accept: "possible" }).ok, true);
   assert.throws(() => validateNumber("1", { country: "US", accept: "maybe" }), { code: "INVALID_PLAN", path: "accept" });
+});
+
+test("formatNumber writes national, international and E.164 forms; refused numbers throw their code", () => {
+  assert.equal(formatNumber("6085559000", "national", "nanp"), "(608) 555-9000");
+  assert.equal(formatNumber("+1 608 555 9000", "international"), "+1 608 555 9000");
+  assert.equal(formatNumber("(608) 555-9000", "e164", { country: "US" }), "+16085559000");
+  assert.throws(() => formatNumber("911 555 1234", "national", "nanp"), { code: "NOT_A_NUMBER_RANGE" });
+  assert.throws(() => formatNumber("5024", "national"), { code: "INVALID_NUMBER" });
+  assert.throws(() => formatNumber("6085559000", "fancy", "nanp"), { code: "INVALID_INPUT", path: "style" });
 });

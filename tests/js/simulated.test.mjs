@@ -61,6 +61,8 @@ const dialogOf = (m) => {
   return get(actual, "dialog") ?? actual;
 };
 const norm = (event) => event.toUpperCase().replace(/-/g, "_");
+// The participants of a message's dialog, always as an array.
+const participantsOf = (m) => [get(dialogOf(m), "participants", "Participant")].flat();
 
 function setup(options = {}) {
   const clock = fakeClock();
@@ -80,12 +82,14 @@ function dial(ws, clock, data = "6085559000") {
 describe("scenarios", () => {
   test("lists every required scenario with a description", () => {
     const names = SCENARIOS.map((s) => s.name);
-    for (const name of ["answered", "busy", "badDestination", "noAnswer", "noResponse", "duplicates", "outOfOrder", "unrelatedCall"]) {
+    for (const name of ["answered", "busy", "badDestination", "noAnswer", "noResponse", "apiError", "duplicates", "outOfOrder", "unrelatedCall", "ciscoChannel"]) {
       assert.ok(names.includes(name), name);
     }
     const ws = createSimulatedWorkspace({ clock: fakeClock() });
     assert.equal(ws.scenarios, SCENARIOS);
     assert.ok(SCENARIOS.every((s) => typeof s.description === "string" && s.description.length > 20));
+    // Each names the public page its shapes follow.
+    for (const s of SCENARIOS) assert.match(s.source, /^https:\/\/(docs\.acqueon\.com|developer\.cisco\.com)\//, s.name);
     ws.close();
   });
 
@@ -152,7 +156,7 @@ describe("scenarios", () => {
     ws.close();
   });
 
-  test("busy: FAILED with stateCause BUSY, in the doc-table spelling", () => {
+  test("busy: FAILED with stateCause BUSY on the agent's participant, in the doc-table spelling", () => {
     const { ws, clock, calls, trace } = setup({ scenario: "busy" });
     dial(ws, clock);
     assert.deepEqual(trace(), ["16931876:INITIATING", "16931876:INITIATED", "16931876:FAILED"]);
@@ -163,7 +167,10 @@ describe("scenarios", () => {
     assert.equal(last.subtopic, "OutboundCallStateChange");
     const actual = last.message.call.ResponseActual;
     assert.equal(actual.state, "FAILED");
-    assert.equal(actual.stateCause, "BUSY");
+    // Finesse's stateCause is a Participant field; the dialog has none.
+    assert.equal("stateCause" in actual, false);
+    assert.equal(actual.participants.Participant.stateCause, "BUSY");
+    assert.equal(actual.participants.Participant.mediaAddressType, "AGENT_DEVICE");
     assert.equal(actual.toaddress, "6085559000");
     assert.equal(actual.fromaddress, "5024");
     // A lone participant arrives collapsed to an object.
@@ -178,8 +185,9 @@ describe("scenarios", () => {
     const { ws, clock, calls, trace } = setup({ scenario: "badDestination" });
     dial(ws, clock);
     assert.deepEqual(trace(), ["16931876:INITIATING", "16931876:FAILED"]);
-    assert.equal(dialogOf(calls().at(-1)).stateCause, "BAD_DESTINATION");
-    assert.equal(dialogOf(calls()[0]).stateCause, "");
+    assert.equal(participantsOf(calls().at(-1))[0].stateCause, "BAD_DESTINATION");
+    assert.equal("stateCause" in participantsOf(calls()[0])[0], false, "the seed sample's participant has no stateCause");
+    for (const m of calls()) assert.equal("stateCause" in dialogOf(m), false);
     ws.close();
   });
 
@@ -275,6 +283,71 @@ describe("scenarios", () => {
       assert.equal(m.data.source, "event");
       assert.equal(m.data.call.ResponseActual.dialog.id, "16931876");
       assert.equal(m.data.call.ResponseActual.dialog.toAddress, "6085559000");
+      // The page's six ButtonStates items.
+      assert.deepEqual(Object.keys(m.data.call.ButtonStates.items), ["DirectTransfer", "Consult", "Hold", "UpdateCallData", "Drop", "UpdateSchedule"]);
+      assert.equal(m.data.call.ButtonStates.count, 6);
+      assert.equal(m.data.call.ResponseActual.dialog.associatedDialogUri, null);
+    }
+    ws.close();
+  });
+
+  test("a Cisco-channel MakeCall (SetMakeCall, data.toAddress) is answered in the Cisco channel's shape", () => {
+    for (const key of ["toAddress", "ToAddress "]) {
+      const { ws, clock, calls, trace } = setup({ scenario: "answered" });
+      // https://docs.acqueon.com/docs/make-a-call-3 (the sample's key is "ToAddress ").
+      ws.gadgetTransport.publish({ channel: "Cisco", topic: "InboundCall", subtopic: "SetMakeCall", source: "makecall", data: { [key]: "6085559000" } });
+      clock.runAll();
+      assert.equal(trace().length, 6, key);
+      for (const m of calls()) {
+        assert.equal(m.channel, "Cisco");
+        assert.equal(m.subtopic, "OutBoundCallStateChange");
+        assert.equal(m.data.call.ResponseActual.dialog.toAddress, "6085559000");
+        for (const p of participantsOf(m)) assert.equal(p.stateCause, null, "Finesse's empty stateCause");
+      }
+      ws.close();
+    }
+  });
+
+  test("apiError: the Cisco Error/SetAPIError event, key for key, and no call", () => {
+    const { ws, clock, received, calls } = setup({ scenario: "apiError" });
+    clock.advance(0);
+    const before = received.length;
+    dial(ws, clock);
+    assert.equal(calls().length, 0);
+    assert.deepEqual(received.slice(before), [
+      {
+        channel: "Cisco",
+        topic: "Error",
+        subtopic: "SetAPIError",
+        data: { packet: "apierror", "data ": { errorType: "Invalid State", errorMessage: "CF_INVALID_OBJECT_STATE", msg: "22" } },
+      },
+    ]);
+    ws.close();
+  });
+
+  test("a request in the API Structure packet is answered in packets echoing its ResponseUrl and subscriberID", () => {
+    const { ws, clock, received } = setup({ scenario: "busy", subscriberId: "66517761" });
+    clock.advance(0);
+    const before = received.length;
+    const packet = (subscriberID) => ({
+      channel: "Finesse", topic: "", subTopic: "",
+      message: { ...MAKE_CALL, source: "makecall" },
+      ResponseUrl: "https://gadget.example.net/", subscriberID,
+    });
+    // Another subscriber's packet is ignored (an assumption: registration is not public).
+    ws.gadgetTransport.publish(packet("1"));
+    clock.runAll();
+    assert.equal(received.length, before);
+    ws.gadgetTransport.publish(packet("66517761"));
+    clock.runAll();
+    const replies = received.slice(before);
+    assert.equal(replies.length, 3);
+    for (const reply of replies) {
+      assert.deepEqual(Object.keys(reply), ["channel", "topic", "subTopic", "message", "ResponseUrl", "subscriberID"]);
+      assert.equal(reply.topic, "");
+      assert.equal(reply.ResponseUrl, "https://gadget.example.net/");
+      assert.equal(reply.subscriberID, "66517761");
+      assert.equal(reply.message.subtopic, "OutboundCallStateChange");
     }
     ws.close();
   });
@@ -491,12 +564,24 @@ describe("agent state", () => {
     plain.ws.close();
   });
 
-  test("answers GetAgentState with the current state", () => {
+  test("answers the Cisco channel's GetAgentState with its SetAgentState (the Finesse user under message.data)", () => {
     const { ws, clock, received } = setup({ agentState: "NOT_READY" });
     clock.advance(0);
-    ws.gadgetTransport.publish({ channel: "Cisco", topic: "Agent", subtopic: "GetAgentState" });
+    ws.gadgetTransport.publish({ channel: "Cisco", topic: "Agent", subtopic: "GetAgentState", source: "makecall" });
     assert.equal(received.length, 2);
+    assert.equal(received[1].channel, "Cisco");
+    assert.equal(received[1].subtopic, "SetAgentState");
     assert.equal(received[1].message.data.state, "NOT_READY");
+    assert.equal(received[1].message.rules.ResponseText, "Success");
+    ws.close();
+  });
+
+  test("does not answer a GetAgentState on the Finesse channel, which documents none", () => {
+    const { ws, clock, received } = setup({ agentState: "NOT_READY" });
+    clock.advance(0);
+    ws.gadgetTransport.publish({ channel: "Finesse", topic: "Agent", subtopic: "GetAgentState" });
+    clock.runAll();
+    assert.equal(received.length, 1, "only the initial announcement");
     ws.close();
   });
 });
@@ -563,7 +648,7 @@ describe("wire log, control and lifecycle", () => {
     clock.runAll();
     assert.deepEqual(trace(), ["16931876:INITIATING", "16931876:ALERTING", "16931876:FAILED"]);
     assert.equal(calls()[0].message.call.CallType, "Outbound Preview");
-    assert.equal(dialogOf(calls()[2]).stateCause, "OTHER");
+    assert.equal(participantsOf(calls()[2])[0].stateCause, "OTHER");
     assert.throws(
       () => ws.injectCall({ steps: ["RINGING"] }),
       (e) => e.code === "INVALID_INPUT",

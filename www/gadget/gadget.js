@@ -163,7 +163,7 @@ function reasonWords(result) {
 async function pickTransport() {
   // Inside Finesse the OpenSocial container provides `gadgets` (pubsub-2).
   if (typeof globalThis.gadgets === "object" && globalThis.gadgets !== null) {
-    return openAjaxTransport({ ready: whenHubConnected() });
+    return { transport: openAjaxTransport({ ready: whenHubConnected() }), demoHost: false };
   }
   const response = await fetch(new URL("config.json", import.meta.url), { cache: "no-store" });
   if (!response.ok) throw new Error("the gadget's config.json could not be loaded");
@@ -171,7 +171,7 @@ async function pickTransport() {
   if (typeof config?.workspaceOrigin !== "string" || config.workspaceOrigin === "" || config.workspaceOrigin === "*") {
     throw new Error("config.json must name the workspace's exact origin in workspaceOrigin");
   }
-  return postMessageTransport({ targetOrigin: config.workspaceOrigin });
+  return { transport: postMessageTransport({ targetOrigin: config.workspaceOrigin }), demoHost: config.demoHost === true };
 }
 
 /**
@@ -210,7 +210,7 @@ async function main() {
   // The wasm and config.json load in parallel. pickTransport() also runs
   // before the first await, so inside Finesse gadgets.HubSettings.onConnect
   // is hooked before the container connects the hub.
-  const [, transport] = await Promise.all([init(), pickTransport()]);
+  const [, { transport, demoHost }] = await Promise.all([init(), pickTransport()]);
   // The plan refuses emergency calls from the gadget; the agent's own
   // extension is refused by the core from the agent event.
   const gadget = createGadget({ transport, dialTimeoutMs, source: SOURCE, plan: { blockedPrefixes: ["911"] } });
@@ -431,6 +431,9 @@ async function main() {
         return "The call was cancelled.";
       case "CLOSED":
         return "The gadget was closed.";
+      case "WORKSPACE_ERROR":
+        // errorType is the workspace's label ("Invalid State"), shown as text.
+        return error.errorType ? `The workspace refused the call (${error.errorType}).` : "The workspace refused the call.";
       default:
         return "The call could not be placed.";
     }
@@ -474,9 +477,14 @@ async function main() {
 
   revalidate();
   fitFrame(transport);
-  // Ask for the agent state (the documented GetAgentState request): a
-  // workspace that announced it before this iframe was listening answers now.
-  transport.publish({ channel: "Cisco", topic: "Agent", subtopic: "GetAgentState", source: SOURCE });
+  // Ask for the agent state where the channel documents a request for it
+  // (the Cisco channel's GetAgentState); the Finesse channel, which this
+  // gadget dials on, documents none, so nothing is sent and the state comes
+  // from the workspace's own SetAgentState events.
+  gadget.requestAgentState();
+  // Only under this package's demo host (its config.json says demoHost):
+  // tell it the gadget is listening, so it announces the agent state.
+  if (demoHost) transport.publish({ makecallDemo: "listening" });
   document.documentElement.dataset.ready = "true";
 }
 

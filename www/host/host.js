@@ -75,6 +75,22 @@ async function main() {
   }
   if (params.get("wire") === "json") options.wire = "json";
   const workspace = createSimulatedWorkspace(options);
+  // The gadget dials on the Finesse channel, which documents no agent-state
+  // request, so it cannot ask for the state. The demo gadget says when it is
+  // listening (a demo-only message, sent because this demo's config.json
+  // asks for it; the simulator ignores it), and the state is announced again.
+  workspace.onWire(({ direction, message }) => {
+    if (direction !== "toWorkspace") return;
+    let data = message;
+    if (typeof data === "string") {
+      try {
+        data = JSON.parse(data);
+      } catch {
+        return;
+      }
+    }
+    if (data !== null && typeof data === "object" && data.makecallDemo === "listening") workspace.announceAgentState();
+  });
 
   // --- agent state ---------------------------------------------------------
   const agentNow = $("ws-agent-now");

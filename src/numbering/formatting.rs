@@ -1,0 +1,212 @@
+//! Formatting a number the way libphonenumber does (`formatNational`,
+//! `formatInternational`, E.164), from the metadata's formatting rules.
+//!
+//! The first rule whose last leading-digits pattern starts the national
+//! number and whose pattern matches all of it is used; its groups fill the
+//! format (`$1 $2 $3`). Nationally the first group is written with the
+//! national prefix formatting rule (`0$1`, `($1)`); internationally the
+//! punctuation becomes single spaces after `+<calling code> `. A number no
+//! rule fits is written as its bare digits.
+
+use super::metadata::{CallingCode, Format, Region};
+use super::program::{Slots, SLOTS};
+
+/// How a number is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Style {
+    /// As dialled in its country: `020 7946 0000`.
+    National,
+    /// With `+` and the calling code: `+44 20 7946 0000`.
+    International,
+    /// `+442079460000`.
+    E164,
+}
+
+impl Style {
+    /// The style with this JS name (`"national"`, `"international"`, `"e164"`).
+    pub fn from_name(name: &str) -> Option<Style> {
+        match name {
+            "national" => Some(Style::National),
+            "international" => Some(Style::International),
+            "e164" => Some(Style::E164),
+            _ => None,
+        }
+    }
+}
+
+/// Writes the national significant number `nsn` (ASCII digits) of
+/// `region` (one of `data`'s regions) in `style`.
+pub fn format(nsn: &str, region: &Region<'_>, data: &CallingCode<'_>, style: Style) -> String {
+    let calling_code = data.code;
+    if style == Style::E164 {
+        return concat(&["+", calling_code, nsn]);
+    }
+    // Regions sharing a calling code use the main region's rules.
+    let main = data.regions.first();
+    let formats = if region.formats.is_empty() {
+        main.map_or(&region.formats, |main| &main.formats)
+    } else {
+        &region.formats
+    };
+    let region_rule = if region.national_prefix_rule.is_empty() {
+        main.map_or("", |main| main.national_prefix_rule)
+    } else {
+        region.national_prefix_rule
+    };
+    let formatted = formats
+        .iter()
+        .find(|format| fits(format, nsn))
+        .and_then(|format| apply(format, nsn, style, region_rule));
+    match style {
+        Style::National => formatted.unwrap_or_else(|| nsn.to_string()),
+        _ => {
+            let body =
+                formatted.map_or_else(|| nsn.to_string(), |text| international_spacing(&text));
+            concat(&["+", calling_code, " ", &body])
+        }
+    }
+}
+
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|part| part.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}
+
+/// Whether a rule is the one for `nsn`.
+fn fits(format: &Format<'_>, nsn: &str) -> bool {
+    let leading_ok = format
+        .leading_digits
+        .last()
+        .is_none_or(|leading| leading.match_start(nsn.as_bytes()).is_some());
+    leading_ok && format.pattern.matches(nsn.as_bytes())
+}
+
+/// The national or international text of `nsn` under `format`.
+fn apply(format: &Format<'_>, nsn: &str, style: Style, region_rule: &str) -> Option<String> {
+    let mut slots: Slots = [None; SLOTS];
+    // Like JS's `replace` with the unanchored pattern: the first match at
+    // the start is replaced, anything after it is kept.
+    if !format.pattern.run(nsn.as_bytes(), false, &mut slots) {
+        return None;
+    }
+    let end = usize::from(slots.get(1).copied().flatten()?);
+    let template = if style == Style::International && !format.international.is_empty() {
+        format.international.to_string()
+    } else if style == Style::International {
+        format.format.to_string()
+    } else {
+        let rule = if format.national_prefix_rule.is_empty() {
+            region_rule
+        } else {
+            format.national_prefix_rule
+        };
+        with_first_group(format.format, rule)
+    };
+    let group = |n: usize| -> Option<&str> {
+        let start = usize::from((*slots.get(2 * n)?)?);
+        let stop = usize::from((*slots.get(2 * n + 1)?)?);
+        nsn.get(start..stop)
+    };
+    let mut out = String::with_capacity(template.len() + nsn.len());
+    let mut chars = template.chars().peekable();
+    while let Some(ch) = chars.next() {
+        match (ch, chars.peek().and_then(|next| next.to_digit(10))) {
+            ('$', Some(n)) => {
+                chars.next();
+                out.push_str(group(n as usize).unwrap_or(""));
+            }
+            _ => out.push(ch),
+        }
+    }
+    out.push_str(nsn.get(end..)?);
+    Some(out)
+}
+
+/// The format with its first group token (`$1`, or `$2` in Argentina's
+/// `$2 15-$3-$4`) written with the national prefix formatting rule, whose
+/// `$1` stands for that token (`0$1` makes `0$2 15-$3-$4`).
+fn with_first_group(format: &str, rule: &str) -> String {
+    if rule.is_empty() {
+        return format.to_string();
+    }
+    let bytes = format.as_bytes();
+    let at = bytes
+        .windows(2)
+        .position(|pair| matches!(pair, [b'$', d] if d.is_ascii_digit()));
+    let Some(at) = at else {
+        return format.to_string();
+    };
+    let (head, token, tail) = (
+        format.get(..at),
+        format.get(at..at + 2),
+        format.get(at + 2..),
+    );
+    // By bytes: `str::replacen` would bring the generic substring search.
+    let token = token.unwrap_or("");
+    let rule = match rule.as_bytes().windows(2).position(|pair| pair == b"$1") {
+        Some(at) => concat(&[
+            rule.get(..at).unwrap_or(""),
+            token,
+            rule.get(at + 2..).unwrap_or(""),
+        ]),
+        None => rule.to_string(),
+    };
+    concat(&[head.unwrap_or(""), &rule, tail.unwrap_or("")])
+}
+
+/// libphonenumber's international separator style: every run of
+/// punctuation becomes one space, and the ends are trimmed.
+fn international_spacing(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for ch in text.chars() {
+        if is_punctuation(ch) {
+            pending_space = !out.is_empty();
+        } else {
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// libphonenumber's `VALID_PUNCTUATION`: dashes, slashes, dots, spaces,
+/// brackets and tildes (`x` too, a separator in its set).
+fn is_punctuation(ch: char) -> bool {
+    matches!(
+        ch,
+        '-' | '\u{2010}'
+            ..='\u{2015}'
+                | '\u{2212}'
+                | '\u{30FC}'
+                | '\u{FF0D}'
+                | '/'
+                | '\u{FF0F}'
+                | '.'
+                | '\u{FF0E}'
+                | ' '
+                | '\u{00A0}'
+                | '\u{00AD}'
+                | '\u{200B}'
+                | '\u{2060}'
+                | '\u{3000}'
+                | '('
+                | ')'
+                | '\u{FF08}'
+                | '\u{FF09}'
+                | '\u{FF3B}'
+                | '\u{FF3D}'
+                | '['
+                | ']'
+                | '~'
+                | '\u{2053}'
+                | '\u{223C}'
+                | '\u{FF5E}'
+    )
+}
