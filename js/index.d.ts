@@ -26,6 +26,9 @@ export type ErrorCode =
   | "COUNTRY_NOT_LOADED"
   | "INVALID_TRANSPORT"
   | "NOT_INITIALIZED";
+// NOT_CONNECTED, SUBSCRIBE_REFUSED and WORKSPACE_ERROR are dial codes (below);
+// NOT_CONNECTED is also thrown by a transport's publish, SUBSCRIBE_REFUSED is
+// also the code of a gadget "error" event.
 
 /** Why `validateNumber` rejected a number. */
 export type ValidationCode =
@@ -50,6 +53,8 @@ export type DialErrorCode =
   | "ABORTED"
   | "CLOSED"
   | "PUBLISH_FAILED"
+  | "NOT_CONNECTED"
+  | "SUBSCRIBE_REFUSED"
   | "WORKSPACE_ERROR"
   | "NOT_REGISTERED";
 
@@ -77,6 +82,8 @@ export interface MakecallError extends Error {
   channel?: string;
   /** For buildMakeCall's number errors: the failed validation. */
   validation?: InvalidNumber;
+  /** For WORKSPACE_ERROR from finesseTransport: the HTTP status Finesse answered, e.g. "400" (errorType then is Finesse's ErrorType, e.g. "Invalid Destination"). */
+  status?: string;
 }
 
 /** A preset dial plan name. */
@@ -308,7 +315,7 @@ interface EnvelopeFields {
 export type ParsedMessage =
   | (EnvelopeFields & { kind: "callStateChange"; call: Call })
   | (EnvelopeFields & { kind: "agentState"; agent: Agent })
-  | (EnvelopeFields & { kind: "error"; errorType?: string; errorMessage?: string; detail?: string })
+  | (EnvelopeFields & { kind: "error"; errorType?: string; errorMessage?: string; detail?: string; status?: string })
   | (EnvelopeFields & { kind: "other" });
 
 /** Parses any workspace message (JSON text or object). */
@@ -349,10 +356,14 @@ export class CallTracker {
   calls(): CallSnapshot[];
 }
 
-/** A pub/sub channel to the workspace. */
+/** A pub/sub channel to the workspace (see also `TransportStatus` in transports). */
 export interface Transport {
   publish(message: object): void;
   subscribe(handler: (message: unknown) => void): () => void;
+  /** False while a dial's MakeCall cannot be sent; absent means always connected. */
+  readonly connected?: boolean;
+  /** Connection changes and refusals, for `createGadget`. */
+  onStatus?(listener: (status: import("./transports.js").TransportStatus) => void): () => void;
 }
 
 /** Which agent states allow a dial. */
@@ -414,6 +425,8 @@ export interface Gadget {
   on(event: "call", listener: (call: CallSnapshot, change: Change, dialled: boolean) => void): () => void;
   on(event: "agent", listener: (agent: Agent) => void): () => void;
   on(event: "error", listener: (error: MakecallError) => void): () => void;
+  /** The transport connected (true) or lost its connection (false). */
+  on(event: "connection", listener: (connected: boolean) => void): () => void;
   validate(number: string | number): Validation;
   /** Sends the channel's documented agent-state request (Cisco's GetAgentState) and returns true; false (nothing sent) on the Finesse channel. */
   requestAgentState(): boolean;
@@ -424,6 +437,8 @@ export interface Gadget {
   readonly agent: Agent | null;
   readonly agentState: AgentStateName | null;
   readonly closed: boolean;
+  /** Whether the transport is connected (true for transports without a connection state). */
+  readonly connected: boolean;
   close(): void;
   readonly resources: { timers: number; pendingDials: number };
 }

@@ -273,7 +273,7 @@ export class CallTracker {
   }
 }
 
-const EVENTS = ["call", "agent", "error"];
+const EVENTS = ["call", "agent", "error", "connection"];
 
 /**
  * Creates the click-to-dial gadget on a transport.
@@ -328,6 +328,13 @@ export function createGadget(options) {
       case "error":
         emit("error", toError(output.error));
         break;
+      case "connection":
+        emit("connection", output.connected);
+        break;
+      case "publish":
+        // The core hands out a held MakeCall only while its dial is pending.
+        publish(output.dialId, output.message);
+        break;
       case "settled": {
         const dial = pending.get(output.dialId);
         if (!dial) break;
@@ -344,6 +351,28 @@ export function createGadget(options) {
     for (const output of JSON.parse(json)) dispatch(output);
   });
   if (!gadgetCore) throw lastError();
+
+  function publish(dialId, message) {
+    try {
+      transport.publish(message);
+    } catch (error) {
+      gadgetCore.publish_failed(dialId, String(error?.message ?? error));
+    }
+  }
+
+  // A transport that can be disconnected (openAjaxTransport,
+  // finesseTransport) reports it; the core decides what that means for a
+  // dial (hold its MakeCall, withdraw it, settle NOT_CONNECTED or
+  // SUBSCRIBE_REFUSED). A transport without onStatus is always connected.
+  const statusOff =
+    typeof transport.onStatus === "function"
+      ? transport.onStatus((status) => {
+          if (closed || status === null || typeof status !== "object") return;
+          if (status.type === "connected") gadgetCore.connection(true);
+          else if (status.type === "disconnected") gadgetCore.connection(false);
+          else if (status.type === "refused") gadgetCore.subscription_refused(String(status.message ?? ""));
+        })
+      : undefined;
 
   // Registration (site-specific, see the README): the hook's answer is the
   // subscriber id the packet envelope carries. Called once, after the
@@ -379,6 +408,9 @@ export function createGadget(options) {
       emit("error", makeError("INVALID_INPUT", String(error?.message ?? error)));
     }
   });
+  // Read after subscribing: subscribing is what an openAjaxTransport
+  // waits for before it calls itself connected.
+  if (transport.connected === false) gadgetCore.connection(false);
 
   return {
     /**
@@ -393,7 +425,7 @@ export function createGadget(options) {
           reject(toError(JSON.parse(started.slice(1))));
           return;
         }
-        const { dialId, message } = JSON.parse(started);
+        const { dialId, message, publish: publishNow } = JSON.parse(started);
         const onAbort = () => gadgetCore.abort(dialId);
         pending.set(dialId, {
           resolve,
@@ -407,16 +439,15 @@ export function createGadget(options) {
           }
           signal.addEventListener("abort", onAbort, { once: true });
         }
-        try {
-          transport.publish(message);
-        } catch (error) {
-          gadgetCore.publish_failed(dialId, String(error?.message ?? error));
-        }
+        // Not connected: the core holds the message and hands it out as a
+        // "publish" output once connected, or never if the dial settles first.
+        if (publishNow) publish(dialId, message);
       });
     },
 
     /**
-     * Listens to "call" (call, change, dialled), "agent" (agent) or "error" (error).
+     * Listens to "call" (call, change, dialled), "agent" (agent), "error" (error)
+     * or "connection" (connected: boolean, when the transport connects or drops).
      * @returns {() => void} unsubscribe
      */
     on(event, listener) {
@@ -474,6 +505,11 @@ export function createGadget(options) {
       return agent ? agent.state : null;
     },
 
+    /** Whether the transport is connected (as it last reported; true for transports that are always connected). */
+    get connected() {
+      return transport.connected !== false;
+    },
+
     /** Whether close() was called. */
     get closed() {
       return closed;
@@ -485,6 +521,7 @@ export function createGadget(options) {
       gadgetCore.close();
       closed = true;
       unsubscribe?.();
+      statusOff?.();
       for (const set of listeners.values()) set.clear();
       pending.clear();
     },

@@ -7,13 +7,34 @@
 /** A message as it travels: an object, or its JSON text. */
 export type WireMessage = object | string;
 
+/** What a transport that can be disconnected reports to `createGadget`. */
+export type TransportStatus =
+  | { type: "connected" }
+  | { type: "disconnected" }
+  | { type: "refused"; code: "SUBSCRIBE_REFUSED"; message: string };
+
 /** The channel the gadget core talks through. */
 export interface Transport {
-  /** Sends one message to the other side. */
+  /** Sends one message to the other side. A transport that is not connected throws `NOT_CONNECTED`. */
   publish(message: WireMessage): void;
   /** Receives inbound messages; returns an idempotent unsubscribe. */
   subscribe(handler: (message: WireMessage) => void): () => void;
+  /** False while messages cannot be sent; absent means always connected. */
+  readonly connected?: boolean;
+  /** Reports connection changes and refusals; returns an unsubscribe. */
+  onStatus?(listener: (status: TransportStatus) => void): () => void;
 }
+
+/** A transport that can be disconnected (the OpenAjax hub, the Finesse library). */
+export interface ConnectingTransport extends ClosableTransport {
+  readonly connected: boolean;
+  onStatus(listener: (status: TransportStatus) => void): () => void;
+}
+
+/** The code thrown by `publish` while a transport is not connected: nothing was sent. */
+export declare const NOT_CONNECTED: "NOT_CONNECTED";
+/** The code of a `"refused"` status: the container refused the subscription. */
+export declare const SUBSCRIBE_REFUSED: "SUBSCRIBE_REFUSED";
 
 /** A transport that can release everything it holds. */
 export interface ClosableTransport extends Transport {
@@ -73,12 +94,19 @@ export interface PostMessageTransport extends ClosableTransport {
 /** A transport over `window.postMessage` with origin and source checks. */
 export declare function postMessageTransport(options: PostMessageTransportOptions): PostMessageTransport;
 
-/** The OpenAjax hub surface used (`gadgets.Hub`). */
+/** The OpenAjax Hub 2.0 client surface used (`gadgets.Hub`). */
 export interface OpenAjaxHub {
   publish(topic: string, data: unknown): void;
-  subscribe(topic: string, onData: (topic: string, data: unknown) => void): unknown;
+  subscribe(
+    topic: string,
+    onData: (topic: string, data: unknown) => void,
+    scope?: unknown,
+    onComplete?: (subscriptionId: unknown, success: boolean, error?: unknown) => void,
+  ): unknown;
   unsubscribe?(subscriptionId: unknown): void;
   isConnected?(): boolean;
+  connect?(onComplete?: (...args: unknown[]) => unknown, scope?: unknown): void;
+  disconnect?(onComplete?: (...args: unknown[]) => unknown, scope?: unknown): void;
 }
 
 /** The `gadgets` global of an OpenSocial gadget with `pubsub-2`. */
@@ -93,32 +121,58 @@ export declare const DEFAULT_PUBLISH_TOPIC: "makecall.requests";
 export declare const DEFAULT_SUBSCRIBE_TOPIC: "makecall.events";
 
 /**
- * Assigns `gadgets.HubSettings.onConnect` synchronously (call at module top
- * level) and resolves with `gadgets.Hub` once connected. Memoised per
- * `gadgets` object.
+ * Resolves with `gadgets.Hub` once it is connected, whatever the page order:
+ * hooks `gadgets.HubSettings.onConnect` and watches `gadgets.Hub.isConnected()`
+ * every 50 ms. Memoised per `gadgets` object.
  */
 export declare function whenHubConnected(gadgetsGlobal?: GadgetsGlobal): Promise<OpenAjaxHub | undefined>;
 
 /** Options for {@link openAjaxTransport}. */
 export interface OpenAjaxTransportOptions {
-  /** Default: `globalThis.gadgets?.Hub` (read when `ready` resolves, if given). */
+  /** Default: `gadgets.Hub`, read each time the hub is looked at. */
   hub?: OpenAjaxHub;
-  /** Default: `"makecall.requests"`. */
+  /** Default: `globalThis.gadgets`. */
+  gadgets?: GadgetsGlobal;
+  /** Default: `"makecall.requests"` (makecall's own name: set your workspace's). */
   publishTopic?: string;
-  /** Default: `"makecall.events"`. */
+  /** Default: `"makecall.events"` (makecall's own name: set your workspace's). */
   subscribeTopic?: string;
-  /** Until it resolves, publishes are queued and subscriptions deferred. Usually `whenHubConnected()`. */
+  /** Optional: when it resolves, the hub is looked at at once. */
   ready?: PromiseLike<unknown>;
   /** Called when a handler throws. */
   onError?: (error: unknown) => void;
 }
 
-/** A transport over Finesse's OpenAjax hub. */
+/**
+ * A transport over the OpenAjax hub of a Shindig container (Finesse): watches
+ * `gadgets.Hub` until connected, subscribes (again after every reconnect),
+ * never queues a publish.
+ */
 export declare const openAjaxTransport: {
-  (options?: OpenAjaxTransportOptions): ClosableTransport;
-  /** `openAjaxTransport({ ...options, ready: whenHubConnected(options.gadgets) })`; call at top level. */
-  connect(options?: Omit<OpenAjaxTransportOptions, "ready"> & { gadgets?: GadgetsGlobal }): ClosableTransport;
+  (options?: OpenAjaxTransportOptions): ConnectingTransport;
+  /** The same as `openAjaxTransport(options)`; kept for earlier gadgets. */
+  connect(options?: OpenAjaxTransportOptions): ConnectingTransport;
 };
+
+/** Options for {@link finesseTransport}. */
+export interface FinesseTransportOptions {
+  /** The Finesse library global. Default: `globalThis.finesse` (from /desktop/assets/js/finesse.js). */
+  finesse?: unknown;
+  /** The ClientServices configuration. Default: `finesse.gadget.Config`. */
+  config?: { id?: string; [key: string]: unknown };
+  /** The agent's id. Default: `config.id`. */
+  userId?: string;
+  /** Call `finesse.clientservices.ClientServices.init(config)`. Default: true. */
+  initClientServices?: boolean;
+  /** Called when a handler throws or the library reports an error. */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * A transport on the Finesse JavaScript library for the plain Finesse desktop:
+ * `user.makeCall` for a MakeCall, the User and its Dialogs for events.
+ */
+export declare function finesseTransport(options?: FinesseTransportOptions): ConnectingTransport;
 
 /** Any publish/subscribe object, e.g. the workspace's PubSub library. */
 export interface GenericHub {

@@ -211,39 +211,108 @@ export function postMessageTransport(options) {
   };
 }
 
-/** Default topic the gadget publishes requests on over the OpenAjax hub. */
+/** Default topic the gadget publishes requests on over the OpenAjax hub (makecall's own name: no workspace listens to it unless configured to). */
 export const DEFAULT_PUBLISH_TOPIC = "makecall.requests";
-/** Default topic the gadget receives workspace events on over the OpenAjax hub. */
+/** Default topic the gadget receives workspace events on over the OpenAjax hub (makecall's own name, like the publish topic). */
 export const DEFAULT_SUBSCRIBE_TOPIC = "makecall.events";
 
-// One connection promise per gadgets object: onConnect may be assigned only
-// once without losing the first callback.
+/** Error code a transport throws from `publish` while it is not connected: nothing was sent. */
+export const NOT_CONNECTED = "NOT_CONNECTED";
+/** Code of the `"refused"` status: the container refused the subscription to the workspace's events. */
+export const SUBSCRIBE_REFUSED = "SUBSCRIBE_REFUSED";
+
+function notConnectedError(message) {
+  const error = new Error(`makecall: ${message}`);
+  error.code = NOT_CONNECTED;
+  return error;
+}
+
+/** How often a transport looks at the hub while it is not connected, in ms. */
+const CONNECT_POLL_MS = 50;
+/** How often it looks while connected (to notice a disconnect nobody announced), in ms. */
+const WATCH_POLL_MS = 250;
+
+function later(callback, ms) {
+  const handle = setTimeout(callback, ms);
+  // In Node (unit tests, server-side use) a watching transport must not
+  // keep the process alive on its own.
+  handle?.unref?.();
+  return handle;
+}
+
+/**
+ * The status listeners of a transport that can be disconnected: `listen`
+ * is its `onStatus`, `emit` tells every listener (a throwing one is reported).
+ */
+function statusChannel(report) {
+  const listeners = new Set();
+  return {
+    listen(listener) {
+      requireHandler(listener);
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    emit(status) {
+      for (const listener of [...listeners]) {
+        try {
+          listener(status);
+        } catch (error) {
+          report(error);
+        }
+      }
+    },
+    clear() {
+      listeners.clear();
+    },
+  };
+}
+
+function hubReportsConnected(hub) {
+  if (typeof hub.isConnected !== "function") return true;
+  try {
+    return hub.isConnected() === true;
+  } catch {
+    return false;
+  }
+}
+
+function gadgetsOrThrow(gadgetsGlobal) {
+  if (gadgetsGlobal === null || typeof gadgetsGlobal !== "object") {
+    throw transportError("the OpenAjax `gadgets` global is missing (declare <Require feature=\"pubsub-2\"/>)");
+  }
+  return gadgetsGlobal;
+}
+
+// One connection promise per gadgets object.
 const connections = new WeakMap();
 
 /**
- * Hooks `gadgets.HubSettings.onConnect` **synchronously** and resolves with
- * `gadgets.Hub` once the OpenAjax hub has connected.
+ * Resolves with `gadgets.Hub` once the OpenAjax hub is connected, whatever
+ * the page order.
  *
- * Finesse's container calls `gadgets.Hub.connect(gadgets.HubSettings.onConnect)`
- * from its onLoad handler, so an `onConnect` assigned any later (after an
- * `await`, in `DOMContentLoaded`, ...) is never called. Call this at the top
- * level of the gadget's module. The promise still resolves if the hub
- * connected before anyone awaited it, and calling it again returns the same
- * promise. An `onConnect` already assigned by other code is still called.
+ * Shindig's pubsub-2 calls `gadgets.Hub.connect(gadgets.HubSettings.onConnect)`
+ * from the last inline script of the body, before any module script runs,
+ * and the handshake then completes asynchronously: an `onConnect` assigned by
+ * a module is too late, and a one-time `isConnected()` check races the
+ * handshake. So this both hooks `onConnect` (for pages that call it later)
+ * and looks at `gadgets.Hub.isConnected()` every 50 ms until it is true.
+ * Calling it again returns the same promise. An `onConnect` already
+ * assigned by other code is still called.
+ *
+ * `openAjaxTransport` does not need it (it watches the hub itself); it is
+ * for page code that wants to wait for the hub.
  *
  * @param {object} [gadgetsGlobal] the `gadgets` global (default: `globalThis.gadgets`)
  * @returns {Promise<object>} resolves with `gadgets.Hub`
  */
 export function whenHubConnected(gadgetsGlobal = globalThis.gadgets) {
-  if (gadgetsGlobal === null || typeof gadgetsGlobal !== "object") {
-    throw transportError("the OpenAjax `gadgets` global is missing (declare <Require feature=\"pubsub-2\"/>)");
-  }
-  const existing = connections.get(gadgetsGlobal);
+  const gadgets = gadgetsOrThrow(gadgetsGlobal);
+  const existing = connections.get(gadgets);
   if (existing) return existing;
-  if (gadgetsGlobal.HubSettings === undefined || gadgetsGlobal.HubSettings === null) {
-    gadgetsGlobal.HubSettings = {};
-  }
-  const settings = gadgetsGlobal.HubSettings;
+  if (gadgets.HubSettings === undefined || gadgets.HubSettings === null) gadgets.HubSettings = {};
+  const settings = gadgets.HubSettings;
   if (typeof settings !== "object" && typeof settings !== "function") {
     throw transportError("gadgets.HubSettings is not an object");
   }
@@ -252,24 +321,27 @@ export function whenHubConnected(gadgetsGlobal = globalThis.gadgets) {
   const promise = new Promise((r) => {
     resolve = r;
   });
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    resolve(gadgets.Hub);
+  };
   settings.onConnect = function onConnect(...args) {
-    resolve(gadgetsGlobal.Hub);
+    finish();
     if (previous) return previous.apply(this, args);
     return undefined;
   };
-  connections.set(gadgetsGlobal, promise);
-  // Loaded late into a page whose hub is already up: onConnect will never
-  // fire again, so trust the hub's own flag.
-  const hub = gadgetsGlobal.Hub;
-  if (hub && typeof hub.isConnected === "function") {
-    let connected = false;
-    try {
-      connected = hub.isConnected() === true;
-    } catch {
-      connected = false;
-    }
-    if (connected) resolve(hub);
-  }
+  connections.set(gadgets, promise);
+  const look = () => {
+    if (done) return;
+    const hub = gadgets.Hub;
+    if (isHub(hub) && typeof hub.isConnected === "function" && hubReportsConnected(hub)) finish();
+    // A plain (referenced) timer: an awaited promise must keep a Node
+    // process alive until it settles; it stops once connected.
+    else setTimeout(look, CONNECT_POLL_MS);
+  };
+  look();
   return promise;
 }
 
@@ -282,27 +354,82 @@ function isHub(hub) {
   );
 }
 
+// Hubs whose connect/disconnect were wrapped: { epoch, watchers }.
+const watchedHubs = new WeakMap();
+
 /**
- * A transport over Finesse's OpenAjax hub (`gadgets.Hub`, OpenAjax Hub 2.0).
+ * Wraps `hub.connect` and `hub.disconnect` once, so that every transport on
+ * the hub knows of each call and completion: the hub's `epoch` counts them,
+ * and a transport whose subscriptions are older than the current epoch makes
+ * them again (the container drops them on a disconnect). So a disconnect
+ * followed by a quick reconnect (faster than the 250 ms watch) is not
+ * missed. The wrapper calls the original with the same arguments and
+ * `this`, and calls the caller's `onComplete` as the original would.
+ * Returns `{ state, stop }`; `state.epoch` is read by the transport.
+ */
+function watchHub(hub, recheck) {
+  let state = watchedHubs.get(hub);
+  if (!state) {
+    state = { epoch: 0, watchers: new Set() };
+    watchedHubs.set(hub, state);
+    const { watchers } = state;
+    const notify = () => {
+      state.epoch += 1;
+      for (const watcher of [...watchers]) watcher();
+    };
+    for (const name of ["connect", "disconnect"]) {
+      const original = hub[name];
+      if (typeof original !== "function") continue;
+      hub[name] = function watched(onComplete, ...rest) {
+        const complete = function completed(...args) {
+          notify();
+          if (typeof onComplete === "function") return onComplete.apply(this, args);
+          return undefined;
+        };
+        const result = original.call(this, complete, ...rest);
+        notify();
+        return result;
+      };
+    }
+  }
+  state.watchers.add(recheck);
+  return {
+    state,
+    stop: () => state.watchers.delete(recheck),
+  };
+}
+
+/**
+ * A transport over the OpenAjax Hub 2.0 client a Shindig container gives a
+ * gadget (`gadgets.Hub`, the pubsub-2 feature), such as Cisco Finesse's.
  *
- * Publishes with `hub.publish(publishTopic, message)` and subscribes with
- * `hub.subscribe(subscribeTopic, (topic, data) => handler(data))`, undoing it
- * with `hub.unsubscribe(subscriptionId)`.
+ * It cannot lose the connection race: it does not rely on
+ * `gadgets.HubSettings.onConnect` (which Shindig reads before any module
+ * script runs) but looks at `gadgets.Hub.isConnected()` itself, every 50 ms
+ * until connected and every 250 ms after, and right after any
+ * `connect()`/`disconnect()` call on the hub (it wraps both). Once connected it
+ * subscribes every handler, and again after every reconnect (the container
+ * drops a client's subscriptions when it disconnects). It calls itself
+ * `connected` when the hub is connected and the container confirmed every
+ * subscription (`subscribe`'s `onComplete`); a refusal (`success` false) is
+ * reported as a `"refused"` status with code `SUBSCRIBE_REFUSED`.
  *
- * The topics the Acqueon workspace uses on the hub are not public, so the
- * defaults (`"makecall.requests"` out, `"makecall.events"` in) are this
- * package's own: set both to whatever the deployment routes.
+ * `publish` while the hub is not connected throws `NOT_CONNECTED` (nothing
+ * is queued, so nothing can be sent late); `createGadget` holds a dial's
+ * MakeCall itself until the transport connects, and withdraws it when the
+ * dial settles first. A publish the container refuses gives no signal
+ * (OpenAjax has none): such a dial ends in `TIMEOUT`.
  *
- * With `ready` (normally `whenHubConnected()`, called at top level), publishes
- * are queued and subscriptions deferred until it resolves; the hub is then
- * `options.hub`, or the value `ready` resolved with, or `globalThis.gadgets.Hub`.
- * Without `ready`, the hub must be usable now.
+ * The topics default to makecall's own names (`"makecall.requests"` out,
+ * `"makecall.events"` in), which nothing in a stock Finesse desktop listens
+ * to: set both to the topics your workspace uses.
  *
  * @param {object} [options]
- * @param {object} [options.hub] the hub (default: `globalThis.gadgets?.Hub`)
+ * @param {object} [options.hub] the hub (default: `gadgets.Hub`, read each time it is looked at)
+ * @param {object} [options.gadgets] the `gadgets` global (default: `globalThis.gadgets`)
  * @param {string} [options.publishTopic]
  * @param {string} [options.subscribeTopic]
- * @param {PromiseLike<unknown>} [options.ready]
+ * @param {PromiseLike<unknown>} [options.ready] optional: a promise after which to look at the hub at once
  * @param {(error: unknown) => void} [options.onError]
  */
 export function openAjaxTransport(options = {}) {
@@ -318,35 +445,128 @@ export function openAjaxTransport(options = {}) {
   if (ready !== undefined && (ready === null || typeof ready.then !== "function")) {
     throw transportError("ready must be a promise (e.g. whenHubConnected())");
   }
+  if (options.hub !== undefined) {
+    if (!isHub(options.hub)) throw transportError("hub must have publish and subscribe");
+  } else {
+    gadgetsOrThrow(options.gadgets !== undefined ? options.gadgets : globalThis.gadgets);
+  }
   const report = reporter(options.onError);
 
-  let hub;
-  if (ready === undefined) {
-    hub = options.hub === undefined ? globalThis.gadgets?.Hub : options.hub;
-    if (!isHub(hub)) throw transportError("hub must have publish and subscribe (is gadgets.Hub connected?)");
-  } else if (options.hub !== undefined && !isHub(options.hub)) {
-    throw transportError("hub must have publish and subscribe");
+  const currentHub = () => {
+    const hub =
+      options.hub !== undefined
+        ? options.hub
+        : (options.gadgets !== undefined ? options.gadgets : globalThis.gadgets)?.Hub;
+    return isHub(hub) ? hub : null;
+  };
+
+  /** @type {Set<{handler: Function, id: unknown, active: boolean, confirmed: boolean, session: number}>} */
+  const entries = new Set();
+  const status = statusChannel(report);
+  let hub = null; // the hub the subscriptions were made on
+  let linked = false; // hub connected and subscribed (this session)
+  let session = 0; // bumped on every link/unlink: older callbacks are ignored
+  let connected = false;
+  let refused = false;
+  let closed = false;
+  let timer = null;
+  let watch = null; // watchHub's answer for `hub`
+  let linkedEpoch = 0;
+
+  function setConnected(value) {
+    if (connected === value) return;
+    connected = value;
+    status.emit({ type: value ? "connected" : "disconnected" });
   }
 
-  const queue = [];
-  // handler entry -> { id, active }
-  const subscriptions = new Set();
-  let closed = false;
+  function refuse(message) {
+    refused = true;
+    setConnected(false);
+    status.emit({ type: "refused", code: SUBSCRIBE_REFUSED, message });
+  }
+
+  function maybeConnected() {
+    if (!linked || refused) return;
+    for (const entry of entries) if (entry.active && !entry.confirmed) return;
+    setConnected(true);
+  }
 
   function attach(entry) {
-    entry.id = hub.subscribe(subscribeTopic, (_topic, data) => {
-      if (!entry.active) return;
+    const mine = session;
+    entry.session = mine;
+    entry.confirmed = false;
+    entry.id = undefined;
+    const onData = (_topic, data) => {
+      if (!entry.active || entry.session !== mine || closed) return;
       try {
         entry.handler(data);
       } catch (error) {
         report(error);
       }
-    });
+    };
+    const onComplete = (_id, success, error) => {
+      if (!entry.active || entry.session !== mine || closed) return;
+      if (success === false) {
+        const why = error === undefined || error === null ? "" : ` (${String(error)})`;
+        refuse(`the container refused the subscription to "${subscribeTopic}"${why}`);
+        return;
+      }
+      entry.confirmed = true;
+      maybeConnected();
+    };
+    try {
+      entry.id = hub.subscribe(subscribeTopic, onData, null, onComplete);
+    } catch (error) {
+      // Disconnected under our feet (the next look unlinks), or a topic the
+      // hub will not take: either way nothing will arrive on it.
+      if (hubReportsConnected(hub)) refuse(`subscribing to "${subscribeTopic}" failed (${String(error?.message ?? error)})`);
+    }
+  }
+
+  function link(to) {
+    linked = true;
+    session += 1;
+    refused = false;
+    if (watch === null || to !== hub) {
+      watch?.stop();
+      watch = watchHub(to, check);
+    }
+    hub = to;
+    linkedEpoch = watch.state.epoch;
+    for (const entry of entries) if (entry.active) attach(entry);
+    maybeConnected();
+  }
+
+  function unlink() {
+    linked = false;
+    session += 1;
+    // The container dropped this client's subscriptions with the connection.
+    for (const entry of entries) {
+      entry.id = undefined;
+      entry.confirmed = false;
+    }
+    setConnected(false);
+  }
+
+  function check() {
+    if (closed) return;
+    const now = currentHub();
+    const up = now !== null && hubReportsConnected(now);
+    // A connect or disconnect since the subscriptions were made: the
+    // container may have dropped them, so they are made again.
+    if (linked && (!up || now !== hub || watch?.state.epoch !== linkedEpoch)) unlink();
+    if (up && !linked) link(now);
+  }
+
+  function tick() {
+    timer = null;
+    check();
+    if (!closed) timer = later(tick, connected ? WATCH_POLL_MS : CONNECT_POLL_MS);
   }
 
   function detach(entry) {
     entry.active = false;
-    if (hub && entry.id !== undefined && typeof hub.unsubscribe === "function") {
+    if (linked && hub && entry.id !== undefined && typeof hub.unsubscribe === "function") {
       try {
         hub.unsubscribe(entry.id);
       } catch (error) {
@@ -355,78 +575,64 @@ export function openAjaxTransport(options = {}) {
     }
   }
 
+  tick();
   if (ready !== undefined) {
     ready.then(
-      (value) => {
-        if (closed) return;
-        const candidate = options.hub !== undefined ? options.hub : isHub(value) ? value : globalThis.gadgets?.Hub;
-        if (!isHub(candidate)) {
-          queue.length = 0;
-          report(transportError("the hub connected but gadgets.Hub has no publish/subscribe"));
-          return;
-        }
-        hub = candidate;
-        for (const entry of subscriptions) {
-          if (!entry.active) continue;
-          try {
-            attach(entry);
-          } catch (error) {
-            report(error);
-          }
-        }
-        // Queued in publish order; one failing publish does not lose the rest.
-        for (const message of queue.splice(0)) {
-          try {
-            hub.publish(publishTopic, message);
-          } catch (error) {
-            report(error);
-          }
-        }
-      },
-      (error) => {
-        queue.length = 0;
-        report(error);
-      },
+      () => check(),
+      (error) => report(error),
     );
   }
 
   return {
-    /** Publishes now, or queues until the hub has connected. */
+    /** Whether the hub is connected and every subscription confirmed. */
+    get connected() {
+      return connected;
+    },
+    /**
+     * Reports `{type: "connected"}`, `{type: "disconnected"}` and
+     * `{type: "refused", code: "SUBSCRIBE_REFUSED", message}`; returns an unsubscribe.
+     */
+    onStatus: status.listen,
+    /** Publishes on the hub; throws `NOT_CONNECTED` (nothing sent) while it is not connected. */
     publish(message) {
       if (closed) throw transportError("publish on a closed transport");
-      if (hub) hub.publish(publishTopic, message);
-      else queue.push(message);
+      check();
+      if (!linked || !hub) throw notConnectedError("the OpenAjax hub is not connected; nothing was sent");
+      hub.publish(publishTopic, message);
     },
-    /** Subscribes `handler` to the subscribe topic; returns an idempotent unsubscribe. */
+    /** Subscribes `handler` to the subscribe topic (now, or once connected, and after every reconnect); returns an idempotent unsubscribe. */
     subscribe(handler) {
       if (closed) throw transportError("subscribe on a closed transport");
       requireHandler(handler);
-      const entry = { handler, id: undefined, active: true };
-      subscriptions.add(entry);
-      if (hub) attach(entry);
+      const entry = { handler, id: undefined, active: true, confirmed: false, session: -1 };
+      entries.add(entry);
+      if (linked) attach(entry);
       return () => {
-        if (!subscriptions.delete(entry)) return;
+        if (!entries.delete(entry)) return;
         detach(entry);
       };
     },
-    /** Unsubscribes everything and drops queued publishes. */
+    /** Unsubscribes everything and stops watching the hub. */
     close() {
+      if (closed) return;
+      for (const entry of entries) detach(entry);
+      entries.clear();
       closed = true;
-      queue.length = 0;
-      for (const entry of subscriptions) detach(entry);
-      subscriptions.clear();
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      watch?.stop();
+      status.clear();
     },
   };
 }
 
 /**
- * `openAjaxTransport({ ...options, ready: whenHubConnected(options.gadgets) })`:
- * call at the top level of the gadget's module.
- * @param {object} [options] as for `openAjaxTransport`, plus `gadgets` (default: `globalThis.gadgets`)
+ * The same as `openAjaxTransport(options)` (which now watches the hub
+ * itself); kept for gadgets written against earlier versions.
+ * @param {object} [options] as for `openAjaxTransport`
  */
 openAjaxTransport.connect = function connect(options = {}) {
-  const { gadgets, ...rest } = options ?? {};
-  return openAjaxTransport({ ...rest, ready: whenHubConnected(gadgets) });
+  return openAjaxTransport(options ?? {});
 };
 
 /**
@@ -499,6 +705,214 @@ export function hubTransport(hub, options = {}) {
     close() {
       closed = true;
       for (const unsubscribe of [...undo]) unsubscribe();
+    },
+  };
+}
+
+/**
+ * A transport on the Cisco Finesse JavaScript library, for a gadget in the
+ * plain Finesse desktop (no Acqueon Workspace). The library is served by
+ * every Finesse desktop at `/desktop/assets/js/finesse.js`; it is Cisco's
+ * and proprietary, so makecall never bundles it: the gadget spec loads it
+ * (see the README, "In the plain Finesse desktop").
+ *
+ * It follows the library as Cisco's ClickToCall sample uses it, and as it
+ * behaves (real-hosts.md §2, §2b):
+ * - `ClientServices.init(config)` (unless `initClientServices: false`), then
+ *   `new finesse.restservices.User({id, onLoad, onChange})`;
+ * - after the User's `onLoad`, `user.getDialogs({onCollectionAdd,
+ *   onCollectionDelete, onLoad})`; in the Dialogs' `onLoad` it reads
+ *   `getCollection()` (dialogs present at load fire no `onCollectionAdd`)
+ *   and adds a `"change"` handler to every dialog, old and new;
+ * - `publish(makeCall)` calls `user.makeCall(number, {success, error})`;
+ *   success is only the HTTP 202 (the call arrives as dialogs), `error`
+ *   (400 Invalid Destination, 401, 500, 503) is passed on, and the gadget
+ *   rejects the dial with `WORKSPACE_ERROR`. A `GetAgentState` request is
+ *   answered with the User's data. Other messages have nowhere to go and
+ *   are dropped.
+ *
+ * It is `connected` once the User and its Dialogs have loaded: the library
+ * throws from `makeCall` before `onLoad`, so `publish` before then throws
+ * `NOT_CONNECTED` (nothing sent) and `createGadget` holds the dial's request.
+ *
+ * Handlers get what the library hands over, wrapped and unparsed:
+ * `{finesse:"dialog", event, dialog: dialog.getData()}`,
+ * `{finesse:"user", event, user: user.getData()}` and
+ * `{finesse:"makeCallError", status, object}`; the wasm core reads them.
+ * The library does not de-duplicate notifications; the core's tracker does.
+ *
+ * @param {object} [options]
+ * @param {object} [options.finesse] the library's global (default: `globalThis.finesse`)
+ * @param {object} [options.config] the ClientServices configuration (default: `finesse.gadget.Config`)
+ * @param {string} [options.userId] the agent's id (default: `config.id`)
+ * @param {boolean} [options.initClientServices] call `ClientServices.init(config)` (default: true)
+ * @param {(error: unknown) => void} [options.onError]
+ */
+export function finesseTransport(options = {}) {
+  if (options === null || typeof options !== "object") {
+    throw transportError("finesseTransport options must be an object");
+  }
+  const library = options.finesse !== undefined ? options.finesse : globalThis.finesse;
+  if (library === null || typeof library !== "object" || typeof library.restservices?.User !== "function") {
+    throw transportError("the Finesse library is missing: load /desktop/assets/js/finesse.js before the gadget's module");
+  }
+  const config = options.config !== undefined ? options.config : library.gadget?.Config;
+  const userId = options.userId !== undefined ? options.userId : config?.id;
+  if (typeof userId !== "string" || userId === "") {
+    throw transportError("the agent's id is needed: options.userId or finesse.gadget.Config.id");
+  }
+  const report = reporter(options.onError);
+  if (options.initClientServices !== false) {
+    if (typeof library.clientservices?.ClientServices?.init !== "function") {
+      throw transportError("finesse.clientservices.ClientServices.init is missing");
+    }
+    library.clientservices.ClientServices.init(config);
+  }
+  // The User constructor reads finesse.container (§2b): Cisco's sample
+  // declares it the same way.
+  if (library.container === undefined || library.container === null) library.container = {};
+
+  const handlers = new Set();
+  const status = statusChannel(report);
+  const watched = new Map(); // dialog id -> { dialog, onChange }
+  let user = null;
+  let connected = false;
+  let closed = false;
+
+  function deliver(message) {
+    if (closed) return;
+    for (const handler of [...handlers]) {
+      try {
+        handler(message);
+      } catch (error) {
+        report(error);
+      }
+    }
+  }
+
+  function read(object) {
+    try {
+      return object.getData();
+    } catch (error) {
+      report(error);
+      return null;
+    }
+  }
+
+  const sendUser = (event, from) => deliver({ finesse: "user", event, user: read(from) });
+  const sendDialog = (event, dialog) => deliver({ finesse: "dialog", event, dialog: read(dialog) });
+
+  /** Adds the dialog's change handler once; false when it was already watched. */
+  function watch(dialog) {
+    const id = String(dialog.getId());
+    if (watched.has(id)) return false;
+    const onChange = () => sendDialog("change", dialog);
+    dialog.addHandler("change", onChange);
+    watched.set(id, { dialog, onChange });
+    return true;
+  }
+
+  function unwatch(dialog) {
+    const id = String(dialog.getId());
+    const entry = watched.get(id);
+    if (!entry) return;
+    watched.delete(id);
+    try {
+      entry.dialog.removeHandler?.("change", entry.onChange);
+    } catch (error) {
+      report(error);
+    }
+  }
+
+  function setConnected() {
+    if (connected || closed) return;
+    connected = true;
+    status.emit({ type: "connected" });
+  }
+
+  function dialogsLoaded(collection) {
+    if (closed) return;
+    const present = collection && typeof collection.getCollection === "function" ? collection.getCollection() : null;
+    for (const dialog of Object.values(present ?? {})) {
+      if (watch(dialog)) sendDialog("load", dialog);
+    }
+    setConnected();
+  }
+
+  new library.restservices.User({
+    id: userId,
+    onLoad(loaded) {
+      if (closed) return;
+      user = loaded;
+      sendUser("load", loaded);
+      let dialogs = null;
+      dialogs = loaded.getDialogs({
+        onCollectionAdd(dialog) {
+          watch(dialog);
+          sendDialog("add", dialog);
+        },
+        onCollectionDelete(dialog) {
+          if (!watched.has(String(dialog.getId()))) return;
+          sendDialog("delete", dialog);
+          unwatch(dialog);
+        },
+        onLoad(collection) {
+          dialogsLoaded(collection ?? dialogs);
+        },
+        onError(error) {
+          report(error);
+        },
+      });
+    },
+    onChange(changed) {
+      sendUser("change", changed);
+    },
+    onError(error) {
+      report(error);
+    },
+  });
+
+  return {
+    /** Whether the User and its Dialogs have loaded. */
+    get connected() {
+      return connected;
+    },
+    /** Reports `{type: "connected"}` once loaded; returns an unsubscribe. */
+    onStatus: status.listen,
+    /** Places a MakeCall with `user.makeCall`; answers GetAgentState; throws `NOT_CONNECTED` before the User loaded. */
+    publish(message) {
+      if (closed) throw transportError("publish on a closed transport");
+      if (!connected || user === null) throw notConnectedError("the Finesse User has not loaded yet; nothing was sent");
+      const subtopic = message !== null && typeof message === "object" ? message.subtopic : undefined;
+      if (subtopic === "MakeCall") {
+        user.makeCall(String(message.data), {
+          // 202 Accepted only: the call itself arrives as dialogs.
+          success() {},
+          error(rsp) {
+            deliver({ finesse: "makeCallError", status: rsp?.status, object: rsp?.object });
+          },
+        });
+      } else if (subtopic === "GetAgentState") {
+        const current = user;
+        queueMicrotask(() => sendUser("load", current));
+      }
+    },
+    /** Delivers what the library reports to `handler`; returns an idempotent unsubscribe. */
+    subscribe(handler) {
+      if (closed) throw transportError("subscribe on a closed transport");
+      requireHandler(handler);
+      handlers.add(handler);
+      return () => {
+        handlers.delete(handler);
+      };
+    },
+    /** Removes the dialog handlers; nothing is delivered afterwards. */
+    close() {
+      if (closed) return;
+      for (const { dialog } of [...watched.values()]) unwatch(dialog);
+      closed = true;
+      handlers.clear();
+      status.clear();
     },
   };
 }

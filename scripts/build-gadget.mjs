@@ -6,7 +6,8 @@
 //   dist/gadget/index.html, gadget.js, gadget.css, config.json
 //   dist/gadget/makecall/js/*.js
 //   dist/gadget/makecall/pkg/makecall.js, makecall_bg.wasm
-//   dist/gadget/MakeCallGadget.xml   (Finesse OpenSocial definition)
+//   dist/gadget/MakeCallGadget.xml   (Finesse OpenSocial definition, Acqueon Workspace layout)
+//   dist/gadget/MakeCallFinesseGadget.xml   (the plain Finesse desktop)
 
 import { copyFile, mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -44,10 +45,14 @@ const html = await readFile(path.join(ROOT, "www", "gadget", "index.html"), "utf
 const body = /<body>([\s\S]*)<\/body>/.exec(html)?.[1];
 if (!body) throw new Error("www/gadget/index.html has no <body>");
 if (body.includes("]]>")) throw new Error("the gadget markup may not contain ']]>' (it goes into CDATA)");
-const template = await readFile(path.join(ROOT, "www", "finesse", "MakeCallGadget.xml"), "utf8");
+// Two definitions: the Acqueon Workspace layout (OpenAjax hub) and the plain
+// Finesse desktop (the Finesse JavaScript library).
 const marker = "<!-- makecall:body -->";
-if (!template.includes(marker)) throw new Error(`MakeCallGadget.xml lacks the ${marker} marker`);
-await writeFile(path.join(OUT, "MakeCallGadget.xml"), template.replace(marker, () => body.trim()));
+for (const name of ["MakeCallGadget.xml", "MakeCallFinesseGadget.xml"]) {
+  const template = await readFile(path.join(ROOT, "www", "finesse", name), "utf8");
+  if (!template.includes(marker)) throw new Error(`${name} lacks the ${marker} marker`);
+  await writeFile(path.join(OUT, name), template.replace(marker, () => body.trim()));
+}
 
 // A deployed gadget is what agents download: its scripts are minified (the
 // npm package itself ships the readable sources). ES modules, names of
@@ -75,4 +80,4 @@ await minifyTree(OUT);
 const loaded = ["makecall/pkg/makecall_bg.wasm", "makecall/pkg/makecall.js", "makecall/js/index.js", "makecall/js/transports.js"];
 let gzipTotal = 0;
 for (const name of loaded) gzipTotal += gzipSync(await readFile(path.join(OUT, name)), { level: 9 }).length;
-console.log(`[build] ${path.relative(ROOT, OUT)}/: gadget folder and MakeCallGadget.xml; makecall as loaded by the gadget: ${gzipTotal} bytes gzip (wasm + minified glue)`);
+console.log(`[build] ${path.relative(ROOT, OUT)}/: gadget folder, MakeCallGadget.xml and MakeCallFinesseGadget.xml; makecall as loaded by the gadget: ${gzipTotal} bytes gzip (wasm + minified glue)`);

@@ -119,6 +119,12 @@ pub mod codes {
     /// The packet envelope needs a subscriber id and registration has not
     /// given one (or the `register` hook failed).
     pub const NOT_REGISTERED: &str = "NOT_REGISTERED";
+    /// Dial: the transport never connected before the deadline, so the
+    /// MakeCall was never sent (withdrawn, never published later).
+    pub const NOT_CONNECTED: &str = "NOT_CONNECTED";
+    /// Transport/dial: the container refused the subscription to the
+    /// workspace's events, so no answer to a MakeCall could be heard.
+    pub const SUBSCRIBE_REFUSED: &str = "SUBSCRIBE_REFUSED";
     /// A resource limit (tracked calls, participants, ...) was exceeded.
     pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }

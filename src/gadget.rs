@@ -34,6 +34,20 @@
 //!
 //! Listeners get every state change, including `duplicate` and `stale` ones:
 //! the `change` field tells them which they may ignore.
+//!
+//! # Never sent after settling
+//!
+//! The glue tells the core whether the transport is connected
+//! ([`GadgetCore::connection`]). A dial started while it is not keeps its
+//! MakeCall here, unsent ([`DialStarted::publish_now`] is false); the first
+//! connection hands it out as [`Output::Publish`]. When the dial settles
+//! first (deadline, abort, close, refusal), the held message is dropped with
+//! the dial, so a MakeCall is never published after its dial settled. A
+//! deadline that passes before the MakeCall was sent settles
+//! `NOT_CONNECTED` ("nothing was sent"); `TIMEOUT` always means "sent, no
+//! answer". A refused subscription ([`GadgetCore::subscription_refused`])
+//! settles the pending dial `SUBSCRIBE_REFUSED` and refuses new dials until
+//! the transport connects again, since their answer could not be heard.
 
 use crate::dialplan::{validate, Plan, Rejection, ValidNumber};
 use crate::error::{codes, Error};
@@ -269,6 +283,10 @@ pub struct DialStarted {
     pub dial: String,
     /// The deadline, in ms from now.
     pub timeout_ms: u32,
+    /// Whether the glue publishes `message_json` now. False while the
+    /// transport is not connected: the core holds the message and hands it
+    /// out as [`Output::Publish`] once connected, unless the dial settled.
+    pub publish_now: bool,
 }
 
 /// Why a dial failed.
@@ -322,6 +340,19 @@ pub enum Output {
     Agent(Agent),
     /// An inbound message could not be parsed (for `"error"` listeners).
     Error(Error),
+    /// The held MakeCall of a pending dial, to publish now (the transport
+    /// connected after the dial started).
+    Publish {
+        /// Which dial.
+        dial_id: u32,
+        /// The MakeCall message, as JSON text.
+        message_json: String,
+    },
+    /// The transport connected or lost its connection (for `"connection"` listeners).
+    Connection {
+        /// Whether it is connected now.
+        connected: bool,
+    },
     /// The workspace sent an error event while no dial was pending (for
     /// `"error"` listeners, as a `WORKSPACE_ERROR`).
     WorkspaceError {
@@ -358,6 +389,9 @@ struct PendingDial {
     /// Ids tracked when the dial started (with their hashes, scanned
     /// first): none of them can be its call.
     known_ids: Vec<(u32, String)>,
+    /// The MakeCall, while it waits for the transport to connect; `None`
+    /// once it was handed out for publishing.
+    unsent: Option<String>,
 }
 
 /// The gadget's state: tracker, agent, pending dial.
@@ -371,6 +405,10 @@ pub struct GadgetCore {
     dialled_call: Option<String>,
     last_dial_id: u32,
     closed: bool,
+    /// Whether the transport can send now (see [`GadgetCore::connection`]).
+    connected: bool,
+    /// Why the transport's subscription was refused, until it connects again.
+    refused: Option<String>,
 }
 
 impl GadgetCore {
@@ -384,6 +422,8 @@ impl GadgetCore {
             dialled_call: None,
             last_dial_id: 0,
             closed: false,
+            connected: true,
+            refused: None,
         }
     }
 
@@ -399,7 +439,23 @@ impl GadgetCore {
         self.check_idle()?;
         self.check_agent()?;
         self.check_live_call()?;
-        self.check_registered()
+        self.check_registered()?;
+        self.check_listening()
+    }
+
+    /// A refused subscription blocks dials: their answer could not be heard.
+    fn check_listening(&self) -> Result<(), DialError> {
+        match &self.refused {
+            Some(reason) => Err(DialError::new(
+                codes::SUBSCRIBE_REFUSED,
+                msg!(
+                    "the workspace's events cannot be received (",
+                    reason,
+                    "); nothing was sent"
+                ),
+            )),
+            None => Ok(()),
+        }
     }
 
     /// One call at a time: while any tracked call of the agent is live (not
@@ -512,7 +568,9 @@ impl GadgetCore {
     /// (`INVALID_NUMBER` with `reason`, see [`GadgetCore::validate`]), the
     /// agent-state policy (`AGENT_NOT_READY`), a live call of the agent
     /// (`CALL_IN_PROGRESS`), registration for the packet form
-    /// (`NOT_REGISTERED`). An `Err` is the dial's settlement.
+    /// (`NOT_REGISTERED`), a refused subscription (`SUBSCRIBE_REFUSED`).
+    /// An `Err` is the dial's settlement. While the transport is not
+    /// connected the MakeCall is held (`publish_now` false).
     pub fn start_dial(&mut self, input: &str, now_ms: f64) -> Result<DialStarted, DialError> {
         // The start time is not needed: correlation uses the set of ids
         // known now, which is exact where a time window would be a guess.
@@ -525,6 +583,7 @@ impl GadgetCore {
         self.check_agent()?;
         self.check_live_call()?;
         self.check_registered()?;
+        self.check_listening()?;
         let message_json = self
             .config
             .form
@@ -540,12 +599,14 @@ impl GadgetCore {
                 .call_ids()
                 .map(|id| (id_hash(id), id.to_string()))
                 .collect(),
+            unsent: (!self.connected).then(|| message_json.clone()),
         });
         Ok(DialStarted {
             dial_id: self.last_dial_id,
             message_json,
             dial: valid.dial,
             timeout_ms: self.config.dial_timeout_ms,
+            publish_now: self.connected,
         })
     }
 
@@ -592,7 +653,9 @@ impl GadgetCore {
     /// A workspace error event: it settles the pending dial with
     /// `WORKSPACE_ERROR`, or, with none pending, is reported as is.
     fn workspace_error(&mut self, channel: String, error: WorkspaceError) -> Vec<Output> {
-        let Some(pending) = self.pending.take() else {
+        // A held MakeCall was never sent, so the error cannot be its answer.
+        let sent = self.pending.as_ref().is_some_and(|p| p.unsent.is_none());
+        let Some(pending) = self.pending.take_if(|_| sent) else {
             return vec![Output::WorkspaceError {
                 channel,
                 error: Box::new(error),
@@ -608,6 +671,10 @@ impl GadgetCore {
             " channel while dialling ",
             redact_number(&pending.dial)
         );
+        let message = match &error.status {
+            Some(status) => msg!(message, " (HTTP ", status, ")"),
+            None => message,
+        };
         vec![Output::Settled {
             dial_id: pending.dial_id,
             outcome: Err(DialError {
@@ -615,6 +682,64 @@ impl GadgetCore {
                 ..DialError::new(codes::WORKSPACE_ERROR, message)
             }),
         }]
+    }
+
+    /// The transport connected (`true`) or lost its connection (`false`).
+    ///
+    /// Reports the change (`Output::Connection`, only when it changed). On
+    /// connecting, a refusal is forgotten (the subscription was made again)
+    /// and a pending dial's held MakeCall is handed out (`Output::Publish`).
+    pub fn connection(&mut self, connected: bool) -> Vec<Output> {
+        if self.closed {
+            return Vec::new();
+        }
+        let mut outputs = Vec::new();
+        if self.connected != connected {
+            self.connected = connected;
+            outputs.push(Output::Connection { connected });
+        }
+        if connected {
+            self.refused = None;
+            if let Some(pending) = self.pending.as_mut() {
+                if let Some(message_json) = pending.unsent.take() {
+                    outputs.push(Output::Publish {
+                        dial_id: pending.dial_id,
+                        message_json,
+                    });
+                }
+            }
+        }
+        outputs
+    }
+
+    /// The transport's subscription to the workspace's events was refused
+    /// (`reason` is the transport's text, shortened): reports it
+    /// (`Output::Error` with `SUBSCRIBE_REFUSED`), settles the pending dial
+    /// with it, and refuses dials until the transport connects again.
+    pub fn subscription_refused(&mut self, reason: &str) -> Vec<Output> {
+        if self.closed {
+            return Vec::new();
+        }
+        let reason: String = reason.chars().take(200).collect();
+        let reason = if reason.is_empty() {
+            "the subscription was refused".to_string()
+        } else {
+            reason
+        };
+        let mut outputs = vec![Output::Error(Error::new(
+            codes::SUBSCRIBE_REFUSED,
+            msg!("the workspace's events cannot be received: ", reason),
+        ))];
+        self.refused = Some(reason);
+        if let Some(dial_id) = self.pending.as_ref().map(|p| p.dial_id) {
+            outputs.extend(self.settle_with(dial_id, codes::SUBSCRIBE_REFUSED));
+        }
+        outputs
+    }
+
+    /// Whether the transport is connected, as last reported.
+    pub fn is_connected(&self) -> bool {
+        self.connected
     }
 
     /// Settles the pending dial if `call` is the call it produced.
@@ -689,13 +814,30 @@ impl GadgetCore {
             return Vec::new();
         };
         let number = redact_number(&pending.dial);
-        let message = match code {
+        // A held MakeCall is dropped with the dial: say that nothing was sent.
+        let unsent = pending.unsent.is_some();
+        let code = if code == codes::TIMEOUT && unsent {
+            codes::NOT_CONNECTED
+        } else {
+            code
+        };
+        let mut message = match code {
             codes::TIMEOUT => msg!(
                 "no call for ",
                 number,
                 " within ",
                 self.config.dial_timeout_ms,
                 " ms"
+            ),
+            codes::NOT_CONNECTED => msg!(
+                "the workspace connection was not up within ",
+                self.config.dial_timeout_ms,
+                " ms; nothing was sent for ",
+                number
+            ),
+            codes::SUBSCRIBE_REFUSED => msg!(
+                "the workspace's events cannot be received while dialling ",
+                number
             ),
             codes::ABORTED => msg!("the dial of ", number, " was aborted"),
             codes::PUBLISH_FAILED => {
@@ -707,13 +849,17 @@ impl GadgetCore {
             }
             _ => msg!("the gadget was closed while dialling ", number),
         };
+        if unsent && code != codes::NOT_CONNECTED {
+            message.push_str("; nothing was sent");
+        }
         vec![Output::Settled {
             dial_id: pending.dial_id,
             outcome: Err(DialError::new(code, message)),
         }]
     }
 
-    /// The dial's deadline passed: settles it with `TIMEOUT` if still pending.
+    /// The dial's deadline passed: settles it with `TIMEOUT` if still
+    /// pending, or `NOT_CONNECTED` if its MakeCall was never sent.
     pub fn timeout(&mut self, dial_id: u32) -> Vec<Output> {
         self.settle_with(dial_id, codes::TIMEOUT)
     }
@@ -908,6 +1054,7 @@ fn write_error_json(error: &Error, out: &mut String) {
 /// `{type:"call", change, call}`, `{type:"agent", agent}`,
 /// `{type:"error", error:{code,message,index?,path?}}` (a workspace error
 /// event: `error:{code:"WORKSPACE_ERROR",message,channel,errorType?,errorMessage?,detail?}`),
+/// `{type:"publish", dialId, message}`, `{type:"connection", connected}`,
 /// `{type:"settled", dialId, ok:true, result:{callId,state,dial}}` or
 /// `{type:"settled", dialId, ok:false, error:{code,message,reason?,cause?,callId?}}`.
 pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
@@ -938,6 +1085,20 @@ pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
                 object
                     .str("type", "error")
                     .raw("error", |out| write_error_json(error, out));
+            }
+            Output::Publish {
+                dial_id,
+                message_json,
+            } => {
+                object
+                    .str("type", "publish")
+                    .uint("dialId", u64::from(*dial_id))
+                    .raw("message", |out| out.push_str(message_json));
+            }
+            Output::Connection { connected } => {
+                object
+                    .str("type", "connection")
+                    .bool("connected", *connected);
             }
             Output::WorkspaceError { channel, error } => {
                 object.str("type", "error").raw("error", |out| {

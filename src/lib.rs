@@ -7,7 +7,7 @@
 //!
 //! Three layers in one crate:
 //! - pure core modules ([`json`], [`dialplan`], [`make_call`], [`message`],
-//!   [`tracker`], [`gadget`]): plain Rust, no JS types, tested with `cargo test`;
+//!   [`finesse`], [`tracker`], [`gadget`]): plain Rust, no JS types, tested with `cargo test`;
 //! - one wasm boundary module (`wasm`, compiled for wasm32 only) that converts
 //!   values and owns the timers;
 //! - a thin JS glue (`js/` in the npm package) that wires a transport.
@@ -18,6 +18,7 @@
 
 pub mod dialplan;
 pub mod error;
+pub mod finesse;
 pub mod gadget;
 pub mod json;
 pub mod make_call;

@@ -42,7 +42,7 @@ pub const MAX_CALL_ID_BYTES: usize = 256;
 /// only stops a hostile chain of JSON strings inside JSON strings.
 const MAX_UNWRAP: usize = 4;
 
-type Object<'v> = Entries<'v>;
+pub(crate) type Object<'v> = Entries<'v>;
 
 /// Parses JSON text into a workspace message.
 ///
@@ -65,7 +65,13 @@ pub fn parse_message_text(text: &str) -> Result<Message, Error> {
 /// [`MAX_CALL_VARIABLES`], with the `path`), and the JSON errors of a payload
 /// given as a JSON string (with the `path` of that payload).
 pub fn parse_message_value(value: &Value) -> Result<Message, Error> {
-    parse_object(object_or_error(value)?, 0)
+    let object = object_or_error(value)?;
+    // What makecall's finesseTransport hands over from the Finesse library
+    // (a Dialog's or the User's data) has its own envelope.
+    if crate::finesse::is_library_message(object) {
+        return crate::finesse::parse_library_message(object);
+    }
+    parse_object(object, 0)
 }
 
 /// Like [`parse_message_value`] but returns the call, failing with
@@ -112,25 +118,31 @@ fn object_or_error<'a, 'v>(value: &'a Value<'v>) -> Result<&'a Object<'v>, Error
 // Field access
 
 /// The first value whose key matches `normalised` loosely (see the module docs).
-fn get<'a, 'v>(object: &'a Object<'v>, normalised: &str) -> Option<&'a Value<'v>> {
+pub(crate) fn get<'a, 'v>(object: &'a Object<'v>, normalised: &str) -> Option<&'a Value<'v>> {
     object
         .iter()
         .find(|(key, _)| loose_eq(key, normalised))
         .map(|(_, value)| value)
 }
 
-fn get_in<'a, 'v>(object: Option<&'a Object<'v>>, normalised: &str) -> Option<&'a Value<'v>> {
+pub(crate) fn get_in<'a, 'v>(
+    object: Option<&'a Object<'v>>,
+    normalised: &str,
+) -> Option<&'a Value<'v>> {
     object.and_then(|object| get(object, normalised))
 }
 
-fn as_object<'a, 'v>(value: Option<&'a Value<'v>>) -> Option<&'a Object<'v>> {
+pub(crate) fn as_object<'a, 'v>(value: Option<&'a Value<'v>>) -> Option<&'a Object<'v>> {
     match value {
         Some(Value::Object(entries)) => Some(entries),
         _ => None,
     }
 }
 
-fn object_in<'a, 'v>(object: Option<&'a Object<'v>>, normalised: &str) -> Option<&'a Object<'v>> {
+pub(crate) fn object_in<'a, 'v>(
+    object: Option<&'a Object<'v>>,
+    normalised: &str,
+) -> Option<&'a Object<'v>> {
     as_object(get_in(object, normalised))
 }
 
@@ -145,11 +157,11 @@ fn scalar<'a>(value: Option<&'a Value<'_>>) -> Option<&'a str> {
     }
 }
 
-fn field<'a>(object: Option<&'a Object>, normalised: &str) -> Option<&'a str> {
+pub(crate) fn field<'a>(object: Option<&'a Object>, normalised: &str) -> Option<&'a str> {
     scalar(get_in(object, normalised))
 }
 
-fn owned(text: Option<&str>) -> Option<String> {
+pub(crate) fn owned(text: Option<&str>) -> Option<String> {
     text.map(str::to_owned)
 }
 
@@ -306,6 +318,7 @@ fn read_workspace_error(payload: Option<&Object>) -> WorkspaceError {
         error_type: owned(field(body, "errortype")),
         error_message: owned(field(body, "errormessage")),
         detail: owned(field(body, "msg")),
+        status: None,
     }
 }
 
@@ -466,7 +479,7 @@ fn participant_cause(participants: &[Participant]) -> Option<String> {
 /// Refuses an id over [`MAX_CALL_ID_BYTES`]. The tracker keeps every id it
 /// sees (up to 1 000 live and 10 000 ended calls), so without this bound a
 /// flood of megabyte ids could hold gigabytes; real ids are a few dozen bytes.
-fn bounded_call_id(id: &str) -> Result<&str, Error> {
+pub(crate) fn bounded_call_id(id: &str) -> Result<&str, Error> {
     if id.len() > MAX_CALL_ID_BYTES {
         return Err(Error::new(
             codes::LIMIT_EXCEEDED,
@@ -491,7 +504,7 @@ fn bounded_call_id(id: &str) -> Result<&str, Error> {
 /// normalised (`OUT`, `OB_OUT`, `Outbound Preview`, ...), and inbound when it
 /// starts with `in`, ends with `_IN` (`ACD_IN`, `PREROUTE_ACD_IN`) or is
 /// `agent` (Amazon's inbound calls).
-fn direction(call_type: Option<&str>, envelope: &Envelope) -> Direction {
+pub(crate) fn direction(call_type: Option<&str>, envelope: &Envelope) -> Direction {
     if let Some(call_type) = call_type {
         if starts_with_loose(call_type, "out") || starts_with_loose(call_type, "ob") {
             return Direction::Outbound;
@@ -518,7 +531,7 @@ fn direction(call_type: Option<&str>, envelope: &Envelope) -> Direction {
 /// Finds the participant list in a `participants` field: Finesse's
 /// `{Participant: [...]}` or `{Participant: {...}}`, or a plain array.
 /// `None` when missing, null or empty, so the caller can look elsewhere.
-fn participants_value<'a, 'v>(value: Option<&'a Value<'v>>) -> Option<&'a Value<'v>> {
+pub(crate) fn participants_value<'a, 'v>(value: Option<&'a Value<'v>>) -> Option<&'a Value<'v>> {
     let list = match value {
         Some(Value::Object(entries)) => match get(entries, "participant") {
             Some(inner) => inner,
@@ -534,7 +547,7 @@ fn participants_value<'a, 'v>(value: Option<&'a Value<'v>>) -> Option<&'a Value<
     }
 }
 
-fn read_participants(value: Option<&Value>) -> Result<Vec<Participant>, Error> {
+pub(crate) fn read_participants(value: Option<&Value>) -> Result<Vec<Participant>, Error> {
     let items: &[Value] = match value {
         Some(Value::Array(items)) => items,
         Some(single @ Value::Object(_)) => std::slice::from_ref(single),
@@ -578,7 +591,7 @@ fn read_participants(value: Option<&Value>) -> Result<Vec<Participant>, Error> {
 /// string values are trimmed, numbers and booleans kept as their text;
 /// empty, null and nested values are skipped; the first of two equal names
 /// wins.
-fn read_call_variables(
+pub(crate) fn read_call_variables(
     value: Option<&Value>,
     out: &mut Vec<(String, String)>,
 ) -> Result<(), Error> {

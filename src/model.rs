@@ -435,15 +435,19 @@ pub struct WorkspaceError {
     pub error_message: Option<String>,
     /// `msg`, the workspace's extra detail.
     pub detail: Option<String>,
+    /// The HTTP status of a refused request (Finesse `makeCall`'s `error`:
+    /// `"400"`, `"503"`), when known.
+    pub status: Option<String>,
 }
 
 impl WorkspaceError {
-    /// Writes `errorType`, `errorMessage` and `detail` (those present) into an object.
+    /// Writes `errorType`, `errorMessage`, `detail` and `status` (those present) into an object.
     pub fn write_fields(&self, object: &mut ObjectWriter<'_>) {
         object
             .opt_str("errorType", self.error_type.as_deref())
             .opt_str("errorMessage", self.error_message.as_deref())
-            .opt_str("detail", self.detail.as_deref());
+            .opt_str("detail", self.detail.as_deref())
+            .opt_str("status", self.status.as_deref());
     }
 }
 

@@ -728,7 +728,9 @@ pub fn create_gadget(options: JsValue, on_output: js_sys::Function) -> Option<Ga
 
 #[wasm_bindgen]
 impl Gadget {
-    /// Starts a dial: returns `{dialId, message, dial, timeoutMs}` as JSON, or a failure.
+    /// Starts a dial: returns `{dialId, message, dial, timeoutMs, publish}` as
+    /// JSON, or a failure. The glue publishes `message` only when `publish`
+    /// is true; otherwise it comes later as a `publish` output, or never.
     pub fn dial(&self, input: JsValue) -> String {
         let started = match number_from_js(&input) {
             Ok(Ok(text)) => self
@@ -748,6 +750,7 @@ impl Gadget {
                     .raw("message", |out| out.push_str(&started.message_json))
                     .str("dial", &started.dial)
                     .uint("timeoutMs", u64::from(started.timeout_ms))
+                    .bool("publish", started.publish_now)
                     .finish();
                 out
             }
@@ -806,6 +809,20 @@ impl Gadget {
     /// Aborts a pending dial (its `AbortSignal` fired).
     pub fn abort(&self, dial_id: u32) {
         let outputs = self.shared.core.borrow_mut().abort(dial_id);
+        self.shared.deliver(outputs);
+    }
+
+    /// The transport connected (`true`) or lost its connection (`false`):
+    /// may hand out a held MakeCall as a `publish` output.
+    pub fn connection(&self, connected: bool) {
+        let outputs = self.shared.core.borrow_mut().connection(connected);
+        self.shared.deliver(outputs);
+    }
+
+    /// The transport's subscription was refused: an `error` output, and the
+    /// pending dial settles `SUBSCRIBE_REFUSED`.
+    pub fn subscription_refused(&self, reason: &str) {
+        let outputs = self.shared.core.borrow_mut().subscription_refused(reason);
         self.shared.deliver(outputs);
     }
 

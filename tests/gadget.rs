@@ -844,6 +844,7 @@ fn workspace_error_msg(channel: &str) -> Result<Message, Error> {
             error_type: Some("Invalid State".to_string()),
             error_message: Some("CF_INVALID_OBJECT_STATE".to_string()),
             detail: Some("22".to_string()),
+            status: None,
         },
     })
 }
@@ -954,4 +955,282 @@ fn the_cisco_channel_gadget_sends_set_make_call_and_may_ask_for_the_agent_state(
     );
     // The Finesse channel documents no agent-state request: nothing to send.
     assert!(core_from(obj(&[])).agent_state_request().is_none());
+}
+
+// ------------------------------------------- connection: never sent after settling
+
+fn publishes(outputs: &[Output]) -> Vec<(u32, String)> {
+    outputs
+        .iter()
+        .filter_map(|o| match o {
+            Output::Publish {
+                dial_id,
+                message_json,
+            } => Some((*dial_id, message_json.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
+fn disconnected_core() -> GadgetCore {
+    let mut core = core();
+    let out = core.connection(false);
+    assert_eq!(out, vec![Output::Connection { connected: false }]);
+    core
+}
+
+#[test]
+fn connected_by_default_so_the_glue_publishes_at_once() {
+    let mut core = core();
+    assert!(core.is_connected());
+    let started = core.start_dial(NUMBER, 0.0).unwrap();
+    assert!(started.publish_now);
+    // A later connection report has nothing left to hand out.
+    assert!(publishes(&core.connection(true)).is_empty());
+}
+
+#[test]
+fn a_dial_while_disconnected_is_held_and_published_on_connect() {
+    let mut core = disconnected_core();
+    let started = core.start_dial(NUMBER, 0.0).unwrap();
+    assert!(!started.publish_now);
+    let out = core.connection(true);
+    assert_eq!(out[0], Output::Connection { connected: true });
+    assert_eq!(
+        publishes(&out),
+        vec![(started.dial_id, started.message_json.clone())]
+    );
+    // Handed out once: a second report (or a reconnect) does not repeat it.
+    assert!(publishes(&core.connection(false)).is_empty());
+    assert!(publishes(&core.connection(true)).is_empty());
+    // Sent, so its deadline is an ordinary TIMEOUT.
+    assert_eq!(error_code(&core.timeout(started.dial_id)), codes::TIMEOUT);
+}
+
+#[test]
+fn a_deadline_before_connecting_is_not_connected_and_withdraws_the_message() {
+    let mut core = disconnected_core();
+    let started = core.start_dial(NUMBER, 0.0).unwrap();
+    let err = only_settled(&core.timeout(started.dial_id)).1.unwrap_err();
+    assert_eq!(err.code, codes::NOT_CONNECTED);
+    assert!(err.message.contains("nothing was sent"), "{}", err.message);
+    assert!(!err.message.contains(DIGITS), "{}", err.message);
+    // The late connection publishes nothing.
+    let out = core.connection(true);
+    assert!(publishes(&out).is_empty(), "{out:?}");
+}
+
+#[test]
+fn abort_and_close_before_connecting_withdraw_the_message() {
+    let mut core = disconnected_core();
+    let started = core.start_dial(NUMBER, 0.0).unwrap();
+    let err = only_settled(&core.abort(started.dial_id)).1.unwrap_err();
+    assert_eq!(err.code, codes::ABORTED);
+    assert!(err.message.ends_with("nothing was sent"), "{}", err.message);
+    assert!(publishes(&core.connection(true)).is_empty());
+
+    let mut core = disconnected_core();
+    core.start_dial(NUMBER, 0.0).unwrap();
+    assert_eq!(error_code(&core.close()), codes::CLOSED);
+    assert!(core.connection(true).is_empty());
+}
+
+#[test]
+fn a_refused_subscription_settles_the_dial_and_blocks_dials_until_reconnected() {
+    let mut core = core();
+    let started = core.start_dial(NUMBER, 0.0).unwrap();
+    let out = core.subscription_refused("topic makecall.events refused");
+    assert!(matches!(&out[0], Output::Error(e) if e.code == codes::SUBSCRIBE_REFUSED));
+    let (id, outcome) = only_settled(&out);
+    assert_eq!(id, started.dial_id);
+    assert_eq!(outcome.unwrap_err().code, codes::SUBSCRIBE_REFUSED);
+    // Nothing can be heard, so nothing is sent.
+    assert_eq!(core.can_dial().unwrap_err().code, codes::SUBSCRIBE_REFUSED);
+    let err = core.start_dial(NUMBER, 1.0).unwrap_err();
+    assert_eq!(err.code, codes::SUBSCRIBE_REFUSED);
+    assert!(err.message.contains("makecall.events refused"));
+    // A new connection subscribes again: dials are possible.
+    core.connection(false);
+    core.connection(true);
+    assert!(core.can_dial().is_ok());
+}
+
+#[test]
+fn a_refusal_while_held_says_nothing_was_sent() {
+    let mut core = disconnected_core();
+    core.start_dial(NUMBER, 0.0).unwrap();
+    let err = only_settled(&core.subscription_refused("")).1.unwrap_err();
+    assert_eq!(err.code, codes::SUBSCRIBE_REFUSED);
+    assert!(err.message.ends_with("nothing was sent"), "{}", err.message);
+    assert!(publishes(&core.connection(true)).is_empty());
+}
+
+#[test]
+fn no_make_call_is_handed_out_after_its_dial_settled_in_any_order() {
+    // Every interleaving of connect/disconnect with each way a dial settles:
+    // a Publish output only ever names the pending dial.
+    #[derive(Clone, Copy, Debug)]
+    enum Step {
+        Dial,
+        Up,
+        Down,
+        Timeout,
+        Abort,
+        Refuse,
+        Placed,
+    }
+    let steps = [
+        Step::Dial,
+        Step::Up,
+        Step::Down,
+        Step::Timeout,
+        Step::Abort,
+        Step::Refuse,
+        Step::Placed,
+    ];
+    let mut sequences: Vec<Vec<Step>> = vec![vec![]];
+    for _ in 0..5 {
+        sequences = sequences
+            .into_iter()
+            .flat_map(|seq| {
+                steps.iter().map(move |s| {
+                    let mut next = seq.clone();
+                    next.push(*s);
+                    next
+                })
+            })
+            .collect();
+    }
+    let mut checked = 0;
+    for seq in sequences {
+        let mut core = disconnected_core();
+        let mut settled_ids = Vec::new();
+        let mut handed = Vec::new();
+        let mut last = None;
+        let mut call = 100;
+        for step in &seq {
+            let out = match step {
+                Step::Dial => match core.start_dial(NUMBER, 0.0) {
+                    Ok(started) => {
+                        if started.publish_now {
+                            assert!(core.is_connected());
+                            handed.push(started.dial_id);
+                        }
+                        last = Some(started.dial_id);
+                        Vec::new()
+                    }
+                    Err(_) => Vec::new(),
+                },
+                Step::Up => core.connection(true),
+                Step::Down => core.connection(false),
+                Step::Timeout => last.map(|id| core.timeout(id)).unwrap_or_default(),
+                Step::Abort => last.map(|id| core.abort(id)).unwrap_or_default(),
+                Step::Refuse => core.subscription_refused("no"),
+                Step::Placed => {
+                    call += 1;
+                    core.handle(
+                        msg(outbound(&call.to_string(), CallState::Initiating, DIGITS)),
+                        1.0,
+                    )
+                }
+            };
+            for (id, _) in publishes(&out) {
+                assert!(
+                    !settled_ids.contains(&id),
+                    "{seq:?}: {id} published after settling"
+                );
+                assert_eq!(core.pending_dial(), Some(id), "{seq:?}");
+                handed.push(id);
+            }
+            for (id, outcome) in settled(&out) {
+                // TIMEOUT only for a sent MakeCall, NOT_CONNECTED only for a held one.
+                if let Err(error) = &outcome {
+                    let sent = handed.contains(&id);
+                    assert!(error.code != codes::TIMEOUT || sent, "{seq:?}");
+                    assert!(error.code != codes::NOT_CONNECTED || !sent, "{seq:?}");
+                }
+                settled_ids.push(id);
+            }
+        }
+        checked += 1;
+    }
+    assert_eq!(checked, 7usize.pow(5));
+}
+
+#[test]
+fn timeout_only_after_the_message_went_out() {
+    // TIMEOUT means "sent, no answer": held until the deadline is NOT_CONNECTED,
+    // published before it is TIMEOUT.
+    let mut core = disconnected_core();
+    let first = core.start_dial(NUMBER, 0.0).unwrap();
+    assert_eq!(
+        error_code(&core.timeout(first.dial_id)),
+        codes::NOT_CONNECTED
+    );
+    let second = core.start_dial(NUMBER, 0.0).unwrap();
+    assert_eq!(publishes(&core.connection(true)).len(), 1);
+    assert_eq!(error_code(&core.timeout(second.dial_id)), codes::TIMEOUT);
+}
+
+#[test]
+fn a_workspace_error_settles_only_a_sent_dial_with_its_status() {
+    let refusal = || {
+        Ok(Message::WorkspaceError {
+            envelope: Envelope {
+                channel: "Finesse".into(),
+                ..Envelope::default()
+            },
+            error: WorkspaceError {
+                error_type: Some("Invalid Destination".into()),
+                error_message: Some("Invalid Destination".into()),
+                detail: None,
+                status: Some("400".into()),
+            },
+        })
+    };
+    // A held MakeCall was never sent: the error is not its answer.
+    let mut held = disconnected_core();
+    held.start_dial(NUMBER, 0.0).unwrap();
+    let out = held.handle(refusal(), 0.0);
+    assert!(settled(&out).is_empty(), "{out:?}");
+    assert!(held.pending_dial().is_some());
+
+    let mut core = core();
+    let started = core.start_dial(NUMBER, 0.0).unwrap();
+    let (id, outcome) = only_settled(&core.handle(refusal(), 1.0));
+    assert_eq!(id, started.dial_id);
+    let err = outcome.unwrap_err();
+    assert_eq!(err.code, codes::WORKSPACE_ERROR);
+    assert!(
+        err.message.contains("(Invalid Destination)"),
+        "{}",
+        err.message
+    );
+    assert!(err.message.ends_with("(HTTP 400)"), "{}", err.message);
+    assert!(!err.message.contains(DIGITS));
+    let mut out = String::new();
+    write_dial_error_json(&err, &mut out);
+    assert!(
+        out.ends_with(r#""errorType":"Invalid Destination","errorMessage":"Invalid Destination","status":"400"}"#),
+        "{out}"
+    );
+}
+
+#[test]
+fn publish_and_connection_outputs_as_json() {
+    let mut out = String::new();
+    write_outputs_json(
+        &[
+            Output::Connection { connected: true },
+            Output::Publish {
+                dial_id: 3,
+                message_json: r#"{"a":1}"#.into(),
+            },
+        ],
+        &mut out,
+    );
+    assert_eq!(
+        out,
+        r#"[{"type":"connection","connected":true},{"type":"publish","dialId":3,"message":{"a":1}}]"#
+    );
 }

@@ -93,6 +93,30 @@ fn numbers_from_js_must_be_strings_or_safe_integers() {
     }
 }
 
+/// The packet's ResponseUrl defaults to the page's own URL ("URL of the
+/// requesting Iframe", docs.acqueon.com/docs/api-structure): `location.href`
+/// in a browser; where there is none (Node) it must be given.
+#[wasm_bindgen_test]
+fn the_packet_response_url_is_the_page_url() {
+    let options = js(r#"{"envelope":"packet","subscriberId":"66517761"}"#);
+    let text = wasm::build_make_call("6085559000".into(), options);
+    let location = js_sys::Reflect::get(&js_sys::global(), &"location".into()).unwrap();
+    if location.is_object() {
+        let href = js_sys::Reflect::get(&location, &"href".into()).unwrap();
+        assert!(href.as_string().is_some_and(|href| !href.is_empty()));
+        assert_eq!(field(&ok(text), "ResponseUrl"), href);
+    } else {
+        assert_eq!(failure_code(text), "INVALID_INPUT");
+    }
+    let given =
+        js(r#"{"envelope":"packet","subscriberId":"1","responseUrl":"https://g.example/x"}"#);
+    let packet = ok(wasm::build_make_call("6085559000".into(), given));
+    assert_eq!(
+        field(&packet, "ResponseUrl"),
+        JsValue::from_str("https://g.example/x")
+    );
+}
+
 #[wasm_bindgen_test]
 fn build_make_call_gives_the_documented_wire_form() {
     let text = wasm::build_make_call("(608) 555-9000".into(), JsValue::UNDEFINED);

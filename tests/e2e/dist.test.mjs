@@ -62,9 +62,18 @@ test("dist/gadget loads its JS, CSS and wasm by relative paths from a sub-path",
   await page.close();
 });
 
-test("MakeCallGadget.xml requires pubsub-2 and carries the gadget markup", async () => {
-  const xml = await readFile(path.join(DIST, "MakeCallGadget.xml"), "utf8");
+for (const spec of ["MakeCallGadget.xml", "MakeCallFinesseGadget.xml"]) test(`${spec} requires pubsub-2, declares its UserPrefs and carries the gadget markup`, async () => {
+  const xml = await readFile(path.join(DIST, spec), "utf8");
   assert.match(xml, /<Require feature="pubsub-2"\/>/);
+  const prefs = [...xml.matchAll(/<UserPref name="(\w+)"/g)].map((m) => m[1]);
+  if (spec === "MakeCallGadget.xml") {
+    assert.deepEqual(prefs, ["publishTopic", "subscribeTopic", "channel", "plan", "agentStatePolicy", "dialTimeoutMs"]);
+  } else {
+    assert.deepEqual(prefs, ["transport", "plan", "agentStatePolicy", "dialTimeoutMs"]);
+    assert.match(xml, /<UserPref name="transport" datatype="hidden" default_value="finesse"\/>/);
+    // The desktop's library, by the desktop's path, before the module; never a copy of it.
+    assert.ok(xml.indexOf('<script src="/desktop/assets/js/finesse.js"></script>') < xml.indexOf('<script type="module" src="gadget.js">'));
+  }
   assert.match(xml, /<Content type="html">\s*<!\[CDATA\[/);
   assert.match(xml, /id="mc-number"/);
   assert.match(xml, /<script type="module" src="gadget.js"><\/script>/);

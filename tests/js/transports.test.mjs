@@ -7,7 +7,18 @@ import {
   whenHubConnected,
   DEFAULT_PUBLISH_TOPIC,
   DEFAULT_SUBSCRIBE_TOPIC,
+  NOT_CONNECTED,
+  SUBSCRIBE_REFUSED,
 } from "../../js/transports.js";
+import { createFakeHub, sleep } from "../fakes/openajax-hub.mjs";
+
+async function waitUntil(predicate, timeout = 3000) {
+  const deadline = Date.now() + timeout;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error("waitUntil: timed out");
+    await sleep(5);
+  }
+}
 
 const WS = "https://workspace.example.com";
 const GADGET = "https://gadget.example.net";
@@ -374,159 +385,169 @@ function fakeOpenAjaxHub() {
   return hub;
 }
 
-describe("whenHubConnected / openAjaxTransport", () => {
-  test("assigns onConnect synchronously and resolves with the hub once connected", async () => {
-    const gadgets = { HubSettings: {} };
+describe("whenHubConnected / openAjaxTransport (against a fake of the OpenAjax IframeHubClient, real-hosts.md §3)", () => {
+  // Shindig's order: the hub exists and connect(onConnect) was called with
+  // whatever onConnect was then, before any module script runs.
+  function shindigPage({ handshakeMs = 0 } = {}) {
+    const { container, client } = createFakeHub({ handshakeMs });
+    const gadgets = { HubSettings: {}, Hub: client };
+    client.connect(gadgets.HubSettings.onConnect); // undefined at that moment
+    return { gadgets, container, client };
+  }
+
+  test("whenHubConnected resolves although onConnect was read before it was assigned", async () => {
+    const { gadgets, client } = shindigPage({ handshakeMs: 20 });
+    const connected = whenHubConnected(gadgets);
+    assert.equal(whenHubConnected(gadgets), connected, "memoised");
+    assert.equal(await connected, client);
+  });
+
+  test("whenHubConnected still works through onConnect and keeps one assigned by other code", async () => {
+    let calls = 0;
+    const gadgets = { HubSettings: { onConnect: () => (calls += 1) } };
     const connected = whenHubConnected(gadgets);
     assert.equal(typeof gadgets.HubSettings.onConnect, "function", "assigned before any await");
-    let settled = false;
-    connected.then(() => {
-      settled = true;
-    });
-    await Promise.resolve();
-    assert.equal(settled, false);
-    // What the container does in its onLoad handler.
     gadgets.Hub = fakeOpenAjaxHub();
     gadgets.HubSettings.onConnect();
     assert.equal(await connected, gadgets.Hub);
-  });
-
-  test("copes with onConnect firing before anyone awaited, and memoises", async () => {
-    const gadgets = {};
-    const first = whenHubConnected(gadgets);
-    gadgets.Hub = fakeOpenAjaxHub();
-    gadgets.HubSettings.onConnect();
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    assert.equal(whenHubConnected(gadgets), first);
-    assert.equal(await first, gadgets.Hub);
-  });
-
-  test("keeps an onConnect assigned by other code", async () => {
-    let calls = 0;
-    const gadgets = {
-      HubSettings: {
-        onConnect() {
-          calls += 1;
-        },
-      },
-    };
-    const connected = whenHubConnected(gadgets);
-    gadgets.Hub = fakeOpenAjaxHub();
-    gadgets.HubSettings.onConnect();
-    await connected;
     assert.equal(calls, 1);
-  });
-
-  test("resolves at once when the hub reports it is already connected", async () => {
-    const hub = { ...fakeOpenAjaxHub(), isConnected: () => true };
-    const result = await whenHubConnected({ HubSettings: {}, Hub: hub });
-    assert.equal(result, hub);
   });
 
   test("throws without a gadgets global", () => {
     assertInvalid(() => whenHubConnected(undefined), /pubsub-2/);
+    assertInvalid(() => openAjaxTransport({ gadgets: null }), /pubsub-2/);
   });
 
-  test("queues publishes and defers subscriptions until the hub connects", async () => {
+  for (const handshakeMs of [0, 50, 200]) {
+    test(`connects whatever the page order: handshake ${handshakeMs} ms after connect()`, async () => {
+      const { gadgets, container } = shindigPage({ handshakeMs });
+      const transport = openAjaxTransport({ gadgets, subscribeTopic: "ws.events", publishTopic: "ws.requests" });
+      const statuses = [];
+      transport.onStatus((s) => statuses.push(s.type));
+      const got = [];
+      transport.subscribe((m) => got.push(m));
+      assert.equal(transport.connected, false);
+      assert.throws(() => transport.publish({ n: 0 }), (e) => e.code === NOT_CONNECTED);
+      await waitUntil(() => transport.connected);
+      assert.deepEqual(statuses, ["connected"]);
+      transport.publish({ n: 1 });
+      assert.deepEqual(container.published, [["ws.requests", { n: 1 }]], "nothing queued before: only the later publish");
+      container.deliver("ws.events", { a: 1 });
+      container.deliver("other", { a: 2 });
+      assert.deepEqual(got, [{ a: 1 }]);
+      transport.close();
+    });
+  }
+
+  test("a hub created later (not yet in gadgets when the transport starts) is found", async () => {
     const gadgets = { HubSettings: {} };
-    const transport = openAjaxTransport({ ready: whenHubConnected(gadgets), subscribeTopic: "acqueon.events" });
+    const transport = openAjaxTransport({ gadgets });
+    transport.subscribe(() => {});
+    await sleep(20);
+    const { client } = createFakeHub();
+    gadgets.Hub = client;
+    client.connect();
+    await waitUntil(() => transport.connected);
+    transport.close();
+  });
+
+  test("subscribes again after a disconnect and reconnect (the container dropped the subscriptions)", async () => {
+    const { gadgets, container, client } = shindigPage();
+    const transport = openAjaxTransport({ gadgets });
+    const statuses = [];
+    transport.onStatus((s) => statuses.push(s.type));
     const got = [];
     transport.subscribe((m) => got.push(m));
-    transport.publish({ n: 1 });
-    transport.publish({ n: 2 });
-    const hub = fakeOpenAjaxHub();
-    gadgets.Hub = hub;
-    assert.equal(hub.published.length, 0);
-    gadgets.HubSettings.onConnect();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    assert.deepEqual(hub.published, [
-      [DEFAULT_PUBLISH_TOPIC, { n: 1 }],
-      [DEFAULT_PUBLISH_TOPIC, { n: 2 }],
-    ]);
-    transport.publish({ n: 3 });
-    assert.deepEqual(hub.published.at(-1), [DEFAULT_PUBLISH_TOPIC, { n: 3 }]);
-    hub.emit("acqueon.events", '{"channel":"Finesse"}');
-    hub.emit("other.topic", { ignored: true });
-    assert.deepEqual(got, ['{"channel":"Finesse"}']);
+    await waitUntil(() => transport.connected);
+    // Quicker than the watch interval: the wrapped connect/disconnect say so.
+    client.disconnect();
+    client.connect();
+    await waitUntil(() => statuses.length >= 3);
+    assert.deepEqual(statuses, ["connected", "disconnected", "connected"]);
+    assert.equal(container.deliver(DEFAULT_SUBSCRIBE_TOPIC, { after: 1 }), 1, "one live subscription");
+    assert.deepEqual(got, [{ after: 1 }]);
+    transport.close();
   });
 
-  test("a subscription removed before connecting is never made", async () => {
-    const gadgets = { HubSettings: {} };
-    const transport = openAjaxTransport({ ready: whenHubConnected(gadgets) });
-    const off = transport.subscribe(() => {});
-    off();
-    gadgets.Hub = fakeOpenAjaxHub();
-    gadgets.HubSettings.onConnect();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    assert.equal(gadgets.Hub.subs.size, 0);
+  test("notices a disconnect nobody announced (the container dropped the client)", async () => {
+    const { gadgets, container, client } = shindigPage();
+    const transport = openAjaxTransport({ gadgets });
+    transport.subscribe(() => {});
+    await waitUntil(() => transport.connected);
+    container.drop();
+    await waitUntil(() => !transport.connected);
+    assert.throws(() => transport.publish({}), (e) => e.code === NOT_CONNECTED);
+    client.connect();
+    await waitUntil(() => transport.connected);
+    assert.equal(container.subscriptions.get(DEFAULT_SUBSCRIBE_TOPIC)?.size, 1);
+    transport.close();
   });
 
-  test("connect() is openAjaxTransport with whenHubConnected", async () => {
-    const gadgets = { HubSettings: {} };
-    const transport = openAjaxTransport.connect({ gadgets, publishTopic: "out" });
-    assert.equal(typeof gadgets.HubSettings.onConnect, "function");
-    transport.publish("queued");
-    gadgets.Hub = fakeOpenAjaxHub();
-    gadgets.HubSettings.onConnect();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    assert.deepEqual(gadgets.Hub.published, [["out", "queued"]]);
+  test("a refused subscription is a refused status, never connected", async () => {
+    const { gadgets, container } = shindigPage();
+    container.refuseSubscribe = true;
+    const transport = openAjaxTransport({ gadgets });
+    const statuses = [];
+    transport.onStatus((s) => statuses.push(s));
+    transport.subscribe(() => {});
+    await waitUntil(() => statuses.length > 0);
+    assert.equal(statuses[0].type, "refused");
+    assert.equal(statuses[0].code, SUBSCRIBE_REFUSED);
+    assert.match(statuses[0].message, /makecall\.events/);
+    await sleep(80);
+    assert.equal(transport.connected, false);
+    transport.close();
   });
 
-  test("without ready, uses a given hub and its default topics at once", () => {
-    const hub = fakeOpenAjaxHub();
-    const transport = openAjaxTransport({ hub });
+  test("with a given hub and the default topics; unsubscribe is idempotent", async () => {
+    const { container, client } = createFakeHub();
+    client.connect();
+    const transport = openAjaxTransport({ hub: client });
     const got = [];
     const off = transport.subscribe((m) => got.push(m));
+    await waitUntil(() => transport.connected);
     transport.publish(makeCall);
-    assert.deepEqual(hub.published, [[DEFAULT_PUBLISH_TOPIC, makeCall]]);
-    hub.emit(DEFAULT_SUBSCRIBE_TOPIC, { a: 1 });
+    assert.deepEqual(container.published, [[DEFAULT_PUBLISH_TOPIC, makeCall]]);
+    container.deliver(DEFAULT_SUBSCRIBE_TOPIC, { a: 1 });
+    off();
+    off();
+    assert.equal(container.deliver(DEFAULT_SUBSCRIBE_TOPIC, { a: 2 }), 0);
     assert.deepEqual(got, [{ a: 1 }]);
-    off();
-    off();
-    assert.equal(hub.subs.size, 0);
-    hub.emit(DEFAULT_SUBSCRIBE_TOPIC, { a: 2 });
-    assert.equal(got.length, 1);
+    transport.close();
   });
 
-  test("without ready, refuses a missing hub and bad topics", () => {
-    assertInvalid(() => openAjaxTransport({}), /hub/);
+  test("refuses a bad hub, bad topics and a bad ready", () => {
     assertInvalid(() => openAjaxTransport({ hub: { publish() {} } }));
     assertInvalid(() => openAjaxTransport({ hub: fakeOpenAjaxHub(), publishTopic: "" }));
     assertInvalid(() => openAjaxTransport({ hub: fakeOpenAjaxHub(), ready: 5 }));
   });
 
-  test("close unsubscribes everything and drops the queue", async () => {
-    const hub = fakeOpenAjaxHub();
-    const transport = openAjaxTransport({ hub });
+  test("close unsubscribes everything, stops watching, and later calls throw", async () => {
+    const { gadgets, container } = shindigPage();
+    const transport = openAjaxTransport({ gadgets });
     transport.subscribe(() => {});
     transport.subscribe(() => {});
-    assert.equal(hub.subs.size, 2);
+    await waitUntil(() => transport.connected);
+    assert.equal(container.subscriptions.get(DEFAULT_SUBSCRIBE_TOPIC).size, 2);
     transport.close();
-    assert.equal(hub.subs.size, 0);
+    assert.equal(container.subscriptions.get(DEFAULT_SUBSCRIBE_TOPIC).size, 0);
     assertInvalid(() => transport.publish({}), /closed/);
-
-    const gadgets = { HubSettings: {} };
-    const queued = openAjaxTransport({ ready: whenHubConnected(gadgets) });
-    queued.publish({ n: 1 });
-    queued.close();
-    gadgets.Hub = fakeOpenAjaxHub();
-    gadgets.HubSettings.onConnect();
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    assert.equal(gadgets.Hub.published.length, 0);
   });
 
-  test("handler errors are isolated", () => {
-    const hub = fakeOpenAjaxHub();
+  test("handler errors are isolated", async () => {
+    const { gadgets, container } = shindigPage();
     const errors = [];
-    const transport = openAjaxTransport({ hub, onError: (e) => errors.push(e) });
+    const transport = openAjaxTransport({ gadgets, onError: (e) => errors.push(e) });
     const got = [];
     transport.subscribe(() => {
       throw new Error("x");
     });
     transport.subscribe((m) => got.push(m));
-    hub.emit(DEFAULT_SUBSCRIBE_TOPIC, 1);
+    await waitUntil(() => transport.connected);
+    container.deliver(DEFAULT_SUBSCRIBE_TOPIC, 1);
     assert.deepEqual(got, [1]);
     assert.equal(errors.length, 1);
+    transport.close();
   });
 });
 

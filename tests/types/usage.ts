@@ -12,6 +12,7 @@ import {
   createGadget,
   postMessageTransport,
   openAjaxTransport,
+  finesseTransport,
   hubTransport,
   type Validation,
   type MakeCallMessage,
@@ -86,7 +87,21 @@ async function main(): Promise<void> {
     allowedOrigins: ["https://workspace.example.com"],
     acceptFrom: [window.parent, window.top as Window],
   });
-  const hubSide: Transport = openAjaxTransport({ subscribeTopic: "makecall.events" });
+  const hubSide = openAjaxTransport({ subscribeTopic: "makecall.events" });
+  const offStatus = hubSide.onStatus((status) => {
+    if (status.type === "refused") console.log(status.code, status.message);
+  });
+  offStatus();
+  const finesseSide: Transport = finesseTransport({ userId: "1001", initClientServices: false });
+  const gadgetOnFinesse = createGadget({ transport: finesseSide, agentStatePolicy: "notReady" });
+  gadgetOnFinesse.on("connection", (connected: boolean) => console.log(connected, gadgetOnFinesse.connected));
+  try {
+    await gadgetOnFinesse.dial("6085559000");
+  } catch (error) {
+    const e = error as MakecallError;
+    if (e.code === "WORKSPACE_ERROR") console.log(e.status, e.errorType, e.errorMessage);
+    if (e.code === "NOT_CONNECTED" || e.code === "SUBSCRIBE_REFUSED") console.log("nothing was sent");
+  }
   const anyHub: Transport = hubTransport({
     publish: (_message: unknown) => {},
     subscribe: (_handler: (message: unknown) => void) => () => {},

@@ -1,7 +1,12 @@
 // The Make Call gadget: built only on the public makecall API. It runs in the
 // workspace's iframe and talks to it through postMessage (the demo, or any
-// workspace that frames it), or through the OpenAjax hub when loaded as a
-// Finesse gadget (gadgets.Hub exists there).
+// workspace that frames it), through the OpenAjax hub when loaded as a
+// Finesse gadget (MakeCallGadget.xml: gadgets.Hub exists there), or through
+// the Finesse JavaScript library in the plain Finesse desktop
+// (MakeCallFinesseGadget.xml, UserPref transport="finesse").
+//
+// Settings (topics, channel, plan, agent policy, timeout) come from the
+// gadget spec's UserPrefs inside Finesse and from config.json elsewhere.
 //
 // Everything the workspace sends is shown with textContent, never as HTML.
 
@@ -10,7 +15,7 @@ import {
   createGadget,
   postMessageTransport,
   openAjaxTransport,
-  whenHubConnected,
+  finesseTransport,
 } from "./makecall/js/index.js";
 
 const SOURCE = "makecall-gadget";
@@ -160,18 +165,35 @@ function reasonWords(result) {
   }
 }
 
-async function pickTransport() {
-  // Inside Finesse the OpenSocial container provides `gadgets` (pubsub-2).
-  if (typeof globalThis.gadgets === "object" && globalThis.gadgets !== null) {
-    return { transport: openAjaxTransport({ ready: whenHubConnected() }), demoHost: false };
+// The settings a site configures, by the names of the gadget spec's
+// UserPrefs and config.json's keys. Values are handed to makecall as given
+// (as text; the timeout as a number): makecall checks them and the gadget
+// shows its error if one is wrong.
+const SETTINGS = ["transport", "publishTopic", "subscribeTopic", "channel", "plan", "agentStatePolicy", "dialTimeoutMs"];
+
+/** The non-empty settings of the gadget spec (Shindig's gadgets.Prefs reads its UserPrefs). */
+function userPrefs() {
+  const Prefs = globalThis.gadgets?.Prefs;
+  if (typeof Prefs !== "function") return {};
+  const prefs = new Prefs();
+  const settings = {};
+  for (const name of SETTINGS) {
+    const value = prefs.getString(name);
+    if (typeof value === "string" && value.trim() !== "") settings[name] = value.trim();
   }
+  return settings;
+}
+
+async function loadConfig() {
   const response = await fetch(new URL("config.json", import.meta.url), { cache: "no-store" });
   if (!response.ok) throw new Error("the gadget's config.json could not be loaded");
   const config = await response.json();
   if (typeof config?.workspaceOrigin !== "string" || config.workspaceOrigin === "" || config.workspaceOrigin === "*") {
     throw new Error("config.json must name the workspace's exact origin in workspaceOrigin");
   }
-  return { transport: postMessageTransport({ targetOrigin: config.workspaceOrigin }), demoHost: config.demoHost === true };
+  const settings = { workspaceOrigin: config.workspaceOrigin, demoHost: config.demoHost === true };
+  for (const name of SETTINGS) if (Object.hasOwn(config, name) && config[name] !== null) settings[name] = config[name];
+  return settings;
 }
 
 /**
@@ -197,23 +219,41 @@ function fitFrame(transport) {
   }).observe(content);
 }
 
-function readDialTimeout() {
-  const raw = new URLSearchParams(location.search).get("dialTimeoutMs");
-  const value = raw === null ? NaN : Number(raw);
-  // Bounded: the query string can only make the wait shorter or longer
-  // within reason, never zero or endless.
-  return Number.isFinite(value) ? Math.min(120000, Math.max(500, Math.round(value))) : 15000;
+async function pickTransport() {
+  // Inside Finesse the OpenSocial container provides `gadgets` (pubsub-2).
+  if (typeof globalThis.gadgets === "object" && globalThis.gadgets !== null) {
+    const settings = userPrefs();
+    if (settings.transport === "finesse") return { settings, transport: finesseTransport() };
+    return {
+      settings,
+      transport: openAjaxTransport({ publishTopic: settings.publishTopic, subscribeTopic: settings.subscribeTopic }),
+    };
+  }
+  const settings = await loadConfig();
+  return { settings, transport: postMessageTransport({ targetOrigin: settings.workspaceOrigin }) };
+}
+
+function readDialTimeout(settings) {
+  const raw = new URLSearchParams(location.search).get("dialTimeoutMs") ?? settings.dialTimeoutMs;
+  if (raw === undefined || raw === null) return undefined; // makecall's default
+  return Number(raw);
 }
 
 async function main() {
-  const dialTimeoutMs = readDialTimeout();
-  // The wasm and config.json load in parallel. pickTransport() also runs
-  // before the first await, so inside Finesse gadgets.HubSettings.onConnect
-  // is hooked before the container connects the hub.
-  const [, { transport, demoHost }] = await Promise.all([init(), pickTransport()]);
-  // The plan refuses emergency calls from the gadget; the agent's own
-  // extension is refused by the core from the agent event.
-  const gadget = createGadget({ transport, dialTimeoutMs, source: SOURCE, plan: { blockedPrefixes: ["911"] } });
+  // The wasm and config.json load in parallel.
+  const [, { settings, transport }] = await Promise.all([init(), pickTransport()]);
+  const dialTimeoutMs = readDialTimeout(settings);
+  const gadget = createGadget({
+    transport,
+    dialTimeoutMs,
+    channel: settings.channel,
+    // Without a configured plan the demo refuses emergency calls; the
+    // agent's own extension is refused by the core from the agent event.
+    plan: settings.plan ?? { blockedPrefixes: ["911"] },
+    agentStatePolicy: settings.agentStatePolicy,
+    source: SOURCE,
+  });
+  const timeoutSeconds = Number(((dialTimeoutMs ?? 15000) / 1000).toFixed(1));
 
   let validation = gadget.validate("");
   let pending = false; // while a dial is unsettled
@@ -258,7 +298,10 @@ async function main() {
     // find their way back to it; placeCall refuses while it is set.
     setAttr(ui.call, "aria-disabled", String(reason !== ""));
     ui.call.disabled = false; // the markup's, until the gadget has started
-    setText(ui.callReason, reason === "" ? `Ready to dial ${validation.dial}.` : reason);
+    const ready = gadget.connected
+      ? `Ready to dial ${validation.dial}.`
+      : `Connecting to the workspace… A call to ${validation.dial} is sent once connected.`;
+    setText(ui.callReason, reason === "" ? ready : reason);
     setData(ui.callReason, "blocked", String(reason !== ""));
   }
 
@@ -407,9 +450,30 @@ async function main() {
     refreshCallButton();
   });
 
-  gadget.on("error", () => {
+  gadget.on("error", (error) => {
     // Malformed or unrelated workspace messages are not the agent's concern;
-    // the gadget keeps working.
+    // the gadget keeps working. A refused subscription is: calls cannot work.
+    if (error?.code === "SUBSCRIBE_REFUSED") {
+      showAlert("The workspace does not let this gadget receive call events. Calling is unavailable.");
+      refreshCallButton();
+    }
+  });
+
+  // Ask for the agent state on every connection, where the channel
+  // documents a request for it (the Cisco channel's GetAgentState); the
+  // Finesse channel documents none, so nothing is sent there and the state
+  // comes from the workspace's own events (or, with finesseTransport, the User).
+  const askAgentState = () => {
+    try {
+      gadget.requestAgentState();
+    } catch {
+      // Not connected after all: the next connection asks again.
+    }
+  };
+  gadget.on("connection", (connected) => {
+    document.documentElement.dataset.connected = String(connected);
+    if (connected) askAgentState();
+    refreshCallButton();
   });
 
   function dialErrorWords(error) {
@@ -426,7 +490,13 @@ async function main() {
         return `Call failed: ${causeWords(error.cause) || "the workspace could not place the call"}.`;
       case "TIMEOUT":
         // A no-break space: "15 s" never breaks across lines.
-        return `No response from the workspace after ${Number((dialTimeoutMs / 1000).toFixed(1))}\u00a0s. The call may not have been placed.`;
+        return `No response from the workspace after ${timeoutSeconds}\u00a0s. The call may not have been placed.`;
+      case "NOT_CONNECTED":
+        return `Not connected to the workspace after ${timeoutSeconds}\u00a0s. Nothing was sent: the call was not placed.`;
+      case "SUBSCRIBE_REFUSED":
+        return "The workspace does not let this gadget receive call events (subscription refused). Nothing was sent.";
+      case "WORKSPACE_ERROR":
+        return `The workspace refused the call: ${error.errorMessage || error.errorType || `error ${error.status ?? ""}`.trim()}.`;
       case "ABORTED":
         return "The call was cancelled.";
       case "CLOSED":
@@ -477,14 +547,11 @@ async function main() {
 
   revalidate();
   fitFrame(transport);
-  // Ask for the agent state where the channel documents a request for it
-  // (the Cisco channel's GetAgentState); the Finesse channel, which this
-  // gadget dials on, documents none, so nothing is sent and the state comes
-  // from the workspace's own SetAgentState events.
-  gadget.requestAgentState();
+  document.documentElement.dataset.connected = String(gadget.connected);
+  if (gadget.connected) askAgentState();
   // Only under this package's demo host (its config.json says demoHost):
   // tell it the gadget is listening, so it announces the agent state.
-  if (demoHost) transport.publish({ makecallDemo: "listening" });
+  if (settings.demoHost) transport.publish({ makecallDemo: "listening" });
   document.documentElement.dataset.ready = "true";
 }
 
