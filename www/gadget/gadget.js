@@ -208,14 +208,20 @@ async function loadConfig() {
 function fitFrame(transport) {
   const content = document.getElementById("mc");
   if (!content || typeof ResizeObserver !== "function") return;
+  // In an OpenSocial container the container sizes the frame; nothing is
+  // published on its hub (which may not be connected yet).
+  const container = typeof globalThis.gadgets === "object" && globalThis.gadgets !== null;
   const finesse = globalThis.gadgets?.window;
   let reported = 0;
   new ResizeObserver(() => {
     const height = Math.ceil(content.getBoundingClientRect().bottom);
     if (height === reported) return;
     reported = height;
-    if (typeof finesse?.adjustHeight === "function") finesse.adjustHeight();
-    else transport.publish({ channel: "makecall", topic: "Gadget", subtopic: "FrameHeight", height });
+    if (container) {
+      if (typeof finesse?.adjustHeight === "function") finesse.adjustHeight();
+    } else {
+      transport.publish({ channel: "makecall", topic: "Gadget", subtopic: "FrameHeight", height });
+    }
   }).observe(content);
 }
 
