@@ -50,6 +50,7 @@ export type DialErrorCode =
   | "INVALID_NUMBER"
   | "AGENT_NOT_READY"
   | "DIAL_IN_PROGRESS"
+  | "CALL_IN_PROGRESS"
   | "CALL_FAILED"
   | "TIMEOUT"
   | "ABORTED"
@@ -347,7 +348,8 @@ export function redactNumber(text: string): string;
 export function memoryBytes(): number;
 
 /** What applying a state change did. */
-export type Change = "new" | "advanced" | "duplicate" | "stale";
+/** "unknown": a state value the tracker does not know, recorded in `history`; the call's `state` is unchanged. */
+export type Change = "new" | "advanced" | "duplicate" | "stale" | "unknown";
 
 /** A tracked call. */
 export interface CallSnapshot {
@@ -416,6 +418,11 @@ export interface GadgetOptions extends EnvelopeOptions {
    * subscribed; its answer is the subscriber id the packet form sends as `subscriberID`.
    */
   register?: (context: RegistrationContext) => string | number | PromiseLike<string | number>;
+  /**
+   * Allow a dial while the agent has a live call (sites that allow consult
+   * calls). Default false: such a dial fails with CALL_IN_PROGRESS.
+   */
+  allowDialDuringCall?: boolean;
 }
 
 /** What a successful dial resolves to. */

@@ -281,7 +281,7 @@ export class CallTracker {
 
   /**
    * Applies a state-change message (or a call from `parseStateChange`).
-   * @returns {{ change: "new" | "advanced" | "duplicate" | "stale", call: object }}
+   * @returns {{ change: "new" | "advanced" | "duplicate" | "stale" | "unknown", call: object }}
    */
   apply(eventOrMessage) {
     const tracker = this.#tracker;

@@ -56,6 +56,16 @@ export interface SimulatedWorkspaceOptions {
   talkMs?: number;
   /** Ring time before `noAnswer` drops, ms. Default 12000. */
   noAnswerMs?: number;
+  /**
+   * Wrap-up after the agent's answered calls, ms; 0 (the default) for none.
+   * Finesse puts the agent in WORK or WORK_READY after a call when wrap-up
+   * is configured; which one, and the timer, are this simulator's
+   * (unverified) choice: WORK_READY when the agent returns to READY, WORK
+   * when to NOT_READY, for this long or until a state is picked.
+   */
+  wrapUpMs?: number;
+  /** When true (with `transport`), send nothing until the gadget's first message (a ready handshake). Default false. */
+  awaitGadget?: boolean;
   /** The workspace side of a real channel. When absent, an in-process pair is made (`gadgetTransport`). */
   transport?: Transport;
   /** First call id; ids increment from it and are sent as strings. Default 16931876. */
@@ -151,3 +161,9 @@ export interface SimulatedWorkspace {
 
 /** Creates a simulated workspace. */
 export declare function createSimulatedWorkspace(options?: SimulatedWorkspaceOptions): SimulatedWorkspace;
+
+/**
+ * The workspace's documented sample state change (a manual outbound call in
+ * wrap-up) as JSON text, trailing comma included, as the documentation gives it.
+ */
+export const SAMPLE_STATE_CHANGE: string;

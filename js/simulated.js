@@ -31,6 +31,56 @@ function simError(code, message, path) {
 /** An own property of an options or script object; inherited keys count as absent. */
 const own = (object, key, path) => ownOption(object, key, INVALID_INPUT, path);
 
+/**
+ * The workspace's documented sample state change (the Make a Call page's
+ * "Sample Response": a manual outbound call in wrap-up), as JSON text the way
+ * the page gives it, trailing comma included, so `parseMessage` can be tried
+ * without a workspace (the README's quick start).
+ */
+export const SAMPLE_STATE_CHANGE = `{
+  "channel": "Finesse",
+  "topic": "outbound",
+  "subtopic": "OutBoundCallStateChange",
+  "message": {
+    "source": "event",
+    "call": {
+      "ResponseActual": {
+        "fromAddress": "5024",
+        "id": "16931876",
+        "mediaType": "Voice",
+        "participants": {
+          "Participant": [
+            {
+              "mediaAddress": "5024",
+              "mediaAddressType": "AGENT_DEVICE",
+              "startTime": "2024-04-23T09:39:11.433Z",
+              "state": "WRAP_UP",
+              "stateChangeTime": "2024-04-23T09:42:40.113Z"
+            }
+          ]
+        },
+        "state": "ACTIVE",
+        "toAddress": "08234567899",
+        "mediaProperties": {
+          "callType": "OUT",
+          "dialedNumber": "08234567899",
+        }
+      },
+      "ResponseFields": {
+        "fromAddress": "5024",
+        "toAddress": "08234567899",
+        "CallState": "WRAP_UP",
+        "Type": "OB_OUT",
+        "Campaign": "16931876",
+        "OutBoundType": "manualdial"
+      },
+      "id": "16931876",
+      "CallType": "OB_OUT",
+      "event": "WRAP_UP",
+      "CallVariables": {}
+    }
+  }
+}`;
 
 // The pages the simulated shapes follow.
 const PAGE = {
@@ -121,7 +171,9 @@ function pascal(state) {
  * `setAgentState`, and follows the agent's own calls: TALKING once one is
  * answered, back to the earlier state when the last answered one ends (a
  * `setAgentState` during the call sets that state instead, Finesse's
- * pending state, shown by `pendingAgentState`).
+ * pending state, shown by `pendingAgentState`). With `wrapUpMs` the agent
+ * goes through wrap-up first: WORK_READY (then READY) or WORK (then
+ * NOT_READY) for wrapUpMs.
  * @param {object} [options]
  */
 export function createSimulatedWorkspace(options = {}) {
@@ -142,6 +194,14 @@ export function createSimulatedWorkspace(options = {}) {
   const ringMs = num("ringMs", 2000);
   const talkMs = num("talkMs", 8000);
   const noAnswerMs = num("noAnswerMs", 12000);
+  // Wrap-up after the agent's calls, off (0) by default. Finesse puts the
+  // agent in WORK or WORK_READY after a call when wrap-up is configured
+  // (Finesse Developer Guide 12.5, agent states; workspace-api.md §B.4).
+  // Unverified, so chosen here: WORK_READY when the agent goes back to
+  // READY afterwards and WORK when to NOT_READY (as the state names say),
+  // and wrap-up ends after wrapUpMs (the site's wrap-up time) or when the
+  // agent picks a state.
+  const wrapUpMs = num("wrapUpMs", 0);
   let nextCallId = num("firstCallId", 16931876);
   if (!Number.isSafeInteger(nextCallId)) throw simError(INVALID_INPUT, "firstCallId must be an integer", "firstCallId");
   const str = (name, fallback) => {
@@ -154,6 +214,7 @@ export function createSimulatedWorkspace(options = {}) {
   // packet whose subscriberID differs is ignored, as from an unregistered app.
   const subscriberId = own(options, "subscriberId") === undefined ? undefined : str("subscriberId", "");
   const accessCode = str("accessCode", "");
+  const awaitGadget = own(options, "awaitGadget") === true;
   const wire = given("wire", "object");
   if (wire !== "object" && wire !== "json") throw simError(INVALID_INPUT, 'wire must be "object" or "json"', "wire");
   const agentInfo = {
@@ -235,12 +296,20 @@ export function createSimulatedWorkspace(options = {}) {
     throw simError(INVALID_INPUT, "transport must have publish and subscribe", "transport");
   }
 
+  // The ready handshake (awaitGadget): nothing is posted before the gadget
+  // has spoken. A window.postMessage to an iframe whose page has not loaded
+  // yet reaches its initial about:blank document, which the browser refuses
+  // with a console warning (the target origin does not match), and the
+  // message is lost anyway. The gadget's first message, whatever it is (a
+  // request, the demo gadget's frame-height report), proves it listens; the
+  // agent state is announced then.
+  let gadgetHeard = !awaitGadget || external === undefined;
   // ASSUMPTION: a request that came in the API Structure packet
   // (https://docs.acqueon.com/docs/api-structure) is answered in a packet
   // too, echoing its ResponseUrl and subscriberID; whether the workspace
   // does so is not public (the parser reads both forms).
   function send(message, packet) {
-    if (closed) return;
+    if (closed || !gadgetHeard) return;
     const framed =
       packet === undefined
         ? message
@@ -256,6 +325,13 @@ export function createSimulatedWorkspace(options = {}) {
 
   function receive(raw) {
     if (closed) return;
+    if (!gadgetHeard) {
+      gadgetHeard = true;
+      // Answered at once if this is an agent-state request; else announced.
+      schedule(() => {
+        if (!agentAnnounced) broadcastAgentState();
+      }, 0);
+    }
     logWire("toWorkspace", raw);
     let message = raw;
     if (typeof raw === "string") {
@@ -298,10 +374,12 @@ export function createSimulatedWorkspace(options = {}) {
   }
 
   // --- agent state --------------------------------------------------------
+  let agentAnnounced = false;
   // The Finesse channel's Agent/SetAgentState (https://docs.acqueon.com/docs/ready-or-not-ready).
   // ASSUMPTION: the page documents the events Ready and NotReady; other
   // states (TALKING while a call is up) are sent the same way.
   function broadcastAgentState() {
+    if (gadgetHeard) agentAnnounced = true;
     send({
       channel: "Finesse",
       topic: "Agent",
@@ -326,6 +404,7 @@ export function createSimulatedWorkspace(options = {}) {
   // The Cisco channel's answer to GetAgentState: Agent/SetAgentState with the
   // Finesse user under message.data (https://docs.acqueon.com/docs/get-agent-state).
   function answerGetAgentState(packet) {
+    if (gadgetHeard) agentAnnounced = true;
     const user = {
       extension,
       loginId: agentInfo.loginId,
@@ -548,25 +627,45 @@ export function createSimulatedWorkspace(options = {}) {
   // The agent's own state follows the agent's manual calls, as Finesse
   // reports it (workspace-api.md §B.4): TALKING once the call is answered,
   // and back to the state held before the call when the last answered call
-  // ends (no wrap-up timer is simulated; nothing here holds a call). The agent event goes out after
+  // ends, or through wrap-up first with wrapUpMs (nothing here holds a call). The agent event goes out after
   // the call event. Dialer calls (injectCall's default) leave it alone.
   let stateBeforeCall; // set while answered calls hold the agent
   const callsHoldingAgent = new Set();
+  let wrapUpTimer; // while the agent is in wrap-up (wrapUpMs > 0)
   function followCall(call, state) {
     if (call.kind !== "manual") return;
     let next;
     if (state === "ACTIVE") {
-      if (callsHoldingAgent.size === 0) stateBeforeCall = agentState;
+      if (callsHoldingAgent.size === 0) stateBeforeCall = wrapUpTimer === undefined ? agentState : afterWrapUp(agentState);
+      endWrapUp();
       callsHoldingAgent.add(call);
       next = "TALKING";
     } else if (ENDING_STATES.has(state) && callsHoldingAgent.delete(call) && callsHoldingAgent.size === 0) {
       next = stateBeforeCall;
       stateBeforeCall = undefined;
+      if (wrapUpMs > 0) {
+        const after = next;
+        next = after === "READY" ? "WORK_READY" : "WORK";
+        wrapUpTimer = schedule(() => {
+          wrapUpTimer = undefined;
+          setAgent(after);
+        }, wrapUpMs);
+      }
     }
-    if (next !== undefined && next !== agentState) {
-      agentState = next;
-      broadcastAgentState();
-    }
+    if (next !== undefined) setAgent(next);
+  }
+  // Where wrap-up leads: WORK_READY to READY, WORK to NOT_READY.
+  function afterWrapUp(state) {
+    return state === "WORK_READY" ? "READY" : state === "WORK" ? "NOT_READY" : state;
+  }
+  function endWrapUp() {
+    cancel(wrapUpTimer);
+    wrapUpTimer = undefined;
+  }
+  function setAgent(next) {
+    if (next === agentState) return;
+    agentState = next;
+    broadcastAgentState();
   }
 
   // A playback sends its steps one after another, each `wait` ms after the
@@ -754,8 +853,9 @@ export function createSimulatedWorkspace(options = {}) {
   if (external !== undefined) {
     unsubscribeTransport = external.subscribe((message) => receive(message));
     // The gadget on the other side cannot be seen subscribing: announce the
-    // agent state once, so it does not wait for the first change.
-    schedule(broadcastAgentState, 0);
+    // agent state once, so it does not wait for the first change (or, with
+    // awaitGadget, once it has spoken).
+    if (gadgetHeard) schedule(broadcastAgentState, 0);
   } else {
     gadgetTransport = Object.freeze({
       publish(message) {
@@ -806,6 +906,8 @@ export function createSimulatedWorkspace(options = {}) {
         stateBeforeCall = next;
         return;
       }
+      // A state picked during wrap-up ends it.
+      endWrapUp();
       agentState = next;
       broadcastAgentState();
     },

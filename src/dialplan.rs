@@ -624,6 +624,14 @@ impl Rejection {
         }
     }
 
+    /// The `OWN_EXTENSION` rejection (the number itself is not shown).
+    pub fn own_extension() -> Rejection {
+        Rejection::new(
+            codes::OWN_EXTENSION,
+            "the number is your own extension (the plan's ownExtension, or the agent's extension)",
+        )
+    }
+
     /// The `TOO_LONG` of an input of `units` UTF-16 units, too long to be
     /// read at all (the wasm boundary refuses it before copying it).
     pub fn oversized(units: usize) -> Rejection {
@@ -751,10 +759,7 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
     }
     if let Some(own) = plan.own_extension.as_deref() {
         if own == body || own == core {
-            return Err(Rejection::new(
-                codes::OWN_EXTENSION,
-                "the number is your own extension (the plan's ownExtension)",
-            ));
+            return Err(Rejection::own_extension());
         }
     }
     check_blocked(plan, &dial, access_code, core, reading.as_ref())?;
@@ -1268,6 +1273,24 @@ fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
                     msg!("unknown dial-plan option ", Quoted(&redact_digits(unknown))),
                 ))
             }
+        }
+    }
+    // `countryCode: null` clears the country, and with it what the preset
+    // derived from it (its trunk and international prefixes, national
+    // lengths), unless the same object sets those itself.
+    let given = |name: &str| entries.iter().any(|(key, _)| key == name);
+    let country_cleared = entries
+        .iter()
+        .any(|(key, value)| key == "countryCode" && matches!(value, Value::Null));
+    if country_cleared {
+        if !given("trunkPrefix") {
+            plan.trunk_prefix = None;
+        }
+        if !given("internationalPrefix") {
+            plan.international_prefix = None;
+        }
+        if !given("nationalDigits") {
+            plan.national_digits = None;
         }
     }
     if customised && !country_set {

@@ -101,6 +101,8 @@ pub mod codes {
     pub const AGENT_NOT_READY: &str = "AGENT_NOT_READY";
     /// Dial: another dial is still pending.
     pub const DIAL_IN_PROGRESS: &str = "DIAL_IN_PROGRESS";
+    /// Dial: the agent has a live call (unless `allowDialDuringCall`).
+    pub const CALL_IN_PROGRESS: &str = "CALL_IN_PROGRESS";
     /// Dial: the workspace reported the call as failed.
     pub const CALL_FAILED: &str = "CALL_FAILED";
     /// Dial: no correlated call within the deadline.

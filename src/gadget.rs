@@ -161,6 +161,9 @@ pub struct GadgetConfig {
     pub form: RequestForm,
     /// Ended calls kept by the tracker.
     pub max_ended_calls: usize,
+    /// Whether a dial may start while the agent has a live call (sites
+    /// that allow consult calls); by default it may not (`CALL_IN_PROGRESS`).
+    pub allow_dial_during_call: bool,
 }
 
 impl Default for GadgetConfig {
@@ -171,6 +174,7 @@ impl Default for GadgetConfig {
             dial_timeout_ms: DEFAULT_DIAL_TIMEOUT_MS,
             form: RequestForm::default(),
             max_ended_calls: DEFAULT_MAX_ENDED_CALLS,
+            allow_dial_during_call: false,
         }
     }
 }
@@ -208,8 +212,9 @@ fn string_option<'a>(value: &'a Value, path: &str) -> Result<&'a str, Error> {
 
 impl GadgetConfig {
     /// Reads the configuration from the JS options object (`plan`,
-    /// `agentStatePolicy`, `dialTimeoutMs`, `maxEndedCalls`, and the request
-    /// form's `channel`, `source`, `envelope`, `responseUrl`, `subscriberId`).
+    /// `agentStatePolicy`, `dialTimeoutMs`, `maxEndedCalls`,
+    /// `allowDialDuringCall`, and the request form's `channel`, `source`,
+    /// `envelope`, `responseUrl`, `subscriberId`).
     ///
     /// Absent (or `null`) options take their defaults; other keys (such as
     /// `transport`) are ignored. A bad value fails with `INVALID_INPUT` and
@@ -257,6 +262,20 @@ impl GadgetConfig {
             let max = integer_option(value, "maxEndedCalls", 0, MAX_ENDED_CALLS_LIMIT as u64)?;
             config.max_ended_calls = usize::try_from(max).unwrap_or(MAX_ENDED_CALLS_LIMIT);
         }
+        if let Some(value) = option(entries, "allowDialDuringCall") {
+            config.allow_dial_during_call = match value {
+                Value::Bool(flag) => *flag,
+                other => {
+                    return Err(invalid(
+                        "allowDialDuringCall",
+                        msg!(
+                            "allowDialDuringCall must be a boolean, not a ",
+                            other.type_name()
+                        ),
+                    ))
+                }
+            };
+        }
         Ok(config)
     }
 }
@@ -282,7 +301,7 @@ pub struct DialStarted {
 /// Why a dial failed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DialError {
-    /// `INVALID_NUMBER`, `AGENT_NOT_READY`, `DIAL_IN_PROGRESS`, `CALL_FAILED`, `TIMEOUT`, `ABORTED`, `CLOSED`.
+    /// `INVALID_NUMBER`, `AGENT_NOT_READY`, `DIAL_IN_PROGRESS`, `CALL_IN_PROGRESS`, `CALL_FAILED`, `TIMEOUT`, `ABORTED`, `CLOSED`.
     pub code: &'static str,
     /// A human explanation.
     pub message: String,
@@ -290,7 +309,8 @@ pub struct DialError {
     pub reason: Option<&'static str>,
     /// For `CALL_FAILED`: the workspace's cause (`BUSY`, ...).
     pub cause: Option<String>,
-    /// For `CALL_FAILED`/`TIMEOUT`: the call id, when known.
+    /// For `CALL_FAILED`/`TIMEOUT`: the call id, when known; for
+    /// `CALL_IN_PROGRESS` the live call's.
     pub call_id: Option<String>,
     /// For `WORKSPACE_ERROR`: what the workspace's error event said (boxed:
     /// it is rare, and every dial result would otherwise carry its size).
@@ -432,6 +452,7 @@ impl GadgetCore {
     pub fn can_dial(&self) -> Result<(), DialError> {
         self.check_idle()?;
         self.check_agent()?;
+        self.check_live_call()?;
         self.check_registered()?;
         self.check_listening()
     }
@@ -449,6 +470,50 @@ impl GadgetCore {
             )),
             None => Ok(()),
         }
+    }
+
+    /// One call at a time: while any tracked call of the agent is live (not
+    /// dropped, failed or in wrap-up) a dial is refused, unless the
+    /// configuration allows consult calls. The workspace reports the
+    /// agent's own calls, so every tracked call is one; a call whose end
+    /// never arrives holds the agent until the tracker evicts it.
+    fn check_live_call(&self) -> Result<(), DialError> {
+        if self.config.allow_dial_during_call {
+            return Ok(());
+        }
+        match self.tracker.latest_live_call() {
+            None => Ok(()),
+            Some(call) => Err(DialError {
+                call_id: Some(call.call_id.clone()),
+                ..DialError::new(
+                    codes::CALL_IN_PROGRESS,
+                    msg!(
+                        "the agent has a live call (",
+                        call.call_id.as_str(),
+                        ", ",
+                        call.state.as_str(),
+                        "); dial when it ends, or set allowDialDuringCall for consult calls"
+                    ),
+                )
+            }),
+        }
+    }
+
+    /// Validates a number as a dial would: the plan, then the agent's own
+    /// extension as the latest agent event gives it, when the plan names none.
+    pub fn validate(&self, input: &str) -> Result<ValidNumber, Rejection> {
+        let valid = validate(input, &self.config.plan)?;
+        let own = self
+            .agent
+            .as_ref()
+            .and_then(|agent| agent.extension.as_deref())
+            .filter(|_| self.config.plan.own_extension.is_none());
+        if let Some(own) = own {
+            if !own.is_empty() && valid.dial == own {
+                return Err(Rejection::own_extension());
+            }
+        }
+        Ok(valid)
     }
 
     /// The packet form needs the subscriber id registration gives.
@@ -514,8 +579,9 @@ impl GadgetCore {
     ///
     /// Checks, in order: a dial already pending (`DIAL_IN_PROGRESS`, the
     /// pending dial is unaffected), closed (`CLOSED`), the number
-    /// (`INVALID_NUMBER` with `reason`), the agent-state policy
-    /// (`AGENT_NOT_READY`), registration for the packet form
+    /// (`INVALID_NUMBER` with `reason`, see [`GadgetCore::validate`]), the
+    /// agent-state policy (`AGENT_NOT_READY`), a live call of the agent
+    /// (`CALL_IN_PROGRESS`), registration for the packet form
     /// (`NOT_REGISTERED`), a refused subscription (`SUBSCRIBE_REFUSED`).
     /// An `Err` is the dial's settlement. While the transport is not
     /// connected the MakeCall is held (`publish_now` false).
@@ -524,11 +590,12 @@ impl GadgetCore {
         // known now, which is exact where a time window would be a guess.
         let _ = now_ms;
         self.check_idle()?;
-        let valid = validate(input, &self.config.plan).map_err(|rejection| DialError {
+        let valid = self.validate(input).map_err(|rejection| DialError {
             reason: Some(rejection.code),
             ..DialError::new(codes::DIAL_INVALID_NUMBER, rejection.message)
         })?;
         self.check_agent()?;
+        self.check_live_call()?;
         self.check_registered()?;
         self.check_listening()?;
         let message_json = self

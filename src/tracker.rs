@@ -26,7 +26,8 @@
 //! - after `wrapUp`: only `dropped` is accepted (the final end); a second
 //!   `dropped` is then a duplicate and a second `wrapUp` is stale;
 //! - `unknown` on a live call is kept: it is recorded in `history` with its raw
-//!   value and reported as [`Change::Advanced`], but `state` stays what it was
+//!   value and reported as [`Change::Unknown`] (not `Advanced`: the call did
+//!   not move), and `state` stays what it was
 //!   (an unknown value must never move a call backwards, and it cannot be
 //!   ranked forwards either). The same raw value again right after it is a
 //!   duplicate; any unknown value after the end is stale.
@@ -72,22 +73,26 @@ pub enum Change {
     Duplicate,
     /// A state that would move the call backwards; ignored.
     Stale,
+    /// A state value the tracker does not know: recorded in the call's
+    /// history (with its raw value), its `state` unchanged.
+    Unknown,
 }
 
 impl Change {
-    /// The JS name (`"new"`, `"advanced"`, `"duplicate"`, `"stale"`).
+    /// The JS name (`"new"`, `"advanced"`, `"duplicate"`, `"stale"`, `"unknown"`).
     pub fn as_str(self) -> &'static str {
         match self {
             Change::New => "new",
             Change::Advanced => "advanced",
             Change::Duplicate => "duplicate",
             Change::Stale => "stale",
+            Change::Unknown => "unknown",
         }
     }
 
-    /// Whether the change was accepted (`new` or `advanced`).
+    /// Whether the change was recorded (`new`, `advanced` or `unknown`).
     pub fn is_accepted(self) -> bool {
-        matches!(self, Change::New | Change::Advanced)
+        matches!(self, Change::New | Change::Advanced | Change::Unknown)
     }
 }
 
@@ -311,7 +316,7 @@ fn decide(entry: &Entry, call: &Call) -> Change {
         return if repeated {
             Change::Duplicate
         } else {
-            Change::Advanced
+            Change::Unknown
         };
     }
     if next == current {
@@ -426,7 +431,7 @@ impl CallTracker {
             }
             Some((entry, key)) => {
                 let change = decide(entry, call);
-                if change == Change::Advanced {
+                if matches!(change, Change::Advanced | Change::Unknown) {
                     let was_ended = entry.snap.is_ended();
                     advance(entry, call, now_ms);
                     key.order = seq;
@@ -489,6 +494,16 @@ impl CallTracker {
     /// The ids of every tracked call, first seen first.
     pub fn call_ids(&self) -> impl Iterator<Item = &str> + '_ {
         self.calls.iter().map(|e| e.snap.call_id.as_str())
+    }
+
+    /// The live (not ended) call that changed last, if any.
+    pub fn latest_live_call(&self) -> Option<&CallSnapshot> {
+        self.keys
+            .iter()
+            .zip(self.calls.iter())
+            .filter(|(key, _)| !key.ended)
+            .max_by_key(|(key, _)| key.order)
+            .map(|(_, entry)| &entry.snap)
     }
 
     /// How many calls are tracked.

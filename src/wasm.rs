@@ -192,13 +192,16 @@ fn number_from_js(input: &JsValue) -> Result<Result<String, Rejection>, Error> {
 fn validate_js(input: &JsValue, plan: &Plan) -> String {
     match number_from_js(input) {
         Ok(Ok(text)) => validation_json(&text, plan),
-        Ok(Err(rejection)) => {
-            let mut out = String::with_capacity(160);
-            dialplan::write_validation_json(&Err(rejection), None, &mut out);
-            out
-        }
+        Ok(Err(rejection)) => validation_failure_json(rejection),
         Err(error) => failure(&error),
     }
+}
+
+/// The `validateNumber` JSON of a number refused unread (no `input`).
+fn validation_failure_json(rejection: Rejection) -> String {
+    let mut out = String::with_capacity(160);
+    dialplan::write_validation_json(&Err(rejection), None, &mut out);
+    out
 }
 
 /// A compiled dial plan, so repeated validations skip re-reading the options.
@@ -853,7 +856,16 @@ impl Gadget {
 
     /// Validates a number under the gadget's plan (`validateNumber`'s JSON).
     pub fn validate(&self, input: JsValue) -> String {
-        validate_js(&input, self.shared.core.borrow().plan())
+        match number_from_js(&input) {
+            Ok(Ok(text)) => {
+                let result = self.shared.core.borrow().validate(&text);
+                let mut out = String::with_capacity(96 + 2 * text.len());
+                dialplan::write_validation_json(&result, Some(&text), &mut out);
+                out
+            }
+            Ok(Err(rejection)) => validation_failure_json(rejection),
+            Err(error) => failure(&error),
+        }
     }
 
     /// Whether a dial may start now: `{ok:true}` or `{ok:false, code, message}`.

@@ -865,6 +865,35 @@ mod properties {
     }
 }
 
+#[test]
+fn a_null_country_code_clears_the_country_and_what_the_preset_derived_from_it() {
+    // Documented: null clears an option, including a preset's value (issue 12:
+    // this threw "trunkPrefix needs a countryCode").
+    let cleared = plan(obj(vec![
+        ("preset", s("nanp")),
+        ("countryCode", Value::Null),
+    ]));
+    assert_eq!(cleared.country_code, None);
+    assert_eq!(cleared.trunk_prefix, None);
+    assert_eq!(cleared.international_prefix, None);
+    assert_eq!(cleared.national_digits, None);
+    assert!(!cleared.nanp);
+    // Ten digits are still a number to dial, with no country rules.
+    assert_eq!(dial("(608) 555-9000", &cleared), "6085559000");
+    // What the same object sets itself stays, and is checked as before.
+    let err = plan_err(obj(vec![
+        ("preset", s("nanp")),
+        ("countryCode", Value::Null),
+        ("trunkPrefix", s("1")),
+    ]));
+    assert_eq!(err.code, "INVALID_PLAN");
+    assert!(
+        err.message.contains("trunkPrefix needs a countryCode"),
+        "{}",
+        err.message
+    );
+}
+
 // ---- country plans (only the built-in +1 and +91 are loaded in this binary) ----
 
 #[test]

@@ -224,7 +224,102 @@ fn one_dial_at_a_time() {
     let (id, outcome) = only_settled(&out);
     assert_eq!(id, first.dial_id);
     assert_eq!(outcome.unwrap().call_id, "100");
+    // Its call is live now: one call at a time.
+    assert_eq!(core.can_dial().unwrap_err().code, codes::CALL_IN_PROGRESS);
+    core.handle(msg(outbound("100", CallState::Dropped, DIGITS)), 3.0);
     assert!(core.can_dial().is_ok());
+}
+
+/// A core for sites that allow consult calls (a dial during a live call).
+fn consult_core() -> GadgetCore {
+    GadgetCore::new(GadgetConfig {
+        allow_dial_during_call: true,
+        ..GadgetConfig::default()
+    })
+}
+
+#[test]
+fn no_dial_while_the_agent_has_a_live_call() {
+    let mut core = core();
+    let dial_id = core.start_dial(NUMBER, 0.0).unwrap().dial_id;
+    for (at, state) in [
+        CallState::Initiating,
+        CallState::Initiated,
+        CallState::Alerting,
+        CallState::Active,
+        CallState::Held,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let out = core.handle(msg(outbound("700", state, DIGITS)), at as f64);
+        if at == 0 {
+            assert_eq!(only_settled(&out).0, dial_id);
+        }
+        let refused = core.can_dial().unwrap_err();
+        assert_eq!(refused.code, codes::CALL_IN_PROGRESS, "{state:?}");
+        assert_eq!(refused.call_id.as_deref(), Some("700"));
+        let err = core.start_dial("6085551234", 9.0).unwrap_err();
+        assert_eq!(err.code, codes::CALL_IN_PROGRESS, "{state:?}");
+        assert_eq!(core.pending_dial(), None, "nothing was started");
+    }
+    // A call the workspace reports (inbound, a dialer's) counts as well.
+    let mut inbound = Call::new("701", CallState::Alerting);
+    inbound.direction = Direction::Inbound;
+    core.handle(msg(outbound("700", CallState::Dropped, DIGITS)), 10.0);
+    assert!(core.can_dial().is_ok(), "ended: the agent may dial again");
+    core.handle(msg(inbound), 11.0);
+    assert_eq!(core.can_dial().unwrap_err().code, codes::CALL_IN_PROGRESS);
+    let mut ended = Call::new("701", CallState::WrapUp);
+    ended.direction = Direction::Inbound;
+    core.handle(msg(ended), 12.0);
+    assert!(core.can_dial().is_ok(), "wrap-up ends the call");
+
+    // Configurable for sites that allow consult calls.
+    let mut consult = consult_core();
+    consult.handle(msg(outbound("702", CallState::Active, DIGITS)), 0.0);
+    assert!(consult.can_dial().is_ok());
+    assert!(consult.start_dial("6085551234", 1.0).is_ok());
+}
+
+#[test]
+fn allow_dial_during_call_is_a_boolean_option() {
+    let config =
+        GadgetConfig::from_value(Some(&obj(&[("allowDialDuringCall", Value::Bool(true))])))
+            .unwrap();
+    assert!(config.allow_dial_during_call);
+    assert!(
+        !GadgetConfig::from_value(None)
+            .unwrap()
+            .allow_dial_during_call
+    );
+    let err = GadgetConfig::from_value(Some(&obj(&[("allowDialDuringCall", string("yes"))])))
+        .unwrap_err();
+    assert_eq!(err.code, codes::INVALID_INPUT);
+    assert_eq!(err.path.as_deref(), Some("allowDialDuringCall"));
+}
+
+#[test]
+fn the_agents_own_extension_from_the_agent_event_is_refused() {
+    let mut core = core_with(AgentPolicy::Any);
+    let mut agent = Agent::new(AgentState::Ready);
+    agent.extension = Some("5024".into());
+    core.handle(
+        Ok(Message::AgentState {
+            envelope: Envelope::default(),
+            agent,
+        }),
+        0.0,
+    );
+    assert_eq!(
+        core.validate("5024").unwrap_err().code,
+        codes::OWN_EXTENSION
+    );
+    let err = core.start_dial("50-24", 1.0).unwrap_err();
+    assert_eq!(err.code, codes::DIAL_INVALID_NUMBER);
+    assert_eq!(err.reason, Some(codes::OWN_EXTENSION));
+    assert!(!err.message.contains("5024"), "{}", err.message);
+    assert!(core.validate("5025").is_ok());
 }
 
 // ---------------------------------------------------------------- agent policy
@@ -425,7 +520,7 @@ fn dialled_flags(outputs: &[Output]) -> Vec<bool> {
 
 #[test]
 fn the_dialled_call_is_flagged_from_its_settling_report_until_the_next_dial() {
-    let mut core = core();
+    let mut core = consult_core();
     // A call before any dial is nobody's dial.
     assert_eq!(
         dialled_flags(&core.handle(msg(outbound("600", CallState::Active, "907981406214")), 0.0)),
@@ -497,7 +592,7 @@ fn inbound_call_from_the_same_number_does_not_settle() {
 
 #[test]
 fn a_call_seen_before_the_dial_does_not_settle() {
-    let mut core = core();
+    let mut core = consult_core();
     core.handle(msg(outbound("400", CallState::Initiating, DIGITS)), 0.0);
     core.start_dial(NUMBER, 1.0).unwrap();
     for state in [CallState::Initiated, CallState::Alerting, CallState::Failed] {

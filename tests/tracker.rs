@@ -95,7 +95,10 @@ fn unknown_is_kept_but_never_moves_the_call() {
     let mut t = CallTracker::default();
     t.apply(&call("1", Alerting), 1.0);
     let (change, snap) = t.apply(&unknown("1", "SOMETHING_NEW"), 2.0);
-    assert_eq!(change, Change::Advanced);
+    // Recorded, but the call did not advance (issue 12).
+    assert_eq!(change, Change::Unknown);
+    assert_eq!(change.as_str(), "unknown");
+    assert!(change.is_accepted());
     assert_eq!(snap.state, Alerting);
     assert_eq!(snap.history.len(), 2);
     assert_eq!(snap.history[1].state, Unknown);

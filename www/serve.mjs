@@ -3,7 +3,7 @@
 // only through postMessage across origins, as they do in production.
 // No dependencies: Node's `http` only.
 //
-//   node www/serve.mjs            host on $PORT (default 8080), gadget on $PORT+1
+//   node www/serve.mjs            host on $PORT (default 8080, or the next free pair), gadget on $PORT+1
 //   startServers({ hostPort: 0 }) random ports, for tests
 
 import http from "node:http";
@@ -213,9 +213,32 @@ export async function startServers({ hostPort = 0, gadgetPort = 0, extraPort, ho
   };
 }
 
+/** Ports tried after a taken default (8080, 8082, ... up to this many pairs). */
+const PORT_TRIES = 10;
+
+/**
+ * Starts the demo on `port` (host) and `port + 1` (gadget). With `search`,
+ * a taken pair is skipped for the next one (`port + 2`, ...) and the ports
+ * used are returned; without it, a taken port fails with `EADDRINUSE`.
+ * @param {number} port
+ * @param {{ search?: boolean, tries?: number }} [options]
+ */
+export async function startOnPorts(port, { search = false, tries = PORT_TRIES } = {}) {
+  for (let attempt = 0; ; attempt += 1) {
+    const hostPort = port + 2 * attempt;
+    try {
+      return { hostPort, ...(await startServers({ hostPort, gadgetPort: hostPort + 1 })) };
+    } catch (error) {
+      if (!search || error?.code !== "EADDRINUSE" || attempt + 1 >= tries || hostPort + 3 > 65535) throw error;
+    }
+  }
+}
+
 const isMain = process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (isMain) {
-  const port = Number.parseInt(process.env.PORT ?? "8080", 10);
+  // An explicit PORT is used as given; the default looks further when taken.
+  const chosen = process.env.PORT !== undefined && process.env.PORT !== "";
+  const port = Number.parseInt(chosen ? process.env.PORT : "8080", 10);
   if (!Number.isInteger(port) || port < 1 || port > 65534) {
     console.error("PORT must be a port number between 1 and 65534");
     process.exit(1);
@@ -223,7 +246,18 @@ if (isMain) {
   stat(path.join(ROOT, "pkg", "makecall_bg.wasm")).catch(() => {
     console.warn("warning: pkg/makecall_bg.wasm is missing; run `npm run build` (npm start does it for you)");
   });
-  const { hostUrl, gadgetUrl } = await startServers({ hostPort: port, gadgetPort: port + 1 });
+  let started;
+  try {
+    started = await startOnPorts(port, { search: !chosen });
+  } catch (error) {
+    if (error?.code !== "EADDRINUSE") throw error;
+    const which = chosen ? `port ${port} or ${port + 1} (PORT and PORT+1, the gadget's)` : `ports ${port} to ${port + 2 * PORT_TRIES - 1}`;
+    console.error(`makecall demo: ${which} already in use by another program.`);
+    console.error("Pick other ports with PORT, e.g.  PORT=9080 npm start  (the gadget takes PORT+1).");
+    process.exit(1);
+  }
+  const { hostUrl, gadgetUrl, hostPort } = started;
+  if (hostPort !== port) console.log(`Port ${port} is in use; using ${hostPort} and ${hostPort + 1} (set PORT to choose).`);
   console.log(`Simulated workspace: ${hostUrl}`);
   console.log(`Make Call gadget:    ${gadgetUrl} (framed by the workspace; a different origin)`);
   console.log("Press Ctrl+C to stop.");

@@ -25,7 +25,7 @@ export function launchBrowser() {
 
 /**
  * Starts the servers and a browser for one test file. `setup.page()` opens a
- * new page whose console errors and uncaught exceptions are collected;
+ * new page whose console errors and warnings and uncaught exceptions are collected;
  * `setup.assertNoErrors(page)` fails the test if there were any.
  */
 export async function setUp(serverOptions = {}) {
@@ -40,8 +40,11 @@ export async function setUp(serverOptions = {}) {
       const page = await context.newPage();
       const list = [];
       errors.set(page, list);
+      // Warnings fail a test too: the browser reports some real faults only
+      // as a warning (a postMessage to a frame that has not loaded yet:
+      // "The target origin provided ... does not match").
       page.on("console", (message) => {
-        if (message.type() === "error") list.push(`console: ${message.text()}`);
+        if (message.type() === "error" || message.type() === "warning") list.push(`console ${message.type()}: ${message.text()}`);
       });
       page.on("pageerror", (error) => list.push(`pageerror: ${error.message}`));
       return page;

@@ -11,6 +11,8 @@ import {
   CallTracker,
   memoryBytes,
 } from "../../js/index.js";
+import { SAMPLE_STATE_CHANGE } from "../../js/simulated.js";
+import { readFileSync } from "node:fs";
 
 before(async () => {
   await init();
@@ -216,6 +218,13 @@ describe("parseMessage / parseStateChange", () => {
     assert.equal(parseStateChange(alerting).callId, "16930170", "the next message is handled");
   });
 
+  test("the README's quick start: SAMPLE_STATE_CHANGE is the documented sample and parses", () => {
+    const expected = JSON.parse(readFileSync(new URL("../fixtures/messages/seed-outbound-wrap-up.expected.json", import.meta.url), "utf8"));
+    assert.deepEqual(parseMessage(SAMPLE_STATE_CHANGE), expected);
+    const fixture = readFileSync(new URL("../fixtures/messages/seed-outbound-wrap-up.json", import.meta.url), "utf8");
+    assert.deepEqual(parseMessage(fixture), parseMessage(SAMPLE_STATE_CHANGE), "the same message as the fixture");
+  });
+
   test("__proto__ in call variables is plain data", () => {
     const text = '{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":"1","event":"active","CallVariables":{"__proto__":"polluted","constructor":"x"}}}}';
     const call = parseStateChange(text);
@@ -242,6 +251,11 @@ describe("CallTracker", () => {
     assert.equal(stale.change, "stale");
     assert.equal(stale.call.state, "alerting");
     assert.deepEqual(stale.call.history.map((h) => h.state), ["initiating", "alerting"]);
+    // A state it does not know is recorded, but the call does not advance.
+    const odd = tracker.apply(event("1", "SOMETHING_NEW"));
+    assert.equal(odd.change, "unknown");
+    assert.equal(odd.call.state, "alerting");
+    assert.equal(odd.call.history.at(-1).raw, "SOMETHING_NEW");
   });
 
   test("accepts a call from parseStateChange as well as a message", () => {

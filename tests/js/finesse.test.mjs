@@ -100,10 +100,14 @@ describe("finesseTransport against the fake Finesse library", () => {
     }
   });
 
-  test("calling the own extension gives Finesse's Invalid Destination", async () => {
-    const { gadget } = setUp({}, { plan: { minDigits: 3 } });
+  // Finesse answers a call to the agent's own extension with 400 Invalid
+  // Destination; the core refuses it first, from the User's extension.
+  test("calling the own extension is refused before anything is sent", async () => {
+    const { gadget, server } = setUp({}, { plan: { minDigits: 3 } });
     await waitUntil(() => gadget.connected);
-    await assert.rejects(gadget.dial("1001001"), (e) => e.code === "WORKSPACE_ERROR" && e.errorType === "Invalid Destination");
+    await waitUntil(() => gadget.agent?.extension === "1001001");
+    await assert.rejects(gadget.dial("1001001"), (e) => e.code === "INVALID_NUMBER" && e.reason === "OWN_EXTENSION");
+    assert.equal(server.state.requests.length, 0, "no MakeCall was posted");
     gadget.close();
   });
 

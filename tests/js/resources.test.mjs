@@ -79,7 +79,7 @@ describe("bounded memory", () => {
 
   test("100 000 distinct calls through a gadget, one in ten of them dialled", async () => {
     const transport = memoryTransport();
-    const gadget = createGadget({ transport, agentStatePolicy: "any", dialTimeoutMs: 60_000 });
+    const gadget = createGadget({ transport, agentStatePolicy: "any", allowDialDuringCall: true /* calls are left live */, dialTimeoutMs: 60_000 });
     let seen = 0;
     gadget.on("call", () => {
       seen += 1;
@@ -154,7 +154,7 @@ describe("close() releases everything", () => {
 
   test("settled, aborted and timed-out dials leave no timer or listener", async () => {
     const transport = memoryTransport();
-    const gadget = createGadget({ transport, agentStatePolicy: "any", dialTimeoutMs: 20 });
+    const gadget = createGadget({ transport, agentStatePolicy: "any", allowDialDuringCall: true, dialTimeoutMs: 20 });
     const settled = countingSignal();
     const placed = gadget.dial("6085559000", { signal: settled });
     transport.deliver(stateChange(1, "ALERTING", "6085559000"));

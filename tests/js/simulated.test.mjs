@@ -529,6 +529,41 @@ describe("agent state", () => {
     }
   });
 
+  test("wrapUpMs: after the call the agent is in wrap-up (WORK_READY or WORK), then back", () => {
+    for (const [before, wrapUp] of [["READY", "WORK_READY"], ["NOT_READY", "WORK"]]) {
+      const { ws, clock, received } = setup({ agentState: before, wrapUpMs: 1000 });
+      const agentStates = () => received.filter((m) => m.topic === "Agent").map((m) => m.message.data.state);
+      clock.advance(0);
+      dial(ws, clock, "6085559000");
+      // runAll played the wrap-up timer too: the whole path.
+      assert.deepEqual(agentStates(), [before, "TALKING", wrapUp, before], before);
+      ws.close();
+    }
+    // The wrap-up lasts wrapUpMs, and a state picked meanwhile ends it.
+    const { ws, clock, received } = setup({ wrapUpMs: 1000 });
+    clock.advance(0);
+    ws.gadgetTransport.publish(MAKE_CALL);
+    clock.advance(150);
+    assert.equal(ws.agentState, "WORK_READY");
+    clock.advance(900);
+    assert.equal(ws.agentState, "WORK_READY");
+    ws.setAgentState("NOT_READY");
+    assert.equal(ws.agentState, "NOT_READY");
+    clock.runAll();
+    assert.equal(ws.agentState, "NOT_READY", "the wrap-up timer was cancelled");
+    assert.deepEqual(
+      received.filter((m) => m.topic === "Agent").map((m) => m.message.data.state),
+      ["READY", "TALKING", "WORK_READY", "NOT_READY"],
+    );
+    // Without wrapUpMs (the default) the agent goes straight back.
+    const plain = setup();
+    plain.clock.advance(0);
+    dial(plain.ws, plain.clock);
+    assert.deepEqual(plain.received.filter((m) => m.topic === "Agent").map((m) => m.message.data.state), ["READY", "TALKING", "READY"]);
+    ws.close();
+    plain.ws.close();
+  });
+
   test("answers the Cisco channel's GetAgentState with its SetAgentState (the Finesse user under message.data)", () => {
     const { ws, clock, received } = setup({ agentState: "NOT_READY" });
     clock.advance(0);
@@ -660,6 +695,42 @@ describe("wire log, control and lifecycle", () => {
         JSON.stringify(options),
       );
     }
+  });
+
+  test("awaitGadget: over a channel nothing is posted before the gadget's first message", () => {
+    const posted = [];
+    let handler;
+    const channel = { publish: (m) => posted.push(m), subscribe: (h) => ((handler = h), () => {}) };
+    const clock = fakeClock();
+    const ws = createSimulatedWorkspace({ transport: channel, awaitGadget: true, clock, stepMs: 1 });
+    clock.runAll();
+    ws.setAgentState("NOT_READY");
+    clock.runAll();
+    assert.deepEqual(posted, [], "the gadget's frame may not have loaded: nothing sent");
+    // Its GetAgentState request is the handshake: answered once.
+    handler({ channel: "Cisco", topic: "Agent", subtopic: "GetAgentState" });
+    clock.runAll();
+    assert.deepEqual(posted.map((m) => m.message.data.state), ["NOT_READY"]);
+    ws.close();
+    // Any other first message also opens the channel, with the agent state.
+    const second = [];
+    let secondHandler;
+    const other = createSimulatedWorkspace({
+      transport: { publish: (m) => second.push(m), subscribe: (h) => ((secondHandler = h), () => {}) },
+      awaitGadget: true,
+      clock,
+    });
+    clock.runAll();
+    secondHandler({ channel: "makecall", topic: "Gadget", subtopic: "FrameHeight", height: 700 });
+    clock.runAll();
+    assert.deepEqual(second.map((m) => m.subtopic), ["SetAgentState"]);
+    other.close();
+    // Without it, the agent state is announced at once (as before).
+    const eager = [];
+    const plain = createSimulatedWorkspace({ transport: { publish: (m) => eager.push(m), subscribe: () => () => {} }, clock });
+    clock.runAll();
+    assert.equal(eager.length, 1);
+    plain.close();
   });
 
   test("works over a postMessage channel with a real gadget-side transport", () => {

@@ -23,7 +23,7 @@ import {
   type Gadget,
   type ParsedMessage,
 } from "makecall";
-import { createSimulatedWorkspace } from "makecall/simulated";
+import { createSimulatedWorkspace, SAMPLE_STATE_CHANGE } from "makecall/simulated";
 
 async function main(): Promise<void> {
   await init();
@@ -54,7 +54,8 @@ async function main(): Promise<void> {
   const snapshots: CallSnapshot[] = tracker.calls();
   console.log(change, snapshot.history.length, snapshots.length, redactNumber("6085559000"), memoryBytes());
 
-  const workspace = createSimulatedWorkspace({ scenario: "answered", stepMs: 10 });
+  console.log(parseMessage(SAMPLE_STATE_CHANGE).kind);
+  const workspace = createSimulatedWorkspace({ scenario: "answered", stepMs: 10, wrapUpMs: 5000 });
   const transport: Transport = workspace.gadgetTransport!; // in-process mode always has one
   const gadget: Gadget = createGadget({
     transport,
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
     agentStatePolicy: "ready",
     dialTimeoutMs: 15000,
     source: "my-crm",
+    allowDialDuringCall: false,
   });
   const off = gadget.on("call", (c, how, dialled: boolean) => console.log(c.state, how, dialled));
   gadget.on("agent", (agent) => console.log(agent.state));
@@ -71,7 +73,10 @@ async function main(): Promise<void> {
     const placed = await gadget.dial("(608) 555-9000", { signal: controller.signal });
     console.log(placed.callId, placed.state, placed.dial);
   } catch (error) {
-    if (error instanceof MakecallError && error.code === "CALL_FAILED") console.log(error.cause);
+    if (error instanceof MakecallError) {
+      if (error.code === "CALL_FAILED") console.log(error.cause);
+      if (error.code === "CALL_IN_PROGRESS") console.log(error.callId);
+    }
   }
   // `cond && controller.signal` gives false when cond is false: no signal.
   const withSignal = false;

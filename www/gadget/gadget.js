@@ -44,6 +44,7 @@ const CAUSE_WORDS = {
   DEVICE_RESOURCE_NOT_AVAILABLE: "Phone not available",
 };
 const ENDED = new Set(["dropped", "failed", "wrapUp"]);
+const ON_A_CALL = "You are on a call. You can place the next call when it ends.";
 
 const $ = (id) => {
   const element = document.getElementById(id);
@@ -76,6 +77,19 @@ function stateWords(state) {
   return STATE_WORDS[state] ?? STATE_WORDS.unknown;
 }
 
+/**
+ * The words for a call as the card and Recent calls show it: a call that
+ * rang and was dropped without being answered is "No answer" (the
+ * workspace gives no cause for it), and a call that reached wrap-up keeps
+ * saying so when a late "dropped" follows (it is over either way).
+ */
+function callWords(call) {
+  const seen = new Set((call.history ?? []).map((entry) => entry.state));
+  if (call.state === "dropped" && seen.has("wrapUp")) return STATE_WORDS.wrapUp;
+  if (call.state === "dropped" && seen.has("alerting") && !seen.has("active") && !seen.has("held")) return "No answer";
+  return stateWords(call.state);
+}
+
 function causeWords(cause) {
   if (typeof cause !== "string" || cause === "") return "";
   return CAUSE_WORDS[cause.toUpperCase()] ?? `Call could not be completed (${inertText(cause, 40)})`;
@@ -85,6 +99,8 @@ function agentWords(state) {
   if (state === null || state === undefined) return "Unknown";
   if (state === "READY") return "Ready";
   if (state === "NOT_READY") return "Not Ready";
+  // Finesse's wrap-up states: WORK_READY goes to Ready after it, WORK to Not Ready.
+  if (state === "WORK_READY" || state === "WORK") return "Wrap-up";
   const text = String(state).toLowerCase().replace(/_/g, " ");
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
@@ -93,6 +109,7 @@ function agentWords(state) {
 // call the way out is to finish it, otherwise to switch to Ready.
 function agentBlockedWords(state) {
   if (state === "TALKING" || state === "HOLD") return `You are on a call (${agentWords(state)}). You can place the next call when it ends.`;
+  if (state === "WORK_READY" || state === "WORK") return "You are in wrap-up. Switch to Ready to place a call.";
   return `You are ${agentWords(state)}. Switch to Ready to place a call.`;
 }
 
@@ -128,7 +145,8 @@ function mmss(ms) {
 function reasonWords(result) {
   switch (result.code) {
     case "EMPTY":
-      return "Enter a number to call.";
+      // Only separators or a lone "+": there is text, but nothing to dial.
+      return "There are no digits to dial yet.";
     case "INVALID_CHARACTER": {
       const char = typeof result.index === "number" ? Array.from(result.input ?? "")[result.index] : undefined;
       return char === undefined
@@ -181,6 +199,35 @@ async function loadConfig() {
   return settings;
 }
 
+/**
+ * Sizes the gadget's frame to its content whenever that changes (a call
+ * card, Recent calls): in Finesse through the container's
+ * `gadgets.window.adjustHeight()` (the dynamic-height feature the gadget
+ * spec requires); in a workspace that frames it over postMessage, by telling
+ * the workspace its height, `{ channel: "makecall", topic: "Gadget",
+ * subtopic: "FrameHeight", height }` (the simulated workspace resizes the
+ * iframe; a workspace that does not know the message ignores it).
+ */
+function fitFrame(transport) {
+  const content = document.getElementById("mc");
+  if (!content || typeof ResizeObserver !== "function") return;
+  // In an OpenSocial container the container sizes the frame; nothing is
+  // published on its hub (which may not be connected yet).
+  const container = typeof globalThis.gadgets === "object" && globalThis.gadgets !== null;
+  const finesse = globalThis.gadgets?.window;
+  let reported = 0;
+  new ResizeObserver(() => {
+    const height = Math.ceil(content.getBoundingClientRect().bottom);
+    if (height === reported) return;
+    reported = height;
+    if (container) {
+      if (typeof finesse?.adjustHeight === "function") finesse.adjustHeight();
+    } else {
+      transport.publish({ channel: "makecall", topic: "Gadget", subtopic: "FrameHeight", height });
+    }
+  }).observe(content);
+}
+
 async function pickTransport() {
   // Inside Finesse the OpenSocial container provides `gadgets` (pubsub-2).
   if (typeof globalThis.gadgets === "object" && globalThis.gadgets !== null) {
@@ -209,7 +256,9 @@ async function main() {
     transport,
     dialTimeoutMs,
     channel: settings.channel,
-    plan: settings.plan,
+    // Without a configured plan the demo refuses emergency calls; the
+    // agent's own extension is refused by the core from the agent event.
+    plan: settings.plan ?? { blockedPrefixes: ["911"] },
     agentStatePolicy: settings.agentStatePolicy,
     source: SOURCE,
   });
@@ -246,8 +295,13 @@ async function main() {
             ? "Waiting for your agent state from the workspace."
             : agentBlockedWords(gadget.agentState);
       } else if (can.code === "DIAL_IN_PROGRESS") reason = "A call is already being placed.";
+      else if (can.code === "CALL_IN_PROGRESS") reason = ON_A_CALL;
       else reason = can.message || "Calling is not possible right now.";
-    } else if (!validation.ok) reason = ui.number.value.trim() === "" ? "Enter a number to call." : "Fix the number to call.";
+    } else if (!validation.ok) {
+      // The hint under the field says what to do ("Enter a number to
+      // call."); the button's reason does not repeat it.
+      reason = ui.number.value.trim() === "" ? "No number yet." : "Fix the number to call.";
+    }
     // aria-disabled, not disabled: a disabled button loses keyboard focus
     // (it moves to the page), so an agent who pressed Call would have to
     // find their way back to it; placeCall refuses while it is set.
@@ -302,7 +356,7 @@ async function main() {
       return;
     }
     setHidden(ui.card, false);
-    setText(ui.cardState, stateWords(current.state));
+    setText(ui.cardState, callWords(current));
     setData(ui.cardState, "state", current.state);
     setText(ui.cardNumber, inertText(current.dialedNumber ?? current.toAddress ?? "—"));
     setText(ui.cardId, inertText(current.callId));
@@ -322,7 +376,7 @@ async function main() {
         number.textContent = entry.number;
         const outcome = document.createElement("span");
         outcome.className = "mc-recent-outcome";
-        const words = entry.cause ? causeWords(entry.cause) : stateWords(entry.state);
+        const words = entry.cause ? causeWords(entry.cause) : entry.words;
         outcome.textContent = entry.duration === null ? words : `${words} · ${entry.duration}`;
         item.append(number, outcome);
         return item;
@@ -336,7 +390,7 @@ async function main() {
     const entry = {
       callId: call.callId,
       number: inertText(call.dialedNumber ?? call.toAddress ?? "—"),
-      state: call.state,
+      words: callWords(call),
       cause: call.state === "failed" ? call.cause : undefined,
       duration,
     };
@@ -366,10 +420,11 @@ async function main() {
       seen = new Set();
       announced.set(call.callId, seen);
     }
-    if (previous !== call.state && !seen.has(call.state)) {
-      seen.add(call.state);
+    const words = callWords(call);
+    if (previous !== call.state && !seen.has(words)) {
+      seen.add(words);
       const cause = call.state === "failed" ? causeWords(call.cause) : "";
-      announce(cause ? `${stateWords(call.state)}: ${cause}` : stateWords(call.state));
+      announce(cause ? `${words}: ${cause}` : words);
     }
     if (ENDED.has(call.state)) remember(call);
     if (call.state === "failed" && previous !== "failed") {
@@ -390,9 +445,12 @@ async function main() {
 
   // The card follows the call this gadget dialled (the core tells which, so
   // the workspace's other calls, e.g. a dialer's, never reach it).
+  // Every call of the agent decides whether Call is possible (one call at a
+  // time, the core's CALL_IN_PROGRESS).
   gadget.on("call", (call, change, dialled) => {
-    if (!dialled || change === "duplicate" || change === "stale") return;
-    show(call);
+    if (change === "duplicate" || change === "stale" || change === "unknown") return;
+    if (dialled) show(call);
+    else refreshCallButton();
   });
 
   gadget.on("agent", (agent) => {
@@ -435,12 +493,15 @@ async function main() {
         return agentBlockedWords(gadget.agentState);
       case "DIAL_IN_PROGRESS":
         return "A call is already being placed.";
+      case "CALL_IN_PROGRESS":
+        return ON_A_CALL;
       case "CALL_FAILED":
         return `Call failed: ${causeWords(error.cause) || "the workspace could not place the call"}.`;
       case "TIMEOUT":
-        return `No response from the workspace after ${timeoutSeconds} s. The call may not have been placed.`;
+        // A no-break space: "15 s" never breaks across lines.
+        return `No response from the workspace after ${timeoutSeconds}\u00a0s. The call may not have been placed.`;
       case "NOT_CONNECTED":
-        return `Not connected to the workspace after ${timeoutSeconds} s. Nothing was sent: the call was not placed.`;
+        return `Not connected to the workspace after ${timeoutSeconds}\u00a0s. Nothing was sent: the call was not placed.`;
       case "SUBSCRIBE_REFUSED":
         return "The workspace does not let this gadget receive call events (subscription refused). Nothing was sent.";
       case "WORKSPACE_ERROR":
@@ -494,6 +555,7 @@ async function main() {
   });
 
   revalidate();
+  fitFrame(transport);
   document.documentElement.dataset.connected = String(gadget.connected);
   if (gadget.connected) askAgentState();
   // Only under this package's demo host (its config.json says demoHost):

@@ -1,7 +1,7 @@
 // The simulated agent workspace: frames the gadget from another origin and
 // drives it only by postMessage, through the package's simulated workspace.
 // Query parameters (all optional): scenario, agentState, stepMs, talkMs,
-// ringMs, noAnswerMs, wire ("object" | "json"), dialTimeoutMs (passed to the
+// ringMs, noAnswerMs, wrapUpMs (wrap-up after a call; 0, none, by default), wire ("object" | "json"), dialTimeoutMs (passed to the
 // gadget).
 
 import { init, inertText, postMessageTransport, redactNumber } from "/makecall/js/index.js";
@@ -81,10 +81,12 @@ async function main() {
     wire: params.get("wire") === "json" ? "json" : "object",
   });
 
-  const options = { transport, agentState: params.get("agentState") ?? "READY" };
+  // awaitGadget: the workspace posts nothing before the gadget's first
+  // message, so nothing goes to the iframe before its page has loaded.
+  const options = { transport, awaitGadget: true, agentState: params.get("agentState") ?? "READY" };
   const scenarioParam = params.get("scenario");
   if (scenarioParam) options.scenario = scenarioParam;
-  for (const name of ["stepMs", "talkMs", "ringMs", "noAnswerMs"]) {
+  for (const name of ["stepMs", "talkMs", "ringMs", "noAnswerMs", "wrapUpMs"]) {
     const value = numberParam(name);
     if (value !== undefined) options[name] = value;
   }
@@ -156,6 +158,20 @@ async function main() {
     status.textContent = workspace.hangUp() ? "Hung up." : "No call to hang up.";
   });
 
+  // --- gadget frame height ---------------------------------------------------
+  // The gadget reports its content height (see fitFrame in gadget.js); the
+  // frame follows, within bounds, so nothing is cut off at any width. Not
+  // part of the workspace protocol, so not shown in the wire log.
+  function fitGadgetFrame(message) {
+    if (message === null || typeof message !== "object" || message.channel !== "makecall" || message.subtopic !== "FrameHeight") return false;
+    const height = Number(message.height);
+    if (!Number.isFinite(height)) return true;
+    // The style height includes the frame's border; the content gets the rest.
+    const border = frame.offsetHeight - frame.clientHeight;
+    frame.style.height = `${Math.min(4000, Math.max(200, Math.ceil(height))) + border}px`;
+    return true;
+  }
+
   // --- wire log --------------------------------------------------------------
   const list = $("ws-log-list");
   const showNumbers = $("ws-show-numbers");
@@ -215,6 +231,7 @@ async function main() {
         parsed = message;
       }
     }
+    if (direction === "toWorkspace" && fitGadgetFrame(parsed)) return;
     const entry = { direction, parsed, at: typeof at === "number" ? at : Date.now() };
     entries.unshift(entry);
     if (entries.length > LOG_LIMIT) entries.length = LOG_LIMIT;
