@@ -230,7 +230,10 @@ describe("settling cannot be skipped by listeners", () => {
 
   test("a throwing listener and a re-entrant dial() from a listener do not keep the dial pending", async () => {
     const transport = manualTransport();
-    const gadget = gadgetOn(transport);
+    // The second dial starts while the first call is live: a consult call,
+    // which the default policy refuses (CALL_IN_PROGRESS); allowed here so
+    // that the re-entrant dial really publishes.
+    const gadget = gadgetOn(transport, { allowDialDuringCall: true });
     let second;
     gadget.on("call", () => {
       throw new Error("listener bug");
