@@ -59,7 +59,7 @@
 //! the transport connects again, since their answer could not be heard.
 
 use crate::dialplan::{validate, Plan, Rejection, ValidNumber};
-use crate::error::{codes, Error};
+use crate::error::{Code, Error};
 use crate::json::{Entries, ObjectWriter, Value};
 use crate::make_call::{subscriber_id_text, RequestForm};
 use crate::model::{Agent, AgentState, Call, Direction, Message, WorkspaceError};
@@ -190,7 +190,7 @@ fn option<'a, 'v>(entries: &'a Entries<'v>, key: &str) -> Option<&'a Value<'v>> 
 }
 
 fn invalid(path: &str, message: String) -> Error {
-    Error::new(codes::INVALID_INPUT, message).with_path(path)
+    Error::new(Code::InvalidInput, message).with_path(path)
 }
 
 /// Reads a whole number in `min..=max` (see [`Value::whole_number`]).
@@ -235,7 +235,7 @@ impl GadgetConfig {
             Some(Value::Object(entries)) => entries,
             Some(other) => {
                 return Err(Error::new(
-                    codes::INVALID_INPUT,
+                    Code::InvalidInput,
                     msg!(
                         "the gadget options must be an object, not a ",
                         other.type_name()
@@ -302,11 +302,11 @@ pub struct DialStarted {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DialError {
     /// `INVALID_NUMBER`, `AGENT_NOT_READY`, `DIAL_IN_PROGRESS`, `CALL_IN_PROGRESS`, `CALL_FAILED`, `TIMEOUT`, `ABORTED`, `CLOSED`.
-    pub code: &'static str,
+    pub code: Code,
     /// A human explanation.
     pub message: String,
     /// For `INVALID_NUMBER`: the validation code.
-    pub reason: Option<&'static str>,
+    pub reason: Option<Code>,
     /// For `CALL_FAILED`: the workspace's cause (`BUSY`, ...).
     pub cause: Option<String>,
     /// For `CALL_FAILED`/`TIMEOUT`: the call id, when known; for
@@ -318,7 +318,7 @@ pub struct DialError {
 }
 
 impl DialError {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: Code, message: impl Into<String>) -> Self {
         DialError {
             code,
             message: message.into(),
@@ -461,7 +461,7 @@ impl GadgetCore {
     fn check_listening(&self) -> Result<(), DialError> {
         match &self.refused {
             Some(reason) => Err(DialError::new(
-                codes::SUBSCRIBE_REFUSED,
+                Code::SubscribeRefused,
                 msg!(
                     "the workspace's events cannot be received (",
                     reason,
@@ -486,7 +486,7 @@ impl GadgetCore {
             Some(call) => Err(DialError {
                 call_id: Some(call.call_id.clone()),
                 ..DialError::new(
-                    codes::CALL_IN_PROGRESS,
+                    Code::CallInProgress,
                     msg!(
                         "the agent has a live call (",
                         call.call_id.as_str(),
@@ -521,7 +521,7 @@ impl GadgetCore {
         let form = &self.config.form;
         if form.envelope == crate::make_call::EnvelopeForm::Packet && form.subscriber_id.is_none() {
             return Err(DialError::new(
-                codes::NOT_REGISTERED,
+                Code::NotRegistered,
                 "the packet envelope needs a subscriberID and registration has not given one yet",
             ));
         }
@@ -546,12 +546,12 @@ impl GadgetCore {
     fn check_idle(&self) -> Result<(), DialError> {
         if self.pending.is_some() {
             return Err(DialError::new(
-                codes::DIAL_IN_PROGRESS,
+                Code::DialInProgress,
                 "another dial is still waiting for its call",
             ));
         }
         if self.closed {
-            return Err(DialError::new(codes::CLOSED, "the gadget is closed"));
+            return Err(DialError::new(Code::Closed, "the gadget is closed"));
         }
         Ok(())
     }
@@ -559,7 +559,7 @@ impl GadgetCore {
     /// The agent-state policy check of a dial.
     fn check_agent(&self) -> Result<(), DialError> {
         agent_allowed(self.config.policy, self.agent.as_ref().map(|a| a.state))
-            .map_err(|message| DialError::new(codes::AGENT_NOT_READY, message))
+            .map_err(|message| DialError::new(Code::AgentNotReady, message))
     }
 
     /// The settlement of a dial whose number was rejected before it could
@@ -571,7 +571,7 @@ impl GadgetCore {
         }
         DialError {
             reason: Some(rejection.code),
-            ..DialError::new(codes::DIAL_INVALID_NUMBER, rejection.message)
+            ..DialError::new(Code::InvalidNumber, rejection.message)
         }
     }
 
@@ -592,7 +592,7 @@ impl GadgetCore {
         self.check_idle()?;
         let valid = self.validate(input).map_err(|rejection| DialError {
             reason: Some(rejection.code),
-            ..DialError::new(codes::DIAL_INVALID_NUMBER, rejection.message)
+            ..DialError::new(Code::InvalidNumber, rejection.message)
         })?;
         self.check_agent()?;
         self.check_live_call()?;
@@ -694,7 +694,7 @@ impl GadgetCore {
             dial_id: pending.dial_id,
             outcome: Err(DialError {
                 workspace: Some(Box::new(error)),
-                ..DialError::new(codes::WORKSPACE_ERROR, message)
+                ..DialError::new(Code::WorkspaceError, message)
             }),
         }]
     }
@@ -742,12 +742,12 @@ impl GadgetCore {
             reason
         };
         let mut outputs = vec![Output::Error(Error::new(
-            codes::SUBSCRIBE_REFUSED,
+            Code::SubscribeRefused,
             msg!("the workspace's events cannot be received: ", reason),
         ))];
         self.refused = Some(reason);
         if let Some(dial_id) = self.pending.as_ref().map(|p| p.dial_id) {
-            outputs.extend(self.settle_with(dial_id, codes::SUBSCRIBE_REFUSED));
+            outputs.extend(self.settle_with(dial_id, Code::SubscribeRefused));
         }
         outputs
     }
@@ -806,7 +806,7 @@ impl GadgetCore {
             Err(DialError {
                 cause,
                 call_id: Some(snapshot.call_id.clone()),
-                ..DialError::new(codes::CALL_FAILED, message)
+                ..DialError::new(Code::CallFailed, message)
             })
         } else {
             Ok(Placed {
@@ -822,7 +822,7 @@ impl GadgetCore {
     }
 
     /// Settles the pending dial `dial_id` with `code`, if it is still pending.
-    fn settle_with(&mut self, dial_id: u32, code: &'static str) -> Vec<Output> {
+    fn settle_with(&mut self, dial_id: u32, code: Code) -> Vec<Output> {
         let is_this = self.pending.as_ref().is_some_and(|p| p.dial_id == dial_id);
         if !is_this {
             return Vec::new();
@@ -833,31 +833,31 @@ impl GadgetCore {
         let number = redact_number(&pending.dial);
         // A held MakeCall is dropped with the dial: say that nothing was sent.
         let unsent = pending.unsent.is_some();
-        let code = if code == codes::TIMEOUT && unsent {
-            codes::NOT_CONNECTED
+        let code = if code == Code::Timeout && unsent {
+            Code::NotConnected
         } else {
             code
         };
         let mut message = match code {
-            codes::TIMEOUT => msg!(
+            Code::Timeout => msg!(
                 "no call for ",
                 number,
                 " within ",
                 self.config.dial_timeout_ms,
                 " ms"
             ),
-            codes::NOT_CONNECTED => msg!(
+            Code::NotConnected => msg!(
                 "the workspace connection was not up within ",
                 self.config.dial_timeout_ms,
                 " ms; nothing was sent for ",
                 number
             ),
-            codes::SUBSCRIBE_REFUSED => msg!(
+            Code::SubscribeRefused => msg!(
                 "the workspace's events cannot be received while dialling ",
                 number
             ),
-            codes::ABORTED => msg!("the dial of ", number, " was aborted"),
-            codes::PUBLISH_FAILED => {
+            Code::Aborted => msg!("the dial of ", number, " was aborted"),
+            Code::PublishFailed => {
                 msg!(
                     "the MakeCall message for ",
                     number,
@@ -866,7 +866,7 @@ impl GadgetCore {
             }
             _ => msg!("the gadget was closed while dialling ", number),
         };
-        if unsent && code != codes::NOT_CONNECTED {
+        if unsent && code != Code::NotConnected {
             message.push_str("; nothing was sent");
         }
         vec![Output::Settled {
@@ -878,19 +878,19 @@ impl GadgetCore {
     /// The dial's deadline passed: settles it with `TIMEOUT` if still
     /// pending, or `NOT_CONNECTED` if its MakeCall was never sent.
     pub fn timeout(&mut self, dial_id: u32) -> Vec<Output> {
-        self.settle_with(dial_id, codes::TIMEOUT)
+        self.settle_with(dial_id, Code::Timeout)
     }
 
     /// The dial was aborted by its signal: settles it with `ABORTED` if still pending.
     pub fn abort(&mut self, dial_id: u32) -> Vec<Output> {
-        self.settle_with(dial_id, codes::ABORTED)
+        self.settle_with(dial_id, Code::Aborted)
     }
 
     /// The transport threw while publishing the dial's MakeCall: settles it
     /// with `PUBLISH_FAILED` if still pending. The transport's own error text
     /// (`reason`, shortened) is appended, since it says what went wrong.
     pub fn publish_failed(&mut self, dial_id: u32, reason: &str) -> Vec<Output> {
-        let mut outputs = self.settle_with(dial_id, codes::PUBLISH_FAILED);
+        let mut outputs = self.settle_with(dial_id, Code::PublishFailed);
         let reason: String = reason.chars().take(MAX_REASON_CHARS).collect();
         for output in &mut outputs {
             if let Output::Settled {
@@ -919,7 +919,7 @@ impl GadgetCore {
     pub fn close(&mut self) -> Vec<Output> {
         self.closed = true;
         let outputs = match self.pending.as_ref().map(|p| p.dial_id) {
-            Some(dial_id) => self.settle_with(dial_id, codes::CLOSED),
+            Some(dial_id) => self.settle_with(dial_id, Code::Closed),
             None => Vec::new(),
         };
         // The JS object holding this core is only freed when the garbage
@@ -1061,9 +1061,9 @@ pub fn redact_number(s: &str) -> String {
 pub fn write_dial_error_json(error: &DialError, out: &mut String) {
     let mut object = ObjectWriter::new(out);
     object
-        .str("code", error.code)
+        .str("code", error.code.as_str())
         .str("message", &error.message)
-        .opt_str("reason", error.reason)
+        .opt_str("reason", error.reason.map(Code::as_str))
         .opt_str("cause", error.cause.as_deref())
         .opt_str("callId", error.call_id.as_deref());
     if let Some(workspace) = &error.workspace {
@@ -1084,7 +1084,7 @@ fn write_workspace_error_json(channel: &str, error: &WorkspaceError, out: &mut S
     );
     let mut object = ObjectWriter::new(out);
     object
-        .str("code", codes::WORKSPACE_ERROR)
+        .str("code", Code::WorkspaceError.as_str())
         .str("message", &message)
         .str("channel", channel);
     error.write_fields(&mut object);
@@ -1104,7 +1104,7 @@ pub fn write_placed_json(placed: &Placed, out: &mut String) {
 fn write_error_json(error: &Error, out: &mut String) {
     let mut object = ObjectWriter::new(out);
     object
-        .str("code", error.code)
+        .str("code", error.code.as_str())
         .str("message", &error.message);
     if let Some(index) = error.index {
         object.uint("index", u64::try_from(index).unwrap_or(u64::MAX));

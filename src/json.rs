@@ -8,7 +8,7 @@
 
 use std::borrow::Cow;
 
-use crate::error::{codes, Error};
+use crate::error::{Code, Error};
 use crate::text::{json_whole_number, msg, push_json_f64, push_uint};
 
 /// Largest accepted JSON text, in bytes (1 MiB).
@@ -283,7 +283,7 @@ fn parse_impl(text: &str, nbsp_is_space: bool) -> Result<Value<'_>, Error> {
     // Checked before touching the text, so an oversized input costs O(1).
     if text.len() > MAX_INPUT_BYTES {
         return Err(Error::new(
-            codes::TOO_LARGE,
+            Code::TooLarge,
             msg!(
                 "the JSON text is ",
                 text.len(),
@@ -353,7 +353,7 @@ impl<'a> Parser<'a> {
     }
 
     fn invalid_at(&self, byte_pos: usize, message: &str) -> Error {
-        Error::new(codes::INVALID_JSON, message).at(utf16_index(self.text, byte_pos))
+        Error::new(Code::InvalidJson, message).at(utf16_index(self.text, byte_pos))
     }
 
     fn skip_whitespace(&mut self) {
@@ -420,7 +420,7 @@ impl<'a> Parser<'a> {
             // without the code that builds it. The assertion keeps them equal.
             const _: () = assert!(MAX_DEPTH == 64);
             const TOO_DEEP: &str = "arrays and objects nest deeper than 64 levels";
-            return Err(Error::new(codes::TOO_DEEP, TOO_DEEP).at(index));
+            return Err(Error::new(Code::TooDeep, TOO_DEEP).at(index));
         }
         Ok(())
     }

@@ -24,10 +24,8 @@
 //! Keys are written in exactly the orders above, so the JS object parsed
 //! from the text gives the documented wire form under `JSON.stringify`.
 
-use std::fmt;
-
 use crate::dialplan::{validate, Plan, Rejection};
-use crate::error::{codes, Error};
+use crate::error::{Code, Error};
 use crate::json::{loose_eq, Entries, ObjectWriter, Value};
 use crate::text::{msg, push_json_f64, push_uint};
 
@@ -136,7 +134,7 @@ impl RequestForm {
                         "packet" => EnvelopeForm::Packet,
                         _ => {
                             return Err(Error::new(
-                                codes::INVALID_INPUT,
+                                Code::InvalidInput,
                                 "envelope must be \"bare\" or \"packet\"",
                             )
                             .with_path("envelope"))
@@ -159,7 +157,7 @@ impl RequestForm {
         }
         if form.envelope == EnvelopeForm::Packet && form.response_url.is_none() {
             return Err(Error::new(
-                codes::INVALID_INPUT,
+                Code::InvalidInput,
                 "the packet envelope needs a ResponseUrl: pass responseUrl (outside a browser page there is no frame URL to default to)",
             )
             .with_path("responseUrl"));
@@ -177,7 +175,7 @@ impl RequestForm {
             EnvelopeForm::Packet => {
                 let subscriber_id = self.subscriber_id.as_deref().ok_or_else(|| {
                     Error::new(
-                        codes::NOT_REGISTERED,
+                        Code::NotRegistered,
                         "the packet envelope needs a subscriberID: give subscriberId, or a register hook that answers one",
                     )
                     .with_path("subscriberId")
@@ -261,7 +259,7 @@ fn text_option<'a>(path: &str, value: &'a Value) -> Result<&'a str, Error> {
             let text = text.trim();
             if text.len() > MAX_ENVELOPE_FIELD_BYTES {
                 return Err(Error::new(
-                    codes::INVALID_INPUT,
+                    Code::InvalidInput,
                     msg!(path, " is over ", MAX_ENVELOPE_FIELD_BYTES, " bytes"),
                 )
                 .with_path(path));
@@ -324,7 +322,7 @@ impl MakeCallOptions {
             Some(Value::Object(entries)) => entries,
             Some(other) => {
                 return Err(Error::new(
-                    codes::INVALID_INPUT,
+                    Code::InvalidInput,
                     msg!("options must be an object, not a ", other.type_name()),
                 ))
             }
@@ -352,7 +350,7 @@ fn input_error(path: &str, expected: &str, value: &Value) -> Error {
         other => msg!("a ", other.type_name()),
     };
     Error::new(
-        codes::INVALID_INPUT,
+        Code::InvalidInput,
         msg!(path, " must be ", expected, ", not ", found),
     )
     .with_path(path)
@@ -384,7 +382,7 @@ pub fn number_text_from_f64(n: f64) -> Result<String, Error> {
             push_json_f64(&mut written, n);
             message.push_str(&crate::text::redact_digits(&written));
         }
-        Err(Error::new(codes::INVALID_INPUT, message))
+        Err(Error::new(Code::InvalidInput, message))
     }
 }
 
@@ -399,7 +397,7 @@ pub enum BuildError {
 
 impl BuildError {
     /// The error code JS sees (the validation code for [`BuildError::Invalid`]).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
             BuildError::Invalid(rejection) => rejection.code,
             BuildError::Envelope(error) => error.code,
@@ -422,19 +420,6 @@ impl BuildError {
         }
     }
 }
-
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BuildError::Invalid(rejection) => {
-                write!(f, "{}: {}", rejection.code, rejection.message)
-            }
-            BuildError::Envelope(error) => write!(f, "{error}"),
-        }
-    }
-}
-
-impl std::error::Error for BuildError {}
 
 /// Validates `number` under the options' plan and returns the MakeCall
 /// request as JSON text, in the options' form (see the module docs). A

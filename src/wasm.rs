@@ -18,7 +18,7 @@ use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 
 use crate::dialplan::{self, Plan, Rejection};
-use crate::error::{codes, Error};
+use crate::error::{Code, Error};
 use crate::gadget::{self, GadgetConfig, GadgetCore, Output};
 use crate::json::{self, ObjectWriter, Value};
 use crate::make_call::{self, MakeCallOptions};
@@ -47,7 +47,7 @@ fn failure(error: &Error) -> String {
 fn write_error(error: &Error, out: &mut String) {
     let mut object = ObjectWriter::new(out);
     object
-        .str("code", error.code)
+        .str("code", error.code.as_str())
         .str("message", &error.message);
     if let Some(index) = error.index {
         object.uint("index", index as u64);
@@ -76,7 +76,7 @@ fn bounded_string(input: &JsValue, what: &str) -> Option<Result<String, Error>> 
 /// whole, so its exact size in bytes is not known.
 fn too_large(what: &str) -> Error {
     Error::new(
-        codes::TOO_LARGE,
+        Code::TooLarge,
         msg!(
             what,
             " is more than ",
@@ -104,7 +104,7 @@ fn json_text_from_js(input: &JsValue, what: &str) -> Result<String, Error> {
         return bounded_string(text.as_ref(), what).unwrap_or_else(|| Ok(String::new()));
     }
     Err(Error::new(
-        codes::NOT_AN_OBJECT,
+        Code::NotAnObject,
         msg!(
             what,
             " must be an object or a JSON string, not ",
@@ -115,7 +115,7 @@ fn json_text_from_js(input: &JsValue, what: &str) -> Result<String, Error> {
 
 fn not_json(what: &str) -> Error {
     Error::new(
-        codes::INVALID_INPUT,
+        Code::InvalidInput,
         msg!(
             what,
             " cannot be converted to JSON (a cycle, or a BigInt value)"
@@ -159,7 +159,7 @@ fn options_from_js(input: &JsValue, what: &str) -> Result<OptionsInput, Error> {
         return json_text_from_js(input, what).map(OptionsInput::Json);
     }
     Err(Error::new(
-        codes::INVALID_INPUT,
+        Code::InvalidInput,
         msg!(what, " must be an object or a string, not ", js_type(input)),
     ))
 }
@@ -182,7 +182,7 @@ fn number_from_js(input: &JsValue) -> Result<Result<String, Rejection>, Error> {
         return make_call::number_text_from_f64(number).map(Ok);
     }
     Err(Error::new(
-        codes::INVALID_INPUT,
+        Code::InvalidInput,
         msg!("a number must be a string, not ", js_type(input)),
     ))
 }
@@ -218,14 +218,14 @@ impl DialPlan {
         // Whatever is wrong with a plan (its type, an option, bad JSON) is
         // reported as INVALID_PLAN, the one code callers check for plans.
         let as_plan_error = |mut error: Error| {
-            error.code = codes::INVALID_PLAN;
+            error.code = Code::InvalidPlan;
             error
         };
         let options = options_from_js(input, "the plan").map_err(as_plan_error)?;
         let value = options.value().map_err(as_plan_error)?;
         // COUNTRY_NOT_LOADED is not a malformed plan: it asks for loadCountries.
         let plan = Plan::from_value(value.as_ref()).map_err(|error| {
-            if error.code == codes::COUNTRY_NOT_LOADED {
+            if error.code == Code::CountryNotLoaded {
                 error
             } else {
                 as_plan_error(error)
@@ -245,7 +245,7 @@ impl DialPlan {
         let Some(style) = crate::numbering::formatting::Style::from_name(style) else {
             return failure(
                 &Error::new(
-                    codes::INVALID_INPUT,
+                    Code::InvalidInput,
                     "the style is \"national\", \"international\" or \"e164\"",
                 )
                 .with_path("style"),
@@ -300,7 +300,7 @@ fn set_last_error(error: Error) {
 pub fn last_error() -> String {
     LAST_ERROR.with(|slot| match slot.borrow_mut().take() {
         Some(error) => failure(&error),
-        None => failure(&Error::new(codes::INVALID_INPUT, "unknown error")),
+        None => failure(&Error::new(Code::InvalidInput, "unknown error")),
     })
 }
 
@@ -340,7 +340,7 @@ pub fn build_make_call(number: JsValue, options: JsValue) -> String {
                 out.push(FAILURE);
                 let mut object = ObjectWriter::new(&mut out);
                 object
-                    .str("code", rejection.code)
+                    .str("code", rejection.code.as_str())
                     .str("message", &rejection.message);
                 if let Some(index) = rejection.index {
                     object.uint("index", index as u64);
@@ -456,14 +456,14 @@ fn parse_staged<T>(
         _ => return Err(too_large(what)),
     }
     if len > staged_capacity() {
-        return Err(Error::new(codes::INVALID_INPUT, "no staged text"));
+        return Err(Error::new(Code::InvalidInput, "no staged text"));
     }
     STAGED.with(|staged| {
         let staged = staged.borrow();
         // Always valid UTF-8 from encodeInto; checked so a misuse fails cleanly.
         match staged.get(..len).map(std::str::from_utf8) {
             Some(Ok(text)) => read(text),
-            _ => Err(Error::new(codes::INVALID_INPUT, "no staged text")),
+            _ => Err(Error::new(Code::InvalidInput, "no staged text")),
         }
     })
 }
@@ -521,7 +521,7 @@ pub fn redact_number(text: JsValue) -> String {
         }
         Some(Err(error)) => failure(&error),
         None => failure(&Error::new(
-            codes::INVALID_INPUT,
+            Code::InvalidInput,
             msg!("the text must be a string, not ", js_type(&text)),
         )),
     }
@@ -570,7 +570,7 @@ pub fn load_metadata(bytes: &[u8]) -> String {
     match crate::numbering::load(bytes) {
         Ok(code) => msg!("\"", code, "\""),
         Err(_) => failure(&Error::new(
-            codes::INVALID_INPUT,
+            Code::InvalidInput,
             "not a numbering metadata file of this makecall version",
         )),
     }
@@ -596,7 +596,7 @@ pub fn create_tracker(options: JsValue) -> Option<Tracker> {
             None => None,
             Some(_) => {
                 return Err(Error::new(
-                    codes::INVALID_INPUT,
+                    Code::InvalidInput,
                     "the tracker options must be an object",
                 ))
             }
@@ -607,7 +607,7 @@ pub fn create_tracker(options: JsValue) -> Option<Tracker> {
                 .whole_number("maxEndedCalls", 0, tracker::MAX_ENDED_CALLS_LIMIT as u64)
                 .map(|max| max as usize)
                 .map_err(|message| {
-                    Error::new(codes::INVALID_INPUT, message).with_path("maxEndedCalls")
+                    Error::new(Code::InvalidInput, message).with_path("maxEndedCalls")
                 }),
         }
     });
@@ -877,7 +877,7 @@ impl Gadget {
                 let mut object = ObjectWriter::new(&mut out);
                 object
                     .bool("ok", false)
-                    .str("code", error.code)
+                    .str("code", error.code.as_str())
                     .str("message", &error.message);
                 object.finish();
             }
@@ -922,13 +922,13 @@ impl Gadget {
         } else if let Some(n) = id.as_f64() {
             make_call::number_text_from_f64(n).map(|digits| Value::Number(digits.into()))
         } else {
-            Err(Error::new(codes::INVALID_INPUT, msg!("a ", js_type(&id))))
+            Err(Error::new(Code::InvalidInput, msg!("a ", js_type(&id))))
         };
         let result = text.and_then(|value| self.shared.core.borrow_mut().set_subscriber_id(&value));
         match result {
             Ok(()) => String::new(),
             Err(error) => failure(&Error::new(
-                codes::NOT_REGISTERED,
+                Code::NotRegistered,
                 msg!(
                     "the register hook must answer the subscriber id as a non-empty string or a whole number (",
                     error.message,
