@@ -89,10 +89,13 @@
 use std::borrow::Cow;
 
 use crate::error::{Code, Error};
-use crate::json::{Entries, ObjectWriter, Value};
+use serde::ser::{SerializeStruct, Serializer};
+use serde::Serialize;
+
+use crate::json::{Entries, Value};
 use crate::numbering::parse::{self, check_length, LengthCheck, ParseError};
 use crate::numbering::{self, NumberType, Region, RegionError};
-use crate::text::{msg, redact_digits, Quoted, QuotedChar};
+use crate::text::{msg, redact_digits, serialize_as_str, Quoted, QuotedChar};
 
 /// What kind of number a valid input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +118,8 @@ impl NumberKind {
         }
     }
 }
+
+serialize_as_str!(NumberKind, NumberType);
 
 /// The named starting points of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -919,35 +924,76 @@ fn check_blocked(
     Ok(())
 }
 
-/// Writes the JS result of `validateNumber`: `{ok:true, dial, kind, e164?, input}`
-/// or `{ok:false, code, message, index?, input}` (`input` left out when `None`).
-pub fn write_validation_json(
-    result: &Result<ValidNumber, Rejection>,
-    input: Option<&str>,
-    out: &mut String,
-) {
-    let mut object = ObjectWriter::new(out);
-    match result {
-        Ok(valid) => {
-            object
-                .bool("ok", true)
-                .str("dial", &valid.dial)
-                .str("kind", valid.kind.as_str())
-                .opt_str("e164", valid.e164.as_deref())
-                .opt_str("country", valid.country)
-                .opt_str("type", valid.number_type.map(NumberType::as_str));
-        }
-        Err(rejection) => {
-            object
-                .bool("ok", false)
-                .str("code", rejection.code.as_str())
-                .str("message", &rejection.message);
-            if let Some(index) = rejection.index {
-                object.uint("index", index as u64);
+/// The JS result of `validateNumber`: `{ok:true, dial, kind, e164?,
+/// country?, type?, input}` or `{ok:false, code, message, index?, input}`
+/// (`input` left out when `None`: the glue puts the argument there).
+#[derive(Debug, Clone, Copy)]
+pub struct Validation<'a> {
+    /// The result.
+    pub result: &'a Result<ValidNumber, Rejection>,
+    /// The input as read.
+    pub input: Option<&'a str>,
+}
+
+impl Serialize for Validation<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("Validation", 7)?;
+        match self.result {
+            Ok(valid) => {
+                object.serialize_field("ok", &true)?;
+                object.serialize_field("dial", &valid.dial)?;
+                object.serialize_field("kind", &valid.kind)?;
+                if let Some(e164) = &valid.e164 {
+                    object.serialize_field("e164", e164)?;
+                }
+                if let Some(country) = valid.country {
+                    object.serialize_field("country", country)?;
+                }
+                if let Some(number_type) = &valid.number_type {
+                    object.serialize_field("type", number_type)?;
+                }
+            }
+            Err(rejection) => {
+                object.serialize_field("ok", &false)?;
+                object.serialize_field("code", &rejection.code)?;
+                object.serialize_field("message", &rejection.message)?;
+                if let Some(index) = rejection.index {
+                    object.serialize_field("index", &index)?;
+                }
             }
         }
+        if let Some(input) = self.input {
+            object.serialize_field("input", input)?;
+        }
+        object.end()
     }
-    object.opt_str("input", input).finish();
+}
+
+/// The fields of `buildMakeCall`'s error for an invalid number:
+/// `{code, message, index?, validation}` (the failed validation result).
+pub struct InvalidNumber<'a> {
+    /// Why the number was refused.
+    pub rejection: &'a Rejection,
+    /// The input as read, when it was.
+    pub input: Option<&'a str>,
+}
+
+impl Serialize for InvalidNumber<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("InvalidNumber", 4)?;
+        object.serialize_field("code", &self.rejection.code)?;
+        object.serialize_field("message", &self.rejection.message)?;
+        if let Some(index) = self.rejection.index {
+            object.serialize_field("index", &index)?;
+        }
+        let result = Err(self.rejection.clone());
+        let validation = Validation {
+            result: &result,
+            input: self.input,
+        };
+        object.serialize_field("validation", &validation)?;
+        object.end()
+    }
 }
 
 // ---------------------------------------------------------------------------

@@ -184,6 +184,13 @@ impl Code {
     }
 }
 
+/// A code crosses to JS as its string.
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
 /// Lets tests compare a code with its JS spelling (`assert_eq!(error.code, "TOO_LONG")`).
 impl PartialEq<&str> for Code {
     fn eq(&self, other: &&str) -> bool {
@@ -191,16 +198,19 @@ impl PartialEq<&str> for Code {
     }
 }
 
-/// An error with a stable code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An error with a stable code; it crosses to JS as the fields of a
+/// `MakecallError` (`{code, message, index?, path?}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Error {
     /// The stable code, e.g. [`Code::InvalidJson`].
     pub code: Code,
     /// Human-readable explanation, safe to show to a developer.
     pub message: String,
     /// UTF-16 offset (a JS string index) of the offending character, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<usize>,
     /// Dotted path of the offending field (e.g. `plan.extensionDigits`), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
 
@@ -225,5 +235,20 @@ impl Error {
     pub fn with_path(mut self, path: impl Into<String>) -> Self {
         self.path = Some(path.into());
         self
+    }
+}
+
+/// Serialises the fields of an error (an [`Error`], a dial's error, ...)
+/// where the JS value must be the error itself: in wasm the boundary builds
+/// the `MakecallError` from them (the one place errors are made); elsewhere
+/// (host tests) they serialise as a plain object.
+pub struct AsMakecallError<'a, T: ?Sized>(pub &'a T);
+
+impl<T: serde::Serialize + ?Sized> serde::Serialize for AsMakecallError<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[cfg(target_arch = "wasm32")]
+        return crate::wasm::serialize_makecall_error(self.0, serializer);
+        #[cfg(not(target_arch = "wasm32"))]
+        self.0.serialize(serializer)
     }
 }

@@ -60,8 +60,12 @@
 
 use crate::dialplan::{validate, Plan, Rejection, ValidNumber};
 use crate::error::{Code, Error};
-use crate::json::{Entries, ObjectWriter, Value};
-use crate::make_call::{subscriber_id_text, RequestForm};
+use serde::ser::{SerializeStruct, Serializer};
+use serde::Serialize;
+
+use crate::error::AsMakecallError;
+use crate::json::{Entries, Value};
+use crate::make_call::{subscriber_id_text, Request, RequestForm};
 use crate::model::{Agent, AgentState, Call, Direction, Message, WorkspaceError};
 use crate::text::msg;
 use crate::tracker::{
@@ -280,21 +284,24 @@ impl GadgetConfig {
     }
 }
 
-/// A dial that was started: the glue publishes `message_json` and arms a
+/// A dial that was started: the glue publishes `message` and arms a
 /// timer of `timeout_ms` that calls [`GadgetCore::timeout`] with `dial_id`.
-#[derive(Debug, Clone, PartialEq)]
+/// In JS: `{dialId, message, dial, timeoutMs, publish}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DialStarted {
     /// Identifies the dial in later calls and outputs.
     pub dial_id: u32,
-    /// The MakeCall message, as JSON text.
-    pub message_json: String,
+    /// The MakeCall message.
+    pub message: Request,
     /// The dialled string.
     pub dial: String,
     /// The deadline, in ms from now.
     pub timeout_ms: u32,
-    /// Whether the glue publishes `message_json` now. False while the
+    /// Whether the glue publishes `message` now. False while the
     /// transport is not connected: the core holds the message and hands it
     /// out as [`Output::Publish`] once connected, unless the dial settled.
+    #[serde(rename = "publish")]
     pub publish_now: bool,
 }
 
@@ -307,8 +314,9 @@ pub struct DialError {
     pub message: String,
     /// For `INVALID_NUMBER`: the validation code.
     pub reason: Option<Code>,
-    /// For `CALL_FAILED`: the workspace's cause (`BUSY`, ...).
-    pub cause: Option<String>,
+    /// For `CALL_FAILED`: the workspace's cause (`BUSY`, ...); `stateCause`
+    /// in JS, as Finesse names it (`cause` is ES2022's chained error).
+    pub state_cause: Option<String>,
     /// For `CALL_FAILED`/`TIMEOUT`: the call id, when known; for
     /// `CALL_IN_PROGRESS` the live call's.
     pub call_id: Option<String>,
@@ -323,7 +331,7 @@ impl DialError {
             code,
             message: message.into(),
             reason: None,
-            cause: None,
+            state_cause: None,
             call_id: None,
             workspace: None,
         }
@@ -354,8 +362,8 @@ pub enum Output {
     Publish {
         /// Which dial.
         dial_id: u32,
-        /// The MakeCall message, as JSON text.
-        message_json: String,
+        /// The MakeCall message.
+        message: Request,
     },
     /// The transport connected or lost its connection (for `"connection"` listeners).
     Connection {
@@ -379,8 +387,9 @@ pub enum Output {
     },
 }
 
-/// A dial that produced a call.
-#[derive(Debug, Clone, PartialEq)]
+/// A dial that produced a call: `{callId, state, dial}` in JS.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Placed {
     /// The call's id.
     pub call_id: String,
@@ -402,7 +411,7 @@ struct PendingDial {
     known_ids: Vec<(u32, String)>,
     /// The MakeCall, while it waits for the transport to connect; `None`
     /// once it was handed out for publishing.
-    unsent: Option<String>,
+    unsent: Option<Request>,
 }
 
 /// The gadget's state: tracker, agent, pending dial.
@@ -538,8 +547,8 @@ impl GadgetCore {
     /// The channel's documented agent-state request in the gadget's form,
     /// or `None` on a channel that documents none (the Finesse channel).
     /// Fails with `NOT_REGISTERED` for a packet before registration.
-    pub fn agent_state_request(&self) -> Option<Result<String, Error>> {
-        self.config.form.agent_state_request_json()
+    pub fn agent_state_request(&self) -> Option<Result<Request, Error>> {
+        self.config.form.agent_state_request()
     }
 
     /// The first two checks of a dial: none pending, not closed.
@@ -598,10 +607,10 @@ impl GadgetCore {
         self.check_live_call()?;
         self.check_registered()?;
         self.check_listening()?;
-        let message_json = self
+        let message = self
             .config
             .form
-            .make_call_json(&valid.dial)
+            .make_call(&valid.dial)
             .map_err(|error| DialError::new(error.code, error.message))?;
         self.last_dial_id = self.last_dial_id.wrapping_add(1);
         self.dialled_call = None;
@@ -614,11 +623,11 @@ impl GadgetCore {
                 .call_ids()
                 .map(|id| (id_hash(id), id.to_string()))
                 .collect(),
-            unsent: (!self.connected).then(|| message_json.clone()),
+            unsent: (!self.connected).then(|| message.clone()),
         });
         Ok(DialStarted {
             dial_id: self.last_dial_id,
-            message_json,
+            message,
             dial: valid.dial,
             timeout_ms: self.config.dial_timeout_ms,
             publish_now: self.connected,
@@ -716,10 +725,10 @@ impl GadgetCore {
         if connected {
             self.refused = None;
             if let Some(pending) = self.pending.as_mut() {
-                if let Some(message_json) = pending.unsent.take() {
+                if let Some(message) = pending.unsent.take() {
                     outputs.push(Output::Publish {
                         dial_id: pending.dial_id,
-                        message_json,
+                        message,
                     });
                 }
             }
@@ -804,7 +813,7 @@ impl GadgetCore {
                 ),
             };
             Err(DialError {
-                cause,
+                state_cause: cause,
                 call_id: Some(snapshot.call_id.clone()),
                 ..DialError::new(Code::CallFailed, message)
             })
@@ -1055,138 +1064,127 @@ pub fn redact_number(s: &str) -> String {
     crate::text::redact_digits(s)
 }
 
-/// Builds the MakeCall message.
-/// Writes `{code, message, reason?, cause?, callId?, errorType?,
-/// errorMessage?, detail?}`.
-pub fn write_dial_error_json(error: &DialError, out: &mut String) {
-    let mut object = ObjectWriter::new(out);
-    object
-        .str("code", error.code.as_str())
-        .str("message", &error.message)
-        .opt_str("reason", error.reason.map(Code::as_str))
-        .opt_str("cause", error.cause.as_deref())
-        .opt_str("callId", error.call_id.as_deref());
-    if let Some(workspace) = &error.workspace {
-        workspace.write_fields(&mut object);
+impl Serialize for DialError {
+    /// `{code, message, reason?, stateCause?, callId?, errorType?,
+    /// errorMessage?, detail?, status?}`: a dial's `MakecallError` fields.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("DialError", 9)?;
+        object.serialize_field("code", &self.code)?;
+        object.serialize_field("message", &self.message)?;
+        if let Some(reason) = &self.reason {
+            object.serialize_field("reason", reason)?;
+        }
+        if let Some(cause) = &self.state_cause {
+            object.serialize_field("stateCause", cause)?;
+        }
+        if let Some(call_id) = &self.call_id {
+            object.serialize_field("callId", call_id)?;
+        }
+        if let Some(workspace) = &self.workspace {
+            workspace.serialize_fields(&mut object)?;
+        }
+        object.end()
     }
-    object.finish();
 }
 
-/// Writes the `WORKSPACE_ERROR` of an error event that settled no dial:
-/// `{code, message, channel, errorType?, errorMessage?, detail?}`.
-fn write_workspace_error_json(channel: &str, error: &WorkspaceError, out: &mut String) {
-    let message = msg!(
-        "the workspace reported an error (",
-        error.error_type.as_deref().unwrap_or("no errorType"),
-        ") on the ",
-        channel,
-        " channel"
-    );
-    let mut object = ObjectWriter::new(out);
-    object
-        .str("code", Code::WorkspaceError.as_str())
-        .str("message", &message)
-        .str("channel", channel);
-    error.write_fields(&mut object);
-    object.finish();
+/// The `WORKSPACE_ERROR` of an error event that settled no dial:
+/// `{code, message, channel, errorType?, errorMessage?, detail?, status?}`.
+struct WorkspaceErrorEvent<'a> {
+    channel: &'a str,
+    error: &'a WorkspaceError,
 }
 
-/// Writes `{callId, state, dial}`.
-pub fn write_placed_json(placed: &Placed, out: &mut String) {
-    ObjectWriter::new(out)
-        .str("callId", &placed.call_id)
-        .str("state", placed.state.as_str())
-        .str("dial", &placed.dial)
-        .finish();
-}
-
-/// Writes `{code, message, index?, path?}`.
-fn write_error_json(error: &Error, out: &mut String) {
-    let mut object = ObjectWriter::new(out);
-    object
-        .str("code", error.code.as_str())
-        .str("message", &error.message);
-    if let Some(index) = error.index {
-        object.uint("index", u64::try_from(index).unwrap_or(u64::MAX));
+impl Serialize for WorkspaceErrorEvent<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let message = msg!(
+            "the workspace reported an error (",
+            self.error.error_type.as_deref().unwrap_or("no errorType"),
+            ") on the ",
+            self.channel,
+            " channel"
+        );
+        let mut object = serializer.serialize_struct("WorkspaceError", 7)?;
+        object.serialize_field("code", &Code::WorkspaceError)?;
+        object.serialize_field("message", &message)?;
+        object.serialize_field("channel", self.channel)?;
+        self.error.serialize_fields(&mut object)?;
+        object.end()
     }
-    object.opt_str("path", error.path.as_deref());
-    object.finish();
 }
 
-/// Writes the outputs as a JSON array for the glue:
-/// `{type:"call", change, call}`, `{type:"agent", agent}`,
-/// `{type:"error", error:{code,message,index?,path?}}` (a workspace error
-/// event: `error:{code:"WORKSPACE_ERROR",message,channel,errorType?,errorMessage?,detail?}`),
+/// The outputs as the glue gets them: `{type:"call", change, dialled, call}`,
+/// `{type:"agent", agent}`, `{type:"error", error}` (a `MakecallError`; a
+/// workspace error event's is a `WORKSPACE_ERROR` with `channel`,
+/// `errorType?`, `errorMessage?`, `detail?`, `status?`),
 /// `{type:"publish", dialId, message}`, `{type:"connection", connected}`,
 /// `{type:"settled", dialId, ok:true, result:{callId,state,dial}}` or
-/// `{type:"settled", dialId, ok:false, error:{code,message,reason?,cause?,callId?}}`.
-pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
-    out.push('[');
-    for (i, output) in outputs.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let mut object = ObjectWriter::new(out);
-        match output {
+/// `{type:"settled", dialId, ok:false, error}` (a `MakecallError`).
+impl Serialize for Output {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("Output", 4)?;
+        match self {
             Output::Call {
                 change,
                 call,
                 dialled,
             } => {
-                object
-                    .str("type", "call")
-                    .str("change", change.as_str())
-                    .bool("dialled", *dialled)
-                    .raw("call", |out| call.write_json(out));
+                object.serialize_field("type", "call")?;
+                object.serialize_field("change", change)?;
+                object.serialize_field("dialled", dialled)?;
+                object.serialize_field("call", call)?;
             }
             Output::Agent(agent) => {
-                object
-                    .str("type", "agent")
-                    .raw("agent", |out| agent.write_json(out));
+                object.serialize_field("type", "agent")?;
+                object.serialize_field("agent", agent)?;
             }
             Output::Error(error) => {
-                object
-                    .str("type", "error")
-                    .raw("error", |out| write_error_json(error, out));
+                object.serialize_field("type", "error")?;
+                object.serialize_field("error", &AsMakecallError(error))?;
             }
-            Output::Publish {
-                dial_id,
-                message_json,
-            } => {
-                object
-                    .str("type", "publish")
-                    .uint("dialId", u64::from(*dial_id))
-                    .raw("message", |out| out.push_str(message_json));
+            Output::Publish { dial_id, message } => {
+                object.serialize_field("type", "publish")?;
+                object.serialize_field("dialId", dial_id)?;
+                object.serialize_field("message", message)?;
             }
             Output::Connection { connected } => {
-                object
-                    .str("type", "connection")
-                    .bool("connected", *connected);
+                object.serialize_field("type", "connection")?;
+                object.serialize_field("connected", connected)?;
             }
             Output::WorkspaceError { channel, error } => {
-                object.str("type", "error").raw("error", |out| {
-                    write_workspace_error_json(channel, error, out)
-                });
+                object.serialize_field("type", "error")?;
+                let event = WorkspaceErrorEvent { channel, error };
+                object.serialize_field("error", &AsMakecallError(&event))?;
             }
             Output::Settled { dial_id, outcome } => {
-                object
-                    .str("type", "settled")
-                    .uint("dialId", u64::from(*dial_id));
+                object.serialize_field("type", "settled")?;
+                object.serialize_field("dialId", dial_id)?;
                 match outcome {
                     Ok(placed) => {
-                        object
-                            .bool("ok", true)
-                            .raw("result", |out| write_placed_json(placed, out));
+                        object.serialize_field("ok", &true)?;
+                        object.serialize_field("result", placed)?;
                     }
                     Err(error) => {
-                        object
-                            .bool("ok", false)
-                            .raw("error", |out| write_dial_error_json(error, out));
+                        object.serialize_field("ok", &false)?;
+                        object.serialize_field("error", &AsMakecallError(error))?;
                     }
                 }
             }
         }
-        object.finish();
+        object.end()
     }
-    out.push(']');
+}
+
+/// `canDial()`'s answer: `{ok:true}` or `{ok:false, code, message}`.
+pub struct CanDial<'a>(pub &'a Result<(), DialError>);
+
+impl Serialize for CanDial<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("CanDial", 3)?;
+        object.serialize_field("ok", &self.0.is_ok())?;
+        if let Err(error) = self.0 {
+            object.serialize_field("code", &error.code)?;
+            object.serialize_field("message", &error.message)?;
+        }
+        object.end()
+    }
 }

@@ -7,7 +7,7 @@
 )]
 
 use makecall::dialplan::{
-    validate, write_validation_json, DialFormat, NumberKind, Plan, Preset, Rejection, ValidNumber,
+    validate, DialFormat, NumberKind, Plan, Preset, Rejection, ValidNumber, Validation,
     UNICODE_DIGIT_ZEROS,
 };
 use makecall::json::Value;
@@ -660,6 +660,15 @@ fn plan_errors_carry_the_path() {
 }
 
 // ---- JSON result ----
+
+/// The serialised `validateNumber` shape, as JSON text.
+fn write_validation_json(
+    result: &Result<ValidNumber, Rejection>,
+    input: Option<&str>,
+    out: &mut String,
+) {
+    out.push_str(&serde_json::to_string(&Validation { result, input }).unwrap());
+}
 
 #[test]
 fn validation_json_shapes() {

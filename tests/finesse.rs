@@ -177,7 +177,9 @@ fn make_call_errors_keep_type_and_text_but_not_the_number() {
     assert_eq!(error.status.as_deref(), Some("400"));
     assert_eq!(error.error_type.as_deref(), Some("Invalid Destination"));
     assert_eq!(error.error_message.as_deref(), Some("Invalid Destination"));
-    assert!(!parse_message_text(rsp).unwrap().to_json().contains("9999"));
+    assert!(!serde_json::to_string(&parse_message_text(rsp).unwrap())
+        .unwrap()
+        .contains("9999"));
 
     // 503 with an empty body: the status only.
     let Message::WorkspaceError { error, .. } =

@@ -9,15 +9,28 @@
 use makecall::dialplan::{validate, Plan, Preset};
 use makecall::error::{Code, Error};
 use makecall::gadget::{
-    address_plan, agent_allowed, is_dialer_call, redact_number, same_destination,
-    write_dial_error_json, write_outputs_json, AgentPolicy, DialError, GadgetConfig, GadgetCore,
-    Output, Placed,
+    address_plan, agent_allowed, is_dialer_call, redact_number, same_destination, AgentPolicy,
+    DialError, GadgetConfig, GadgetCore, Output, Placed,
 };
 use makecall::json::Value;
 use makecall::model::{
     Agent, AgentState, Call, CallState, Direction, Envelope, Message, WorkspaceError,
 };
 use makecall::tracker::Change;
+
+/// The outputs as the JSON text of their serialised shape.
+fn write_outputs_json(outputs: &[Output], out: &mut String) {
+    out.push_str(&serde_json::to_string(outputs).unwrap());
+}
+
+/// A dial error's `MakecallError` fields as JSON text.
+fn write_dial_error_json(error: &DialError, out: &mut String) {
+    out.push_str(&serde_json::to_string(error).unwrap());
+}
+
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap()
+}
 
 const NUMBER: &str = "(608) 555-9000";
 const DIGITS: &str = "6085559000";
@@ -176,7 +189,7 @@ fn start_dial_builds_the_make_call_message() {
     assert_eq!(started.dial, DIGITS);
     assert_eq!(started.timeout_ms, 15_000);
     assert_eq!(
-        started.message_json,
+        json(&started.message),
         r#"{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000"}"#
     );
     assert_eq!(core.pending_dial(), Some(1));
@@ -185,7 +198,7 @@ fn start_dial_builds_the_make_call_message() {
     let mut core = GadgetCore::new(config);
     let started = core.start_dial(DIGITS, 0.0).unwrap();
     assert_eq!(
-        started.message_json,
+        json(&started.message),
         r#"{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000","source":"my-crm"}"#
     );
 }
@@ -419,7 +432,7 @@ fn call_failed_with_cause() {
         let out = core.handle(msg(call), 1.0);
         let err = only_settled(&out).1.unwrap_err();
         assert_eq!(err.code, Code::CallFailed);
-        assert_eq!(err.cause.as_deref(), Some(cause));
+        assert_eq!(err.state_cause.as_deref(), Some(cause));
         assert_eq!(err.call_id.as_deref(), Some("55"));
         assert!(err.message.contains(cause));
         assert!(!err.message.contains(DIGITS), "{}", err.message);
@@ -944,7 +957,7 @@ fn outputs_json() {
             code: Code::CallFailed,
             message: "failed".into(),
             reason: None,
-            cause: Some("BUSY".into()),
+            state_cause: Some("BUSY".into()),
             call_id: Some("8".into()),
             workspace: None,
         }),
@@ -952,11 +965,11 @@ fn outputs_json() {
     let mut out = String::new();
     write_outputs_json(&outputs, &mut out);
     let expected = concat!(
-        r#"[{"type":"call","change":"new","dialled":true,"call":{"callId":"7","state":"initiating","direction":"outbound","toAddress":"6085559000","startedAt":5,"updatedAt":5,"history":[{"state":"initiating","at":5}]}},"#,
+        r#"[{"type":"call","change":"new","dialled":true,"call":{"callId":"7","state":"initiating","direction":"outbound","toAddress":"6085559000","startedAt":5.0,"updatedAt":5.0,"history":[{"state":"initiating","at":5.0}]}},"#,
         r#"{"type":"settled","dialId":1,"ok":true,"result":{"callId":"7","state":"initiating","dial":"6085559000"}},"#,
         r#"{"type":"agent","agent":{"state":"TALKING","rawState":"TALKING"}},"#,
         r#"{"type":"error","error":{"code":"INVALID_JSON","message":"bad","index":4,"path":"a.b"}},"#,
-        r#"{"type":"settled","dialId":2,"ok":false,"error":{"code":"CALL_FAILED","message":"failed","cause":"BUSY","callId":"8"}}]"#,
+        r#"{"type":"settled","dialId":2,"ok":false,"error":{"code":"CALL_FAILED","message":"failed","stateCause":"BUSY","callId":"8"}}]"#,
     );
     assert_eq!(out, expected);
 
@@ -970,7 +983,7 @@ fn outputs_json() {
             code: Code::InvalidNumber,
             message: "too short".into(),
             reason: Some(Code::TooShort),
-            cause: None,
+            state_cause: None,
             call_id: None,
             workspace: None,
         },
@@ -1081,7 +1094,7 @@ fn a_busy_cause_on_the_participant_reaches_call_failed() {
     let outputs = core.handle(parsed, 1.0);
     let error = only_settled(&outputs).1.unwrap_err();
     assert_eq!(error.code, Code::CallFailed);
-    assert_eq!(error.cause.as_deref(), Some("BUSY"));
+    assert_eq!(error.state_cause.as_deref(), Some("BUSY"));
 }
 
 // ---------------------------------------------------------------- envelopes and channels
@@ -1108,7 +1121,7 @@ fn a_packet_gadget_refuses_dials_until_registration_gives_the_subscriber_id() {
     assert!(core.can_dial().is_ok());
     let started = core.start_dial(NUMBER, 0.0).unwrap();
     assert_eq!(
-        started.message_json,
+        json(&started.message),
         r#"{"channel":"Finesse","topic":"","subTopic":"","message":{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000","source":"makecall"},"ResponseUrl":"https://gadget.example.net/","subscriberID":"66517761"}"#
     );
 }
@@ -1118,11 +1131,11 @@ fn the_cisco_channel_gadget_sends_set_make_call_and_may_ask_for_the_agent_state(
     let mut core = core_from(obj(&[("channel", string("Cisco"))]));
     let started = core.start_dial(NUMBER, 0.0).unwrap();
     assert_eq!(
-        started.message_json,
+        json(&started.message),
         r#"{"channel":"Cisco","topic":"InboundCall","subtopic":"SetMakeCall","source":"makecall","data":{"toAddress":"6085559000"}}"#
     );
     assert_eq!(
-        core.agent_state_request().unwrap().unwrap(),
+        json(&core.agent_state_request().unwrap().unwrap()),
         r#"{"channel":"Cisco","topic":"Agent","subtopic":"GetAgentState","source":"makecall"}"#
     );
     // The Finesse channel documents no agent-state request: nothing to send.
@@ -1135,10 +1148,7 @@ fn publishes(outputs: &[Output]) -> Vec<(u32, String)> {
     outputs
         .iter()
         .filter_map(|o| match o {
-            Output::Publish {
-                dial_id,
-                message_json,
-            } => Some((*dial_id, message_json.clone())),
+            Output::Publish { dial_id, message } => Some((*dial_id, json(message))),
             _ => None,
         })
         .collect()
@@ -1170,7 +1180,7 @@ fn a_dial_while_disconnected_is_held_and_published_on_connect() {
     assert_eq!(out[0], Output::Connection { connected: true });
     assert_eq!(
         publishes(&out),
-        vec![(started.dial_id, started.message_json.clone())]
+        vec![(started.dial_id, json(&started.message))]
     );
     // Handed out once: a second report (or a reconnect) does not repeat it.
     assert!(publishes(&core.connection(false)).is_empty());
@@ -1393,13 +1403,13 @@ fn publish_and_connection_outputs_as_json() {
             Output::Connection { connected: true },
             Output::Publish {
                 dial_id: 3,
-                message_json: r#"{"a":1}"#.into(),
+                message: makecall::make_call::make_call_message("5024", "Finesse", None),
             },
         ],
         &mut out,
     );
     assert_eq!(
         out,
-        r#"[{"type":"connection","connected":true},{"type":"publish","dialId":3,"message":{"a":1}}]"#
+        r#"[{"type":"connection","connected":true},{"type":"publish","dialId":3,"message":{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"5024"}}]"#
     );
 }

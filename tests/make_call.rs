@@ -9,9 +9,18 @@
 use makecall::dialplan::{Plan, Preset};
 use makecall::json::Value;
 use makecall::make_call::{
-    build_make_call, make_call_json, number_text_from_f64, BuildError, EnvelopeForm,
-    MakeCallOptions, DEFAULT_CHANNEL, DEFAULT_SOURCE,
+    build_make_call as build_request, make_call_message, number_text_from_f64, BuildError,
+    EnvelopeForm, MakeCallOptions, DEFAULT_CHANNEL, DEFAULT_SOURCE,
 };
+
+/// The request as the JSON text of its serialised shape (what JS gets, as text).
+fn build_make_call(number: &str, options: &MakeCallOptions) -> Result<String, BuildError> {
+    build_request(number, options).map(|request| serde_json::to_string(&request).unwrap())
+}
+
+fn make_call_json(dial: &str, channel: &str, source: Option<&str>) -> String {
+    serde_json::to_string(&make_call_message(dial, channel, source)).unwrap()
+}
 
 fn s(text: &str) -> Value<'static> {
     Value::String(text.to_string().into())

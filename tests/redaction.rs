@@ -166,7 +166,7 @@ fn dial_errors_redact_the_workspace_cause_and_the_transport_reason() {
     assert_hides_number(&error.message, "CALL_FAILED");
     assert!(error.message.contains("Invalid Destination"));
     assert_eq!(
-        error.cause.as_deref(),
+        error.state_cause.as_deref(),
         Some(cause.as_str()),
         "the raw cause is kept"
     );
