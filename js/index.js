@@ -758,6 +758,42 @@ async function readMetadataFile(file) {
 }
 
 /**
+ * Formats a number as it is typed, as libphonenumber-js's `AsYouType` does:
+ * `new AsYouType("US")`, then `.input("2")` → `"2"`, `.input("13")` →
+ * `"(213)"`, … Each call adds the text typed since the last one and returns
+ * the whole number so far, formatted. `country` reads national numbers with
+ * that region's rules (its data must be loaded, see `loadCountries`);
+ * without it only `+` numbers are formatted.
+ */
+export class AsYouType {
+  #core;
+
+  /** @param {string} [country] ISO 3166 region code (`"GB"`). */
+  constructor(country) {
+    requireInit();
+    const formatter = core.as_you_type(country);
+    if (!formatter) throw lastError();
+    this.#core = formatter;
+  }
+
+  /**
+   * Adds typed text (digits, punctuation, a leading `+`) and returns the
+   * number typed so far, formatted.
+   * @param {string} text
+   * @returns {string}
+   */
+  input(text) {
+    return unwrap(this.#core.input(text));
+  }
+
+  /** Forgets what was typed. */
+  reset() {
+    this.#core.reset();
+    return this;
+  }
+}
+
+/**
  * Writes a number as libphonenumber does: `"national"` (`020 7946 0000`),
  * `"international"` (`+44 20 7946 0000`) or `"e164"` (`+442079460000`). The
  * number is validated under `plan` first; a refused one throws with its

@@ -576,6 +576,66 @@ pub fn load_metadata(bytes: &[u8]) -> String {
     }
 }
 
+/// `new AsYouType(country?)`: the as-you-type formatter (wrapped by the
+/// glue's `AsYouType`).
+#[wasm_bindgen]
+pub struct AsYouTypeFormatter {
+    inner: crate::numbering::as_you_type::AsYouType,
+}
+
+#[wasm_bindgen]
+impl AsYouTypeFormatter {
+    /// `.input(text)`: the number typed so far, formatted, as a JSON string
+    /// (or the failure of a text that is not a string or is too long).
+    pub fn input(&mut self, text: JsValue) -> String {
+        let text = match number_from_js(&text) {
+            Ok(Ok(text)) => text,
+            Ok(Err(rejection)) => return failure(&rejection.to_error()),
+            Err(error) => return failure(&error),
+        };
+        let formatted = self.inner.input(&text);
+        let mut out = String::with_capacity(formatted.len() + 2);
+        json::write_string(&mut out, formatted);
+        out
+    }
+
+    /// `.reset()`: forgets what was typed.
+    pub fn reset(&mut self) {
+        self.inner.reset();
+    }
+}
+
+/// Creates an as-you-type formatter for a region (`"GB"`; `undefined` or
+/// `null`: `+` numbers only); an unknown or unloaded region returns
+/// `undefined` and its error through [`last_error`].
+#[wasm_bindgen]
+pub fn as_you_type(country: JsValue) -> Option<AsYouTypeFormatter> {
+    let region = if country.is_undefined() || country.is_null() {
+        Ok(None)
+    } else {
+        match country.dyn_ref::<js_sys::JsString>() {
+            Some(text) if text.length() <= 8 => {
+                dialplan::country_named(&String::from(text), "country", codes::INVALID_INPUT)
+                    .map(Some)
+            }
+            _ => Err(Error::new(
+                codes::INVALID_INPUT,
+                "the country is an ISO 3166 region code such as \"GB\"",
+            )
+            .with_path("country")),
+        }
+    };
+    match region {
+        Ok(region) => Some(AsYouTypeFormatter {
+            inner: crate::numbering::as_you_type::AsYouType::new(region),
+        }),
+        Err(error) => {
+            set_last_error(error);
+            None
+        }
+    }
+}
+
 /// The call tracker exported to JS (wrapped by the glue's `CallTracker`).
 #[wasm_bindgen]
 pub struct Tracker {

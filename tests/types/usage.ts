@@ -14,6 +14,7 @@ import {
   openAjaxTransport,
   finesseTransport,
   hubTransport,
+  AsYouType,
   type Validation,
   type MakeCallMessage,
   type Call,
@@ -119,6 +120,9 @@ async function main(): Promise<void> {
     subscribe: (_handler: (message: unknown) => void) => () => {},
   });
   console.log(iframeSide, hubSide, anyHub);
+  const typing = new AsYouType("US");
+  const shown: string = typing.input("213");
+  console.log(shown, typing.reset().input("+1"), new AsYouType().input("+44"));
 }
 
 void main();
