@@ -490,3 +490,19 @@ export function loadCountries(countries: readonly string[] | "all"): Promise<voi
  * the validation code when the plan refuses the number.
  */
 export function formatNumber(input: string | number, style: "national" | "international" | "e164", plan?: DialPlan): string;
+
+/**
+ * Formats a number as it is typed, as libphonenumber-js's `AsYouType` does:
+ * each `input` adds the text typed since the last call and returns the whole
+ * number so far, formatted (`"2"`, `"21"`, `"(213)"`, `"(213) 3"`, …).
+ * Throws `INVALID_INPUT` for an unknown country and `COUNTRY_NOT_LOADED`
+ * for one whose data `loadCountries` has not loaded.
+ */
+export class AsYouType {
+  /** National numbers are read with `country`'s rules; without it only `+` numbers are formatted. */
+  constructor(country?: string);
+  /** Adds typed text (digits, punctuation, a leading `+`); returns the number so far, formatted. */
+  input(text: string): string;
+  /** Forgets what was typed. */
+  reset(): this;
+}

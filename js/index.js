@@ -706,20 +706,61 @@ export function metadataVersion() {
 export async function loadCountries(countries) {
   requireInit();
   const files = core.metadata_files(JSON.stringify(countries === undefined ? null : countries));
-  for (const file of files) {
-    const url = new URL(`../metadata/${file}`, import.meta.url);
-    let bytes;
+  // Every file is fetched at once (a page asking for "all" waits for one
+  // round trip, not two hundred), then handed to the core in the core's order.
+  const contents = await Promise.all(files.map((file) => readMetadataFile(file)));
+  for (const bytes of contents) core.load_metadata(bytes);
+}
+
+/** The bytes of one numbering-data file next to this module; a failure is `COUNTRY_NOT_LOADED`. */
+async function readMetadataFile(file) {
+  const url = new URL(`../metadata/${file}`, import.meta.url);
+  try {
     if (url.protocol === "file:") {
       const fs = await import(/* webpackIgnore: true */ "node:fs/promises");
-      bytes = await fs.readFile(url);
-    } else {
-      const response = await fetch(url);
-      if (!response.ok) {
-        throw new MakecallError("COUNTRY_NOT_LOADED", `the numbering data ${file} could not be fetched (HTTP ${response.status})`);
-      }
-      bytes = new Uint8Array(await response.arrayBuffer());
+      return await fs.readFile(url);
     }
-    core.load_metadata(bytes);
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    throw new MakecallError("COUNTRY_NOT_LOADED", `the numbering data ${file} could not be read (${thrownMessage(error, 120)})`, {
+      path: file,
+    });
+  }
+}
+
+/**
+ * Formats a number as it is typed, as libphonenumber-js's `AsYouType` does:
+ * `new AsYouType("US")`, then `.input("2")` → `"2"`, `.input("13")` →
+ * `"(213)"`, … Each call adds the text typed since the last one and returns
+ * the whole number so far, formatted. `country` reads national numbers with
+ * that region's rules (its data must be loaded, see `loadCountries`);
+ * without it only `+` numbers are formatted.
+ */
+export class AsYouType {
+  #core;
+
+  /** @param {string} [country] ISO 3166 region code (`"GB"`). */
+  constructor(country) {
+    requireInit();
+    this.#core = core.as_you_type(country);
+  }
+
+  /**
+   * Adds typed text (digits, punctuation, a leading `+`) and returns the
+   * number typed so far, formatted.
+   * @param {string} text
+   * @returns {string}
+   */
+  input(text) {
+    return this.#core.input(text);
+  }
+
+  /** Forgets what was typed. */
+  reset() {
+    this.#core.reset();
+    return this;
   }
 }
 

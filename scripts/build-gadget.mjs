@@ -6,6 +6,7 @@
 //   dist/gadget/index.html, gadget.js, gadget.css, config.json
 //   dist/gadget/makecall/js/*.js
 //   dist/gadget/makecall/pkg/makecall.js, makecall_bg.wasm
+//   dist/gadget/makecall/metadata/*.bin   (numbering data that loadCountries fetches)
 //   dist/gadget/MakeCallGadget.xml   (Finesse OpenSocial definition, Acqueon Workspace layout)
 //   dist/gadget/MakeCallFinesseGadget.xml   (the plain Finesse desktop)
 
@@ -32,6 +33,9 @@ await mkdir(path.join(OUT, "makecall", "pkg"), { recursive: true });
 for (const name of ["makecall.js", "makecall_bg.wasm"]) {
   await copyFile(path.join(ROOT, "pkg", name), path.join(OUT, "makecall", "pkg", name));
 }
+// loadCountries fetches a region's data from ../metadata/ next to js/index.js;
+// a gadget page downloads only the files of the regions it asks for.
+await copyFiles(path.join(ROOT, "metadata"), path.join(OUT, "makecall", "metadata"), (name) => name.endsWith(".bin"));
 
 // Outside Finesse the gadget posts to its parent window and needs the
 // workspace's exact origin: the deployer sets it here (never "*").

@@ -562,7 +562,10 @@ function regionRecord(region, data, random) {
   w.str(preferredIdd || "");
   w.str(extPrefix || "");
   w.str(nationalPrefixFormattingRule || "");
-  w.u8(nationalPrefixOptional ? 1 : 0);
+  // Bit 1: the region's own national prefix for parsing is more than digits
+  // and classes, so the as-you-type formatter may read another national
+  // prefix as digits arrive (libphonenumber-js's COMPLEX_NATIONAL_PREFIX).
+  w.u8((nationalPrefixOptional ? 1 : 0) | (nationalPrefixForParsing && /[^\d\[\]]/.test(nationalPrefixForParsing) ? 2 : 0));
   w.u32(lengthMask(possibleLengths, region));
   w.blob(program(`${region} international prefix`, idd, random));
   // Without its own pattern, the national prefix itself is removed when parsing.
@@ -590,15 +593,36 @@ function regionRecord(region, data, random) {
   for (const [index, format] of (formats || []).entries()) {
     const [pattern, template, leading, ruleOverride, optional, international] = format;
     const where = `${region} format ${index}`;
+    checkAsYouTypeFormat(where, pattern, [template, international, ruleOverride]);
     w.blob(program(where, pattern, random, { full: true }));
     w.str(template);
     w.str(international || "");
     w.str(ruleOverride || "");
-    w.u8(optional ? 1 : 0);
+    // Bit 1: libphonenumber-js's partial matcher (fewer than 3 digits) reads
+    // `\d` in the first leading-digits pattern as two literal characters, so
+    // that pattern matches no 1- or 2-digit start.
+    w.u8((optional ? 1 : 0) | (leading && leading[0] && leading[0].includes("\\d") ? 2 : 0));
     w.varint((leading || []).length);
     for (const [i, ld] of (leading || []).entries()) w.blob(program(`${where} leading digits ${i}`, ld, random));
   }
   return w.bytes;
+}
+
+/**
+ * The as-you-type formatter (src/numbering/as_you_type.rs) builds a format's
+ * template from the shape of its pattern: libphonenumber-js turns every
+ * character class and every digit outside `{}` into `\d` and declines
+ * patterns with `|`. The Rust side reads the shape by matching every digit
+ * instruction as any digit, which is the same only if the rewrite leaves no
+ * literal digit; and it indexes templates by bytes, so formats are ASCII.
+ */
+function checkAsYouTypeFormat(where, pattern, texts) {
+  if (pattern.includes("|")) fail(where, pattern, "an alternation in a format pattern");
+  const rewritten = pattern.replace(/\[([^\[\]])*\]/g, "\\d").replace(/\d(?=[^,}][^,}])/g, "\\d");
+  if (/\d/.test(rewritten.replace(/\{[\d,]+\}/g, "").replace(/\\d/g, ""))) {
+    fail(where, pattern, "a digit that libphonenumber-js's template rewrite keeps");
+  }
+  for (const text of texts) if (text && /[^\x20-\x7e]/.test(text)) fail(where, text, "a non-ASCII format");
 }
 
 /** The metadata version the API reports: package version and data digest. */

@@ -1124,7 +1124,7 @@ pub const UNICODE_DIGIT_ZEROS: [u32; 67] = [
 ];
 
 /// The ASCII digit of a non-ASCII decimal digit, if `ch` is one.
-fn unicode_digit(ch: char) -> Option<char> {
+pub(crate) fn unicode_digit(ch: char) -> Option<char> {
     let code = ch as u32;
     let run = UNICODE_DIGIT_ZEROS.partition_point(|&zero| zero <= code);
     let zero = *UNICODE_DIGIT_ZEROS.get(run.checked_sub(1)?)?;
@@ -1360,21 +1360,33 @@ fn read_country(value: &Value, path: &str) -> Result<Option<&'static Region<'sta
             ))
         }
     };
+    country_named(text, path, Code::InvalidPlan).map(Some)
+}
+
+/// The region named `text` (`"GB"`, `"gb"`): an unknown name is an error
+/// with `unknown_code` at `path`, a region whose calling code's data is not
+/// loaded `COUNTRY_NOT_LOADED`.
+pub(crate) fn country_named(
+    text: &str,
+    path: &str,
+    unknown_code: Code,
+) -> Result<&'static Region<'static>, Error> {
     let upper: String = text
         .chars()
         .take(4)
         .map(|c| c.to_ascii_uppercase())
         .collect();
     match numbering::region(&upper) {
-        Ok(region) => Ok(Some(region)),
-        Err(RegionError::Unknown) => Err(plan_error(
-            path,
+        Ok(region) => Ok(region),
+        Err(RegionError::Unknown) => Err(Error::new(
+            unknown_code,
             msg!(
                 "unknown country ",
                 Quoted(text),
                 " (an ISO 3166 region code such as \"GB\")"
             ),
-        )),
+        )
+        .with_path(path)),
         Err(RegionError::NotLoaded(code)) => Err(Error::new(
             Code::CountryNotLoaded,
             msg!(

@@ -559,6 +559,59 @@ pub fn load_metadata(bytes: &[u8]) -> Result<String, JsValue> {
         })
 }
 
+/// `new AsYouType(country?)`: the as-you-type formatter (wrapped by the
+/// glue's `AsYouType`).
+#[wasm_bindgen]
+pub struct AsYouTypeFormatter {
+    inner: crate::numbering::as_you_type::AsYouType,
+}
+
+#[wasm_bindgen]
+impl AsYouTypeFormatter {
+    /// `.input(text)`: the number typed so far, formatted; throws for a
+    /// text that is not a string or is too long.
+    pub fn input(&mut self, text: JsValue) -> Result<String, JsValue> {
+        let text = match number_from_js(&text) {
+            Ok(Ok(text)) => text,
+            Ok(Err(rejection)) => return Err(thrown(&rejection.to_error())),
+            Err(error) => return Err(thrown(&error)),
+        };
+        Ok(self.inner.input(&text).to_string())
+    }
+
+    /// `.reset()`: forgets what was typed.
+    pub fn reset(&mut self) {
+        self.inner.reset();
+    }
+}
+
+/// Creates an as-you-type formatter for a region (`"GB"`; `undefined` or
+/// `null`: `+` numbers only); throws for an unknown or unloaded region.
+#[wasm_bindgen]
+pub fn as_you_type(country: JsValue) -> Result<AsYouTypeFormatter, JsValue> {
+    let region = if country.is_undefined() || country.is_null() {
+        Ok(None)
+    } else {
+        match country.dyn_ref::<js_sys::JsString>() {
+            Some(text) if text.length() <= 8 => {
+                dialplan::country_named(&String::from(text), "country", Code::InvalidInput)
+                    .map(Some)
+            }
+            _ => Err(Error::new(
+                Code::InvalidInput,
+                "the country is an ISO 3166 region code such as \"GB\"",
+            )
+            .with_path("country")),
+        }
+    };
+    match region {
+        Ok(region) => Ok(AsYouTypeFormatter {
+            inner: crate::numbering::as_you_type::AsYouType::new(region),
+        }),
+        Err(error) => Err(thrown(&error)),
+    }
+}
+
 /// The call tracker exported to JS (wrapped by the glue's `CallTracker`).
 #[wasm_bindgen]
 pub struct Tracker {

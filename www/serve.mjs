@@ -20,6 +20,7 @@ const MIME = {
   ".css": "text/css; charset=utf-8",
   ".json": "application/json; charset=utf-8",
   ".wasm": "application/wasm",
+  ".bin": "application/octet-stream",
   ".png": "image/png",
   ".svg": "image/svg+xml",
   ".xml": "application/xml; charset=utf-8",
@@ -31,6 +32,7 @@ const MIME = {
 const PACKAGE_MOUNTS = [
   ["/makecall/js/", path.join(ROOT, "js")],
   ["/makecall/pkg/", path.join(ROOT, "pkg")],
+  ["/makecall/metadata/", path.join(ROOT, "metadata")],
 ];
 
 /** Resolves a URL path under a folder; null when it would escape it. */

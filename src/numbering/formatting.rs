@@ -86,31 +86,49 @@ fn fits(format: &Format<'_>, nsn: &str) -> bool {
 
 /// The national or international text of `nsn` under `format`.
 fn apply(format: &Format<'_>, nsn: &str, style: Style, region_rule: &str) -> Option<String> {
+    let rule = if format.national_prefix_rule.is_empty() {
+        region_rule
+    } else {
+        format.national_prefix_rule
+    };
+    apply_with_rule(format, nsn, style == Style::International, rule)
+}
+
+/// `nsn` under `format`: its international format (without the separator
+/// style), or its national format with the first group written with `rule`
+/// (`0$1`; empty: as is). `None` when the pattern does not match its start.
+pub(crate) fn apply_with_rule(
+    format: &Format<'_>,
+    nsn: &str,
+    international: bool,
+    rule: &str,
+) -> Option<String> {
     let mut slots: Slots = [None; SLOTS];
     // Like JS's `replace` with the unanchored pattern: the first match at
     // the start is replaced, anything after it is kept.
     if !format.pattern.run(nsn.as_bytes(), false, &mut slots) {
         return None;
     }
-    let end = usize::from(slots.get(1).copied().flatten()?);
-    let template = if style == Style::International && !format.international.is_empty() {
+    let template = if international && !format.international.is_empty() {
         format.international.to_string()
-    } else if style == Style::International {
+    } else if international {
         format.format.to_string()
     } else {
-        let rule = if format.national_prefix_rule.is_empty() {
-            region_rule
-        } else {
-            format.national_prefix_rule
-        };
         with_first_group(format.format, rule)
     };
+    substitute(&template, nsn, &slots)
+}
+
+/// `template` with `$1`..`$9` replaced by the groups of a match over `text`
+/// (a group that took no part: nothing), followed by the text after the match.
+pub(crate) fn substitute(template: &str, text: &str, slots: &Slots) -> Option<String> {
+    let end = usize::from(slots.get(1).copied().flatten()?);
     let group = |n: usize| -> Option<&str> {
         let start = usize::from((*slots.get(2 * n)?)?);
         let stop = usize::from((*slots.get(2 * n + 1)?)?);
-        nsn.get(start..stop)
+        text.get(start..stop)
     };
-    let mut out = String::with_capacity(template.len() + nsn.len());
+    let mut out = String::with_capacity(template.len() + text.len());
     let mut chars = template.chars().peekable();
     while let Some(ch) = chars.next() {
         match (ch, chars.peek().and_then(|next| next.to_digit(10))) {
@@ -121,14 +139,14 @@ fn apply(format: &Format<'_>, nsn: &str, style: Style, region_rule: &str) -> Opt
             _ => out.push(ch),
         }
     }
-    out.push_str(nsn.get(end..)?);
+    out.push_str(text.get(end..)?);
     Some(out)
 }
 
 /// The format with its first group token (`$1`, or `$2` in Argentina's
 /// `$2 15-$3-$4`) written with the national prefix formatting rule, whose
 /// `$1` stands for that token (`0$1` makes `0$2 15-$3-$4`).
-fn with_first_group(format: &str, rule: &str) -> String {
+pub(crate) fn with_first_group(format: &str, rule: &str) -> String {
     if rule.is_empty() {
         return format.to_string();
     }
@@ -159,7 +177,7 @@ fn with_first_group(format: &str, rule: &str) -> String {
 
 /// libphonenumber's international separator style: every run of
 /// punctuation becomes one space, and the ends are trimmed.
-fn international_spacing(text: &str) -> String {
+pub(crate) fn international_spacing(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
     for ch in text.chars() {
@@ -178,7 +196,7 @@ fn international_spacing(text: &str) -> String {
 
 /// libphonenumber's `VALID_PUNCTUATION`: dashes, slashes, dots, spaces,
 /// brackets and tildes (`x` too, a separator in its set).
-fn is_punctuation(ch: char) -> bool {
+pub(crate) fn is_punctuation(ch: char) -> bool {
     matches!(
         ch,
         '-' | '\u{2010}'

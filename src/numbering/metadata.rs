@@ -17,7 +17,8 @@
 //! 1. region (`GB`, `001`), calling code, national prefix, national prefix
 //!    transform rule, preferred international prefix, extension prefix,
 //!    national prefix formatting rule (strings); flags (u8, bit 0: the
-//!    national prefix is optional when formatting);
+//!    national prefix is optional when formatting; bit 1: the region's own
+//!    national prefix for parsing is a pattern beyond digits and classes);
 //! 2. possible lengths (u32, bit n: n digits);
 //! 3. programs: international prefix, national prefix for parsing,
 //!    then the number of groups of the national prefix for parsing (u8),
@@ -29,7 +30,9 @@
 //! 5. the formats: a count, then each format's pattern (program), format,
 //!    international format (empty: the same), national prefix formatting
 //!    rule (empty: the region's) (strings), flags (u8, bit 0: the national
-//!    prefix is optional), the count of leading-digits programs and those.
+//!    prefix is optional; bit 1: the first leading-digits pattern has `\d`,
+//!    which libphonenumber-js's as-you-type partial matcher cannot read),
+//!    the count of leading-digits programs and those.
 //!
 //! A reader never trusts the bytes: a malformed file gives `None`, never a
 //! panic, and every count is bounded by the bytes left.
@@ -129,6 +132,9 @@ pub struct Format<'a> {
     /// Leading-digits patterns, each longer than the one before; the last
     /// decides for a complete number.
     pub leading_digits: Vec<Program<'a>>,
+    /// Whether the first leading-digits pattern has `\d`: libphonenumber-js's
+    /// as-you-type formatter then lets no 1- or 2-digit number match it.
+    pub leading_digits_need_three: bool,
 }
 
 /// The numbering plan of one region.
@@ -150,6 +156,10 @@ pub struct Region<'a> {
     pub national_prefix_rule: &'a str,
     /// Whether the national prefix is optional when formatting.
     pub national_prefix_optional: bool,
+    /// Whether the region's own national prefix for parsing is a pattern
+    /// (not only digits and classes): as-you-type then reads the national
+    /// prefix again when a number stops fitting a format.
+    pub complex_national_prefix: bool,
     /// Bit n set: a national number of n digits is possible.
     pub possible_lengths: u32,
     /// The international (IDD) prefix pattern.
@@ -292,7 +302,9 @@ fn parse_region(bytes: &[u8]) -> Option<Region<'_>> {
     let preferred_international_prefix = reader.str()?;
     let extension_prefix = reader.str()?;
     let national_prefix_rule = reader.str()?;
-    let national_prefix_optional = reader.u8()? & 1 != 0;
+    let region_flags = reader.u8()?;
+    let national_prefix_optional = region_flags & 1 != 0;
+    let complex_national_prefix = region_flags & 2 != 0;
     let possible_lengths = reader.u32()?;
     let international_prefix = reader.program()?;
     let national_prefix_for_parsing = reader.program()?;
@@ -315,7 +327,7 @@ fn parse_region(bytes: &[u8]) -> Option<Region<'_>> {
         let format = reader.str()?;
         let international = reader.str()?;
         let national_prefix_rule = reader.str()?;
-        let national_prefix_optional = reader.u8()? & 1 != 0;
+        let flags = reader.u8()?;
         let leading_count = reader.count()?;
         let mut leading_digits = Vec::with_capacity(leading_count);
         for _ in 0..leading_count {
@@ -326,8 +338,9 @@ fn parse_region(bytes: &[u8]) -> Option<Region<'_>> {
             format,
             international,
             national_prefix_rule,
-            national_prefix_optional,
+            national_prefix_optional: flags & 1 != 0,
             leading_digits,
+            leading_digits_need_three: flags & 2 != 0,
         });
     }
     reader.bytes.is_empty().then_some(Region {
@@ -339,6 +352,7 @@ fn parse_region(bytes: &[u8]) -> Option<Region<'_>> {
         extension_prefix,
         national_prefix_rule,
         national_prefix_optional,
+        complex_national_prefix,
         possible_lengths,
         international_prefix,
         national_prefix_for_parsing,

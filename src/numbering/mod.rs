@@ -11,6 +11,7 @@
 //! Everything here is pure Rust on borrowed bytes: no regex engine, no
 //! panics on malformed data, bounded work on any input.
 
+pub mod as_you_type;
 pub mod formatting;
 pub mod metadata;
 pub mod parse;

@@ -213,7 +213,7 @@ fn strip_international_prefix<'d>(digits: &'d str, region: &Region<'_>) -> Optio
 
 /// The national digits of a number that starts with the region's own
 /// calling code written without `+`, when that is the reading that fits.
-fn without_plus<'d>(
+pub fn without_plus<'d>(
     digits: &'d str,
     region: &'static Region<'static>,
     lookup: &dyn Lookup,
@@ -254,6 +254,25 @@ fn extract_national_number(
 /// rule applied, and the carrier code; `None` when the prefix does not match
 /// or removes nothing.
 fn strip_national_prefix(number: &str, region: &Region<'_>) -> Option<(String, Option<String>)> {
+    let found = national_prefix_match(number, region)?;
+    (found.national != number).then_some((found.national, found.carrier_code))
+}
+
+/// What the national prefix for parsing makes of the start of a number
+/// (libphonenumber-js's `extractNationalNumberFromPossiblyIncompleteNumber`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NationalPrefixMatch {
+    /// The number without the prefix, rewritten by the transform rule.
+    pub national: String,
+    /// The carrier code the prefix captured (BR, CO).
+    pub carrier_code: Option<String>,
+    /// The national prefix among the removed digits, when it can be told.
+    pub national_prefix: Option<String>,
+}
+
+/// Applies the region's national prefix for parsing to the start of
+/// `number`; `None` when it does not match (or there is none).
+pub fn national_prefix_match(number: &str, region: &Region<'_>) -> Option<NationalPrefixMatch> {
     let program = region.national_prefix_for_parsing;
     if number.is_empty() || program.is_empty() || number.len() > MAX_TEXT {
         return None;
@@ -280,7 +299,40 @@ fn strip_national_prefix(number: &str, region: &Region<'_>) -> Option<(String, O
         let carrier = if last_group_set { group(1) } else { None };
         (rest.to_string(), carrier)
     };
-    (national != number).then(|| (national, carrier.map(str::to_string)))
+    let national_prefix = if last_group_set {
+        // The digits before the first group are the national prefix when
+        // they are exactly it (a first group that took no part is searched
+        // for as JS's `indexOf(undefined)` would: not found, all but the
+        // last digit).
+        let before = match group(1) {
+            Some(first) => {
+                position_of(number.as_bytes(), first.as_bytes()).and_then(|at| number.get(..at))
+            }
+            None => number.get(..number.len().saturating_sub(1)),
+        };
+        before
+            .filter(|before| {
+                !region.national_prefix.is_empty() && *before == region.national_prefix
+            })
+            .map(str::to_string)
+    } else {
+        number.get(..end).map(str::to_string)
+    };
+    Some(NationalPrefixMatch {
+        national,
+        carrier_code: carrier.map(str::to_string),
+        national_prefix: national_prefix.filter(|prefix| !prefix.is_empty()),
+    })
+}
+
+/// Where `needle` first occurs in `hay` (by bytes: `str::find` would bring
+/// the generic substring search into the wasm).
+fn position_of(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.windows(needle.len())
+        .position(|window| window == needle)
 }
 
 /// A transform rule with `$1`..`$9` replaced by the groups (absent: empty).

@@ -56,6 +56,17 @@ pub struct Program<'a> {
     code: &'a [u8],
 }
 
+/// How a run reads the text.
+#[derive(Debug, Clone, Copy, Default)]
+struct Mode {
+    /// The match must end at the end of the text.
+    full: bool,
+    /// The end of the text where a digit is wanted is a match.
+    partial: bool,
+    /// Every digit class matches any digit.
+    shape: bool,
+}
+
 /// A frame of the backtracking stack.
 enum Frame {
     /// Try instruction `pc` at text position `pos`.
@@ -105,6 +116,47 @@ impl<'a> Program<'a> {
     /// match (slot 0/1: the whole match). With `full`, the match must end
     /// at the end of `text`. Malformed code never matches.
     pub fn run(&self, text: &[u8], full: bool, slots: &mut Slots) -> bool {
+        self.run_mode(
+            text,
+            Mode {
+                full,
+                ..Mode::default()
+            },
+            slots,
+        )
+    }
+
+    /// Whether `digits` and some string the pattern matches agree as far as
+    /// both go: the pattern matches a start of `digits`, or `digits` is the
+    /// start of a match (libphonenumber-js's partial leading-digits match).
+    pub fn could_start(&self, digits: &[u8]) -> bool {
+        let mut slots = [None; SLOTS];
+        self.run_mode(
+            digits,
+            Mode {
+                partial: true,
+                ..Mode::default()
+            },
+            &mut slots,
+        )
+    }
+
+    /// Runs the program with every digit class read as "any digit" (the
+    /// shape of the pattern only, as libphonenumber's as-you-type templates
+    /// read a format's pattern), filling `slots` like [`Program::run`].
+    pub fn run_shape(&self, text: &[u8], full: bool, slots: &mut Slots) -> bool {
+        self.run_mode(
+            text,
+            Mode {
+                full,
+                shape: true,
+                ..Mode::default()
+            },
+            slots,
+        )
+    }
+
+    fn run_mode(&self, text: &[u8], mode: Mode, slots: &mut Slots) -> bool {
         if text.len() > MAX_TEXT || self.code.len() > usize::from(u16::MAX) {
             *slots = [None; SLOTS];
             return false;
@@ -113,9 +165,9 @@ impl<'a> Program<'a> {
         // within a few passes over the program. Past that budget the run
         // starts again with the memo, which bounds any program.
         let budget = 4 * (self.code.len() + 1) + 64;
-        match self.run_with(text, full, slots, Some(budget)) {
+        match self.run_with(text, mode, slots, Some(budget)) {
             Some(matched) => matched,
-            None => self.run_with(text, full, slots, None).unwrap_or(false),
+            None => self.run_with(text, mode, slots, None).unwrap_or(false),
         }
     }
 
@@ -124,10 +176,15 @@ impl<'a> Program<'a> {
     fn run_with(
         &self,
         text: &[u8],
-        full: bool,
+        mode: Mode,
         slots: &mut Slots,
         budget: Option<usize>,
     ) -> Option<bool> {
+        let Mode {
+            full,
+            partial,
+            shape,
+        } = mode;
         *slots = [None; SLOTS];
         let width = text.len() + 1;
         let states = (self.code.len() + 1) * width;
@@ -179,11 +236,20 @@ impl<'a> Program<'a> {
             let Some(&op) = self.code.get(pc) else {
                 continue;
             };
+            // A partial run succeeds where the text ends and the pattern
+            // still wants a digit.
+            if partial && pos == text.len() && matches!(op, 0..=SET | REPEAT | REPEAT_ANY) {
+                let [start, end, ..] = slots;
+                *start = Some(0);
+                *end = u8::try_from(pos).ok();
+                return Some(true);
+            }
             let digit = text
                 .get(pos)
                 .map(|b| b.wrapping_sub(b'0'))
                 .filter(|d| *d < 10);
-            let has = |mask: u16, digit: Option<u8>| digit.is_some_and(|d| mask & (1 << d) != 0);
+            let has =
+                |mask: u16, digit: Option<u8>| digit.is_some_and(|d| shape || mask & (1 << d) != 0);
             // One digit from a set: a digit, any digit, or a mask.
             let single = match op {
                 0..=9 => Some((1u16 << op, pc + 1)),
@@ -219,6 +285,14 @@ impl<'a> Program<'a> {
                         .take(usize::from(max))
                         .take_while(|b| has(mask, Some(b.wrapping_sub(b'0')).filter(|d| *d < 10)))
                         .count();
+                    // Partially: digits of the set up to the end of the text
+                    // but fewer than the minimum start a match.
+                    if partial && available < usize::from(min) && pos + available == text.len() {
+                        let [start, end, ..] = slots;
+                        *start = Some(0);
+                        *end = u8::try_from(text.len()).ok();
+                        return Some(true);
+                    }
                     // Fewest pushed first, so the greediest count is tried first.
                     for count in usize::from(min)..=available {
                         stack.push(Frame::Try {
@@ -321,6 +395,25 @@ mod tests {
         // Three digits: `(\d{2})$` fails at END, the group is undone, `1` matches.
         assert!(program.run(b"123", false, &mut slots));
         assert_eq!((slots[1], slots[2], slots[3]), (Some(1), None, None));
+    }
+
+    #[test]
+    fn partial_and_shape_runs() {
+        let area = Program::new(AREA);
+        // `[2-9]\d{2}`: "2" and "21" could start a match, "212" and "2123" do.
+        for start in [&b"2"[..], b"21", b"212", b"2123"] {
+            assert!(area.could_start(start), "{start:?}");
+        }
+        assert!(!area.could_start(b"1"));
+        assert!(!area.could_start(b"12"));
+        let alt = Program::new(ALT);
+        assert!(alt.could_start(b"12") && alt.could_start(b"1") && !alt.could_start(b"2"));
+        // The shape of `[2-9]\d{2}` is three digits: 1s match it.
+        let mut slots = [None; SLOTS];
+        assert!(!area.run(b"111", true, &mut slots));
+        assert!(area.run_shape(b"111", true, &mut slots));
+        assert!(area.run_shape(b"99999", false, &mut slots));
+        assert_eq!(slots[1], Some(3));
     }
 
     #[test]

@@ -4,7 +4,7 @@ import { test, before } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { formatNumber, init, loadCountries, metadataVersion, validateNumber } from "../../js/index.js";
+import { AsYouType, formatNumber, init, loadCountries, metadataVersion, validateNumber } from "../../js/index.js";
 import { compile, metadataVersion as generatorVersion } from "../../scripts/metadata.mjs";
 
 const require = createRequire(import.meta.url);
@@ -38,6 +38,9 @@ test("a country plan needs its data loaded; loadCountries loads it once, by regi
     assert.match(error.message, /loadCountries/);
     return true;
   });
+  assert.throws(() => new AsYouType("GB"), { code: "COUNTRY_NOT_LOADED", path: "country" });
+  // A + number of a calling code not loaded is written, unformatted.
+  assert.equal(new AsYouType("US").input("+442079460000"), "+44 2079460000");
   await assert.rejects(loadCountries(["GB", "XX"]), (error) => error.code === "INVALID_INPUT" && error.path === "[1]");
   await assert.rejects(loadCountries("GB"), { code: "INVALID_INPUT" });
   await loadCountries(["gb"]);

@@ -14,6 +14,7 @@ import {
   openAjaxTransport,
   finesseTransport,
   hubTransport,
+  AsYouType,
   type Validation,
   type MakeCallMessage,
   type Call,
@@ -23,7 +24,7 @@ import {
   type Gadget,
   type ParsedMessage,
 } from "makecall";
-import { createSimulatedWorkspace, SAMPLE_STATE_CHANGE } from "makecall/simulated";
+import { createSimulatedWorkspace, SAMPLE_STATE_CHANGE, type SimulatedWorkspaceOptions } from "makecall/simulated";
 
 async function main(): Promise<void> {
   await init();
@@ -56,7 +57,13 @@ async function main(): Promise<void> {
 
   console.log(parseMessage(SAMPLE_STATE_CHANGE).kind);
   const workspace = createSimulatedWorkspace({ scenario: "answered", stepMs: 10, wrapUpMs: 5000 });
-  const transport: Transport = workspace.gadgetTransport!; // in-process mode always has one
+  const transport: Transport = workspace.gadgetTransport; // in-process mode always has one
+  const workspaceSide = {} as NonNullable<SimulatedWorkspaceOptions["transport"]>;
+  const bridged = createSimulatedWorkspace({ transport: workspaceSide });
+  // Given a transport, the workspace has no in-process gadget side.
+  // @ts-expect-error: possibly undefined
+  const none: Transport = bridged.gadgetTransport;
+  console.log(none);
   const gadget: Gadget = createGadget({
     transport,
     plan: "nanp",
@@ -113,6 +120,9 @@ async function main(): Promise<void> {
     subscribe: (_handler: (message: unknown) => void) => () => {},
   });
   console.log(iframeSide, hubSide, anyHub);
+  const typing = new AsYouType("US");
+  const shown: string = typing.input("213");
+  console.log(shown, typing.reset().input("+1"), new AsYouType().input("+44"));
 }
 
 /**

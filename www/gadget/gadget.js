@@ -5,8 +5,9 @@
 // the Finesse JavaScript library in the plain Finesse desktop
 // (MakeCallFinesseGadget.xml, UserPref transport="finesse").
 //
-// Settings (topics, channel, plan, agent policy, timeout) come from the
-// gadget spec's UserPrefs inside Finesse and from config.json elsewhere.
+// Settings (topics, channel, plan, home country, regions to load, agent
+// policy, timeout) come from the gadget spec's UserPrefs inside Finesse and
+// from config.json elsewhere.
 //
 // Everything the workspace sends is shown with textContent, never as HTML,
 // and through inertText: controls, line breaks and bidi overrides become
@@ -15,6 +16,7 @@
 import {
   init,
   inertText,
+  loadCountries,
   createGadget,
   postMessageTransport,
   openAjaxTransport,
@@ -172,7 +174,17 @@ function reasonWords(result) {
 // UserPrefs and config.json's keys. Values are handed to makecall as given
 // (as text; the timeout as a number): makecall checks them and the gadget
 // shows its error if one is wrong.
-const SETTINGS = ["transport", "publishTopic", "subscribeTopic", "channel", "plan", "agentStatePolicy", "dialTimeoutMs"];
+const SETTINGS = [
+  "transport",
+  "publishTopic",
+  "subscribeTopic",
+  "channel",
+  "plan",
+  "country",
+  "countries",
+  "agentStatePolicy",
+  "dialTimeoutMs",
+];
 
 /** The non-empty settings of the gadget spec (Shindig's gadgets.Prefs reads its UserPrefs). */
 function userPrefs() {
@@ -248,17 +260,42 @@ function readDialTimeout(settings) {
   return Number(raw);
 }
 
+/**
+ * The regions whose numbering data the gadget loads: the `countries` setting
+ * (`"GB, DE"` in a UserPref, an array or `"all"` in config.json) and the
+ * home `country`. makecall checks the codes; an unknown one stops the start.
+ */
+function regionsToLoad(settings) {
+  const listed = settings.countries ?? [];
+  if (listed === "all") return "all";
+  const regions = typeof listed === "string" ? listed.split(",").map((code) => code.trim()).filter(Boolean) : listed;
+  return settings.country === undefined ? regions : [...regions, settings.country];
+}
+
+/**
+ * The dial plan: the configured plan (a preset name or an object), with the
+ * home country's numbering rules when `country` is set. Without either, the
+ * demo refuses emergency calls; the agent's own extension is refused by the
+ * core from the agent event.
+ */
+function dialPlan(settings) {
+  const { plan, country } = settings;
+  if (country === undefined) return plan ?? { blockedPrefixes: ["911"] };
+  if (plan === undefined) return { country };
+  return typeof plan === "string" ? { preset: plan, country } : { ...plan, country };
+}
+
 async function main() {
-  // The wasm and config.json load in parallel.
+  // The wasm and config.json load in parallel; then the regions' numbering data.
   const [, { settings, transport }] = await Promise.all([init(), pickTransport()]);
+  const regions = regionsToLoad(settings);
+  if (regions === "all" || regions.length > 0) await loadCountries(regions);
   const dialTimeoutMs = readDialTimeout(settings);
   const gadget = createGadget({
     transport,
     dialTimeoutMs,
     channel: settings.channel,
-    // Without a configured plan the demo refuses emergency calls; the
-    // agent's own extension is refused by the core from the agent event.
-    plan: settings.plan ?? { blockedPrefixes: ["911"] },
+    plan: dialPlan(settings),
     agentStatePolicy: settings.agentStatePolicy,
     source: SOURCE,
   });
