@@ -3,14 +3,22 @@
 // JSON object on stdout; bench/run.mjs collects it.
 
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import zlib from "node:zlib";
 
 import { SEED_PATH } from "./fixtures.mjs";
-import { summarise, memoryWorkload, parseWorkloads, sinkValue, validationWorkload } from "./workloads.mjs";
+import { NUMBERING_REGIONS, numberingInputs } from "./numbering-inputs.mjs";
+import {
+  countryValidationWorkload,
+  memoryWorkload,
+  parseWorkloads,
+  sinkValue,
+  summarise,
+  validationWorkload,
+} from "./workloads.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const read = (path) => readFileSync(new URL(`../${path}`, import.meta.url));
@@ -95,7 +103,21 @@ function sizes() {
     // tests); a gadget page does not load it unless it imports it.
     simulated: { loadedByIndex: indexImports.some((spec) => /simulated/.test(spec)), ...simulated },
     libphonenumberMin: file("node_modules/libphonenumber-js/bundle/libphonenumber-min.js"),
+    libphonenumberMax: file("node_modules/libphonenumber-js/bundle/libphonenumber-max.js"),
+    numberingData: numberingDataSizes(measure, total),
   };
+}
+
+/**
+ * The numbering data that loadCountries fetches (metadata/, one file per
+ * calling code, each compressed on its own as a server sends it), and the
+ * same files as one stream, the least a single download could cost.
+ */
+function numberingDataSizes(measure, total) {
+  const names = readdirSync(path.join(root, "metadata")).filter((name) => name.endsWith(".bin")).sort();
+  const files = names.map((name) => measure(`metadata/${name}`, read(`metadata/${name}`)));
+  const concatenated = measure("metadata/*.bin, concatenated", Buffer.concat(names.map((name) => read(`metadata/${name}`))));
+  return { files: files.length, eachFile: total(files), concatenated };
 }
 
 /** Fresh Node processes: module import → init() → first validateNumber. */
@@ -129,6 +151,12 @@ await makecall.init();
 const { parsePhoneNumber } = await import("libphonenumber-js/min");
 const seedText = read(SEED_PATH).toString();
 
+async function countryValidation() {
+  const max = await import("libphonenumber-js/max");
+  await makecall.loadCountries(NUMBERING_REGIONS);
+  return countryValidationWorkload(makecall, max.parsePhoneNumberWithError, numberingInputs());
+}
+
 const result = {
   environment: {
     node: process.version,
@@ -140,6 +168,8 @@ const result = {
   parse: parseWorkloads(makecall, seedText),
   validation: validationWorkload(makecall, parsePhoneNumber),
   memory: memoryWorkload(makecall),
+  // After the memory figure, which is taken with only the built-in regions.
+  countryValidation: await countryValidation(),
   startup: nodeStartup(),
   sizes: sizes(),
   sink: sinkValue(),

@@ -123,6 +123,12 @@ export interface InjectedCall {
   kind?: "dialer" | "manual";
 }
 
+/** A simulated workspace made without `transport`: the gadget's side of its in-process channel is there. */
+export interface InProcessSimulatedWorkspace extends SimulatedWorkspace {
+  /** The gadget's side of the in-process channel. */
+  readonly gadgetTransport: Transport;
+}
+
 /** A running simulated workspace. */
 export interface SimulatedWorkspace {
   /** The gadget's side of the in-process channel; `undefined` when `transport` was given. */
@@ -160,7 +166,10 @@ export interface SimulatedWorkspace {
 }
 
 /** Creates a simulated workspace. */
-export declare function createSimulatedWorkspace(options?: SimulatedWorkspaceOptions): SimulatedWorkspace;
+export declare function createSimulatedWorkspace(
+  options?: SimulatedWorkspaceOptions & { transport?: undefined },
+): InProcessSimulatedWorkspace;
+export declare function createSimulatedWorkspace(options: SimulatedWorkspaceOptions): SimulatedWorkspace;
 
 /**
  * The workspace's documented sample state change (a manual outbound call in

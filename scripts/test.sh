@@ -19,8 +19,9 @@ ring "boundary: cargo test --target wasm32-unknown-unknown (Node and headless Ch
 export CHROMEDRIVER="${CHROMEDRIVER:-$(command -v chromedriver)}"
 cargo test --target wasm32-unknown-unknown
 
-ring "types: tsc --noEmit on a usage file"
+ring "types: tsc --noEmit on a usage file, and on every README snippet"
 node_modules/.bin/tsc -p tests/types/tsconfig.json
+node tests/types/readme-snippets.mjs
 
 ring "js: node --test (API, transports, simulated workspace, packaging, real browser)"
 # A private log per run: two runs on one machine (two checkouts, CI beside a

@@ -24,7 +24,7 @@ import {
   type Gadget,
   type ParsedMessage,
 } from "makecall";
-import { createSimulatedWorkspace, SAMPLE_STATE_CHANGE } from "makecall/simulated";
+import { createSimulatedWorkspace, SAMPLE_STATE_CHANGE, type SimulatedWorkspaceOptions } from "makecall/simulated";
 
 async function main(): Promise<void> {
   await init();
@@ -57,7 +57,13 @@ async function main(): Promise<void> {
 
   console.log(parseMessage(SAMPLE_STATE_CHANGE).kind);
   const workspace = createSimulatedWorkspace({ scenario: "answered", stepMs: 10, wrapUpMs: 5000 });
-  const transport: Transport = workspace.gadgetTransport!; // in-process mode always has one
+  const transport: Transport = workspace.gadgetTransport; // in-process mode always has one
+  const workspaceSide = {} as NonNullable<SimulatedWorkspaceOptions["transport"]>;
+  const bridged = createSimulatedWorkspace({ transport: workspaceSide });
+  // Given a transport, the workspace has no in-process gadget side.
+  // @ts-expect-error: possibly undefined
+  const none: Transport = bridged.gadgetTransport;
+  console.log(none);
   const gadget: Gadget = createGadget({
     transport,
     plan: "nanp",
