@@ -146,6 +146,10 @@ export interface ValidNumber {
   country?: string;
   /** The number type, when the metadata placed the number. */
   type?: NumberType;
+  /** The extension written after the number (`ext. 123`, `x45`, `#45`), digits only; it is not in `dial`. */
+  extension?: string;
+  /** The number as libphonenumber writes it (with the extension), when its calling code's data is loaded. */
+  formatted?: { national: string; international: string };
   input: string;
 }
 

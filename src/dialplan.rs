@@ -607,6 +607,20 @@ pub struct ValidNumber {
     pub country: Option<&'static str>,
     /// The number type, when the metadata placed the number.
     pub number_type: Option<NumberType>,
+    /// The extension written after the number (`ext. 123`), not dialled.
+    pub extension: Option<String>,
+    /// The number written nationally and internationally (with the
+    /// extension), when the metadata of its calling code is loaded.
+    pub formatted: Option<Formatted>,
+}
+
+/// A valid number written the way libphonenumber writes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Formatted {
+    /// As dialled in its country: `020 7946 0000`.
+    pub national: String,
+    /// With `+` and the calling code: `+44 20 7946 0000`.
+    pub international: String,
 }
 
 /// Why a number was rejected.
@@ -672,6 +686,31 @@ impl Rejection {
 /// assert_eq!(valid.e164.as_deref(), Some("+16085559000"));
 /// ```
 pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
+    // An extension suffix (`ext. 123`, `x45`) is split off numbers read
+    // with the metadata: a plan with a country, or a `+` number.
+    let reads_metadata =
+        plan.country.is_some() || input.trim_start().starts_with(['+', '\u{FF0B}']);
+    // Feature codes (`*67`, `#31#`) keep their `#`: libphonenumber reads
+    // none, nor a number of fewer than 2 digits before an extension. Text
+    // made only of dial characters is dialled as it is (so is every `dial`).
+    let dial_string = input
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'*' | b'#' | b'+'));
+    let split = numbering::extension::split(input).filter(|split| {
+        reads_metadata
+            && !dial_string
+            && !split.number.bytes().any(|b| b == b'*' || b == b'#')
+            && split
+                .number
+                .bytes()
+                .filter(u8::is_ascii_digit)
+                .nth(1)
+                .is_some()
+    });
+    let (input, extension) = match split {
+        Some(split) => (split.number, Some(split.extension)),
+        None => (input, None),
+    };
     let Cleaned { plus, body } = clean(input, plan.letters)?;
     if body.is_empty() {
         return Err(Rejection::new(Code::Empty, "there is no number to dial"));
@@ -769,12 +808,51 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
     }
     check_blocked(plan, &dial, access_code, core, reading.as_ref())?;
     let (country, number_type) = reading.map_or((None, None), |r| (r.country, r.number_type));
+    let formatted = e164
+        .as_deref()
+        .and_then(|e164| formatted(e164, country, extension.as_deref()));
     Ok(ValidNumber {
         dial,
         kind,
         e164,
         country,
         number_type,
+        extension,
+        formatted,
+    })
+}
+
+/// A number's national and international forms (libphonenumber's, with the
+/// extension after the region's extension prefix, ` ext. ` by default),
+/// when its calling code's data is loaded.
+fn formatted(e164: &str, country: Option<&str>, extension: Option<&str>) -> Option<Formatted> {
+    use numbering::formatting::{self, Style};
+    let digits = e164.strip_prefix('+').unwrap_or(e164);
+    let (code, nsn) = numbering::index().split_calling_code(digits)?;
+    let data = numbering::calling_code(code)?;
+    let region = country
+        .and_then(|id| data.region(id))
+        .or_else(|| data.regions.first())?;
+    let write = |style: Style| {
+        let text = formatting::format(nsn, region, data, style);
+        match extension {
+            Some(extension) => {
+                let prefix = if region.extension_prefix.is_empty() {
+                    " ext. "
+                } else {
+                    region.extension_prefix
+                };
+                let mut text = text;
+                text.push_str(prefix);
+                text.push_str(extension);
+                text
+            }
+            None => text,
+        }
+    };
+    Some(Formatted {
+        national: write(Style::National),
+        international: write(Style::International),
     })
 }
 
@@ -789,7 +867,7 @@ pub fn format_number(
     style: numbering::formatting::Style,
     plan: &Plan,
 ) -> Result<String, Rejection> {
-    use numbering::formatting::{self, Style};
+    use numbering::formatting::Style;
     let valid = validate(input, plan)?;
     let Some(e164) = valid.e164 else {
         return Err(Rejection::new(
@@ -797,26 +875,15 @@ pub fn format_number(
             "only a number with a country can be formatted (a + number, or a plan with a country)",
         ));
     };
-    if style == Style::E164 {
-        return Ok(e164);
-    }
-    let digits = e164.strip_prefix('+').unwrap_or(&e164);
-    let split = numbering::index().split_calling_code(digits);
-    let data = split.and_then(|(code, _)| numbering::calling_code(code));
-    let (Some((_, nsn)), Some(data)) = (split, data) else {
-        return Err(Rejection::new(
+    match (style, valid.formatted) {
+        (Style::E164, _) => Ok(e164),
+        (Style::National, Some(forms)) => Ok(forms.national),
+        (Style::International, Some(forms)) => Ok(forms.international),
+        (_, None) => Err(Rejection::new(
             Code::CountryNotLoaded,
             "the numbering data of this calling code is not loaded (loadCountries)",
-        ));
-    };
-    let region = valid
-        .country
-        .and_then(|id| data.region(id))
-        .or_else(|| data.regions.first());
-    Ok(match region {
-        Some(region) => formatting::format(nsn, region, data, style),
-        None => e164,
-    })
+        )),
+    }
 }
 
 fn concat(first: &str, second: &str) -> String {
@@ -925,7 +992,7 @@ fn check_blocked(
 }
 
 /// The JS result of `validateNumber`: `{ok:true, dial, kind, e164?,
-/// country?, type?, input}` or `{ok:false, code, message, index?, input}`
+/// country?, type?, extension?, formatted?: {national, international}, input}` or `{ok:false, code, message, index?, input}`
 /// (`input` left out when `None`: the glue puts the argument there).
 #[derive(Debug, Clone, Copy)]
 pub struct Validation<'a> {
@@ -937,7 +1004,7 @@ pub struct Validation<'a> {
 
 impl Serialize for Validation<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_struct("Validation", 7)?;
+        let mut object = serializer.serialize_struct("Validation", 9)?;
         match self.result {
             Ok(valid) => {
                 object.serialize_field("ok", &true)?;
@@ -951,6 +1018,12 @@ impl Serialize for Validation<'_> {
                 }
                 if let Some(number_type) = &valid.number_type {
                     object.serialize_field("type", number_type)?;
+                }
+                if let Some(extension) = &valid.extension {
+                    object.serialize_field("extension", extension)?;
+                }
+                if let Some(formatted) = &valid.formatted {
+                    object.serialize_field("formatted", formatted)?;
                 }
             }
             Err(rejection) => {

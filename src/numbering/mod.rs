@@ -12,6 +12,7 @@
 //! panics on malformed data, bounded work on any input.
 
 pub mod as_you_type;
+pub mod extension;
 pub mod formatting;
 pub mod metadata;
 pub mod parse;
