@@ -43,7 +43,8 @@ export type ValidationCode =
   | "INVALID_COUNTRY_CODE"
   | "NOT_A_NUMBER_RANGE"
   | "OWN_EXTENSION"
-  | "BLOCKED";
+  | "BLOCKED"
+  | "EMERGENCY_NUMBER";
 
 /** Why `gadget.dial()` rejected. */
 export type DialErrorCode =
@@ -126,6 +127,8 @@ export interface DialPlanOptions {
   country?: string;
   /** `"possible"` also accepts numbers of a possible length outside every assigned range. */
   accept?: "valid" | "possible";
+  /** `true` lets the emergency numbers of the plan's country be dialled (`EMERGENCY_NUMBER` otherwise). */
+  allowEmergency?: boolean;
 }
 
 /** A plan: options, or a preset name. */
@@ -146,6 +149,10 @@ export interface ValidNumber {
   country?: string;
   /** The number type, when the metadata placed the number. */
   type?: NumberType;
+  /** The extension written after the number (`ext. 123`, `x45`, `#45`), digits only; it is not in `dial`. */
+  extension?: string;
+  /** The number as libphonenumber writes it (with the extension), when its calling code's data is loaded. */
+  formatted?: { national: string; international: string };
   input: string;
 }
 

@@ -239,6 +239,9 @@ pub struct Plan {
     /// Whether a number of a possible length outside every assigned range
     /// is accepted (`accept: "possible"`) instead of `NOT_A_NUMBER_RANGE`.
     pub accept_possible: bool,
+    /// Whether the emergency numbers of [`Plan::country`] may be dialled
+    /// (`allowEmergency`); refused with `EMERGENCY_NUMBER` otherwise.
+    pub allow_emergency: bool,
 }
 
 impl Default for Plan {
@@ -260,6 +263,7 @@ impl Default for Plan {
             nanp: false,
             country: None,
             accept_possible: false,
+            allow_emergency: false,
         }
     }
 }
@@ -602,6 +606,20 @@ pub struct ValidNumber {
     pub country: Option<&'static str>,
     /// The number type, when the metadata placed the number.
     pub number_type: Option<NumberType>,
+    /// The extension written after the number (`ext. 123`), not dialled.
+    pub extension: Option<String>,
+    /// The number written nationally and internationally (with the
+    /// extension), when the metadata of its calling code is loaded.
+    pub formatted: Option<Formatted>,
+}
+
+/// A valid number written the way libphonenumber writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Formatted {
+    /// As dialled in its country: `020 7946 0000`.
+    pub national: String,
+    /// With `+` and the calling code: `+44 20 7946 0000`.
+    pub international: String,
 }
 
 /// Why a number was rejected.
@@ -667,10 +685,37 @@ impl Rejection {
 /// assert_eq!(valid.e164.as_deref(), Some("+16085559000"));
 /// ```
 pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
+    // An extension suffix (`ext. 123`, `x45`) is split off numbers read
+    // with the metadata: a plan with a country, or a `+` number.
+    let reads_metadata =
+        plan.country.is_some() || input.trim_start().starts_with(['+', '\u{FF0B}']);
+    // Feature codes (`*67`, `#31#`) keep their `#`: libphonenumber reads
+    // none, nor a number of fewer than 2 digits before an extension. Text
+    // made only of dial characters is dialled as it is (so is every `dial`).
+    let dial_string = input
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'*' | b'#' | b'+'));
+    let split = numbering::extension::split(input).filter(|split| {
+        reads_metadata
+            && !dial_string
+            && !split.number.bytes().any(|b| b == b'*' || b == b'#')
+            && split
+                .number
+                .bytes()
+                .filter(u8::is_ascii_digit)
+                .nth(1)
+                .is_some()
+    });
+    let (input, extension) = match split {
+        Some(split) => (split.number, Some(split.extension)),
+        None => (input, None),
+    };
     let Cleaned { plus, body } = clean(input, plan.letters)?;
     if body.is_empty() {
         return Err(Rejection::new(codes::EMPTY, "there is no number to dial"));
     }
+    let access_code = plan.access_code.as_deref().unwrap_or("");
+    check_emergency(plan, plus, &body, access_code)?;
     let digits = body.bytes().filter(u8::is_ascii_digit).count();
     if digits < plan.min_digits {
         return Err(Rejection::new(
@@ -684,7 +729,6 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
         ));
     }
     let feature_code = digits != body.len();
-    let access_code = plan.access_code.as_deref().unwrap_or("");
 
     // `core` is the number without any access code; `reading` is None for
     // numbers the plan cannot place (extensions, feature codes, no country).
@@ -764,12 +808,51 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
     }
     check_blocked(plan, &dial, access_code, core, reading.as_ref())?;
     let (country, number_type) = reading.map_or((None, None), |r| (r.country, r.number_type));
+    let formatted = e164
+        .as_deref()
+        .and_then(|e164| formatted(e164, country, extension.as_deref()));
     Ok(ValidNumber {
         dial,
         kind,
         e164,
         country,
         number_type,
+        extension,
+        formatted,
+    })
+}
+
+/// A number's national and international forms (libphonenumber's, with the
+/// extension after the region's extension prefix, ` ext. ` by default),
+/// when its calling code's data is loaded.
+fn formatted(e164: &str, country: Option<&str>, extension: Option<&str>) -> Option<Formatted> {
+    use numbering::formatting::{self, Style};
+    let digits = e164.strip_prefix('+').unwrap_or(e164);
+    let (code, nsn) = numbering::index().split_calling_code(digits)?;
+    let data = numbering::calling_code(code)?;
+    let region = country
+        .and_then(|id| data.region(id))
+        .or_else(|| data.regions.first())?;
+    let write = |style: Style| {
+        let text = formatting::format(nsn, region, data, style);
+        match extension {
+            Some(extension) => {
+                let prefix = if region.extension_prefix.is_empty() {
+                    " ext. "
+                } else {
+                    region.extension_prefix
+                };
+                let mut text = text;
+                text.push_str(prefix);
+                text.push_str(extension);
+                text
+            }
+            None => text,
+        }
+    };
+    Some(Formatted {
+        national: write(Style::National),
+        international: write(Style::International),
     })
 }
 
@@ -784,7 +867,7 @@ pub fn format_number(
     style: numbering::formatting::Style,
     plan: &Plan,
 ) -> Result<String, Rejection> {
-    use numbering::formatting::{self, Style};
+    use numbering::formatting::Style;
     let valid = validate(input, plan)?;
     let Some(e164) = valid.e164 else {
         return Err(Rejection::new(
@@ -792,26 +875,15 @@ pub fn format_number(
             "only a number with a country can be formatted (a + number, or a plan with a country)",
         ));
     };
-    if style == Style::E164 {
-        return Ok(e164);
-    }
-    let digits = e164.strip_prefix('+').unwrap_or(&e164);
-    let split = numbering::index().split_calling_code(digits);
-    let data = split.and_then(|(code, _)| numbering::calling_code(code));
-    let (Some((_, nsn)), Some(data)) = (split, data) else {
-        return Err(Rejection::new(
+    match (style, valid.formatted) {
+        (Style::E164, _) => Ok(e164),
+        (Style::National, Some(forms)) => Ok(forms.national),
+        (Style::International, Some(forms)) => Ok(forms.international),
+        (_, None) => Err(Rejection::new(
             codes::COUNTRY_NOT_LOADED,
             "the numbering data of this calling code is not loaded (loadCountries)",
-        ));
-    };
-    let region = valid
-        .country
-        .and_then(|id| data.region(id))
-        .or_else(|| data.regions.first());
-    Ok(match region {
-        Some(region) => formatting::format(nsn, region, data, style),
-        None => e164,
-    })
+        )),
+    }
 }
 
 fn concat(first: &str, second: &str) -> String {
@@ -883,6 +955,38 @@ fn metadata_failure(code: &'static str, digits: usize) -> Rejection {
     Rejection::new(code, message)
 }
 
+/// Refuses the emergency numbers of the plan's country (with or without the
+/// access code in front), unless the plan allows them. A `+` number never is
+/// one (`+91 1…` is India, not 911), as in libphonenumber.
+fn check_emergency(
+    plan: &Plan,
+    plus: bool,
+    body: &str,
+    access_code: &str,
+) -> Result<(), Rejection> {
+    let Some(region) = plan.country.filter(|_| !plan.allow_emergency && !plus) else {
+        return Ok(());
+    };
+    let after_access = Some(access_code)
+        .filter(|code| !code.is_empty())
+        .and_then(|code| body.strip_prefix(code));
+    let emergency = [Some(body), after_access]
+        .into_iter()
+        .flatten()
+        .any(|digits| region.is_emergency(digits.as_bytes()));
+    if emergency {
+        return Err(Rejection::new(
+            codes::EMERGENCY_NUMBER,
+            msg!(
+                "an emergency number of ",
+                region.id,
+                " (the plan refuses emergency numbers; allowEmergency: true allows them)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
 /// Refuses a dial whose digits, with or without the access code, or whose
 /// entered national number, start with a blocked prefix.
 fn check_blocked(
@@ -937,7 +1041,16 @@ pub fn write_validation_json(
                 .str("kind", valid.kind.as_str())
                 .opt_str("e164", valid.e164.as_deref())
                 .opt_str("country", valid.country)
-                .opt_str("type", valid.number_type.map(NumberType::as_str));
+                .opt_str("type", valid.number_type.map(NumberType::as_str))
+                .opt_str("extension", valid.extension.as_deref());
+            if let Some(forms) = &valid.formatted {
+                object.raw("formatted", |out| {
+                    ObjectWriter::new(out)
+                        .str("national", &forms.national)
+                        .str("international", &forms.international)
+                        .finish();
+                });
+            }
         }
         Err(rejection) => {
             object
@@ -1195,6 +1308,21 @@ fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
                 } else {
                     Some(read_range(value, path, 1)?)
                 }
+            }
+            "allowEmergency" => {
+                plan.allow_emergency = match value {
+                    Value::Bool(flag) => *flag,
+                    Value::Null => false,
+                    other => {
+                        return Err(plan_error(
+                            path,
+                            msg!(
+                                "allowEmergency must be a boolean, not a ",
+                                other.type_name()
+                            ),
+                        ))
+                    }
+                };
             }
             "letters" => {
                 plan.letters = match value {

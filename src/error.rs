@@ -92,6 +92,9 @@ pub mod codes {
     pub const INVALID_COUNTRY_CODE: &str = "INVALID_COUNTRY_CODE";
     /// Number validation: a possible length, but in no assigned number range.
     pub const NOT_A_NUMBER_RANGE: &str = "NOT_A_NUMBER_RANGE";
+    /// Number validation: an emergency number of the plan's country (a plan
+    /// with `allowEmergency: true` takes it).
+    pub const EMERGENCY_NUMBER: &str = "EMERGENCY_NUMBER";
     /// A plan names a country whose numbering data is not loaded (`loadCountries`).
     pub const COUNTRY_NOT_LOADED: &str = "COUNTRY_NOT_LOADED";
 

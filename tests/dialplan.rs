@@ -668,7 +668,7 @@ fn validation_json_shapes() {
     write_validation_json(&validate(input, &nanp()), Some(input), &mut out);
     assert_eq!(
         out,
-        r#"{"ok":true,"dial":"6085559000","kind":"national","e164":"+16085559000","country":"US","type":"fixedLineOrMobile","input":"(608) 555-9000"}"#
+        r#"{"ok":true,"dial":"6085559000","kind":"national","e164":"+16085559000","country":"US","type":"fixedLineOrMobile","formatted":{"national":"(608) 555-9000","international":"+1 608 555 9000"},"input":"(608) 555-9000"}"#
     );
     out.clear();
     write_validation_json(&validate("5024", &Plan::default()), Some("5024"), &mut out);

@@ -12,6 +12,7 @@
 //! panics on malformed data, bounded work on any input.
 
 pub mod as_you_type;
+pub mod extension;
 pub mod formatting;
 pub mod metadata;
 pub mod parse;
@@ -49,7 +50,8 @@ pub fn index() -> &'static Index<'static> {
 }
 
 /// The version of the metadata compiled in, e.g.
-/// `libphonenumber-js@1.13.16 metadata.max.json sha256:b51534061ff6`.
+/// `libphonenumber-js@1.13.16 metadata.max.json sha256:b51534061ff6;
+/// google-libphonenumber@3.2.47 short numbers`.
 pub fn metadata_version() -> &'static str {
     index().version
 }

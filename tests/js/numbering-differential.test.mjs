@@ -74,11 +74,15 @@ function reference(input, region) {
       type: number.getType(),
       national: number.formatNational(),
       international: number.formatInternational(),
+      extension: number.ext,
     };
   } catch {
     return { ok: false };
   }
 }
+
+/** Extension suffixes as people write them (all read by libphonenumber). */
+const EXTENSIONS = [" ext. 123", " x45", " #45", ";ext=7", ", 45", " extension 2", " Ext: 88", "x9"];
 
 const TYPE_NAMES = {
   FIXED_LINE: "fixedLine",
@@ -97,6 +101,8 @@ const TYPE_NAMES = {
 test("validation by country agrees with libphonenumber-js max on every region", () => {
   const totals = {
     inputs: 0,
+    extensions: 0,
+    extension: 0,
     validity: 0,
     e164Compared: 0,
     e164: 0,
@@ -125,6 +131,11 @@ test("validation by country agrees with libphonenumber-js max on every region", 
       }
       // The region's own international prefix, when it is a plain one.
       if (idd) forms.add(`${idd} ${callingCode}-${nsn}`);
+      // Punctuation inside the number, and an extension in one of the
+      // spellings libphonenumber reads.
+      forms.add(`${nationalPrefix}${nsn.slice(0, 2)}.${nsn.slice(2, 5)}-${nsn.slice(5)}`.replace(/[.-]$/, ""));
+      const suffix = EXTENSIONS[random(EXTENSIONS.length)];
+      forms.add(`${random(2) ? `+${callingCode} ` : nationalPrefix}${nsn}${suffix}`);
       for (const input of forms) {
         const expected = reference(input, region);
         const got = validateNumber(input, plan);
@@ -145,8 +156,17 @@ test("validation by country agrees with libphonenumber-js max on every region", 
           totals.e164Compared++;
           if (got.e164 === expected.e164) totals.e164++;
           else disagreements.push(`${region} ${JSON.stringify(input)}: e164 ${got.e164}, libphonenumber ${expected.e164}`);
-          const national = formatNumber(input, "national", plan);
-          const international = formatNumber(input, "international", plan);
+          const { national, international } = got.formatted ?? {};
+          if (expected.extension !== undefined || got.extension !== undefined) {
+            totals.extensions++;
+            if (got.extension === expected.extension) totals.extension++;
+            else disagreements.push(`${region} ${JSON.stringify(input)}: extension ${got.extension}, libphonenumber ${expected.extension}`);
+          }
+          if (random(20) === 0) {
+            // formatNumber writes what validateNumber's formatted holds.
+            assert.equal(formatNumber(input, "national", plan), national);
+            assert.equal(formatNumber(input, "international", plan), international);
+          }
           if (national === expected.national) totals.national++;
           else disagreements.push(`${region} ${JSON.stringify(input)}: national ${JSON.stringify(national)}, libphonenumber ${JSON.stringify(expected.national)}`);
           if (international === expected.international) totals.international++;
@@ -166,12 +186,14 @@ test("validation by country agrees with libphonenumber-js max on every region", 
   console.log(`validity agrees: ${share(totals.validity, compared)}`);
   console.log(`e164 agrees: ${share(totals.e164, totals.e164Compared)}`);
   console.log(`type agrees: ${share(totals.type, totals.typeCompared)}`);
+  console.log(`extension agrees: ${share(totals.extension, totals.extensions)}`);
   console.log(`national format agrees: ${share(totals.national, totals.e164Compared)}`);
   console.log(`international format agrees: ${share(totals.international, totals.e164Compared)}`);
   console.log(`disagreements (${disagreements.length}):`);
   for (const line of disagreements) console.log(`  ${line}`);
   assert.ok(totals.validity / compared >= 0.999, "validity agreement below 99.9%");
   assert.ok(totals.e164 / Math.max(totals.e164Compared, 1) >= 0.999, "E.164 agreement below 99.9%");
+  assert.ok(totals.extensions > 1000 && totals.extension / totals.extensions >= 0.999, "extension agreement below 99.9%");
   assert.ok(totals.national / Math.max(totals.e164Compared, 1) >= 0.995, "national format agreement below 99.5%");
   assert.ok(totals.international / Math.max(totals.e164Compared, 1) >= 0.995, "international format agreement below 99.5%");
 });

@@ -26,7 +26,12 @@ test("metadata/ is exactly what scripts/metadata.mjs compiles from the pinned pa
 test("metadataVersion() names the pinned package, its metadata file and digest", () => {
   const pinned = require("../../package.json").devDependencies["libphonenumber-js"];
   assert.equal(metadataVersion(), generatorVersion());
-  assert.match(metadataVersion(), new RegExp(`^libphonenumber-js@${pinned.replace(/\./g, "\\.")} metadata\\.max\\.json sha256:[0-9a-f]{12}$`));
+  const short = require("../../package.json").devDependencies["google-libphonenumber"];
+  const escape = (version) => version.replace(/\./g, "\\.");
+  assert.match(
+    metadataVersion(),
+    new RegExp(`^libphonenumber-js@${escape(pinned)} metadata\\.max\\.json sha256:[0-9a-f]{12}; google-libphonenumber@${escape(short)} short numbers$`),
+  );
 });
 
 test("a country plan needs its data loaded; loadCountries loads it once, by region or all", async () => {
@@ -73,4 +78,30 @@ test("formatNumber writes national, international and E.164 forms; refused numbe
   assert.throws(() => formatNumber("911 555 1234", "national", "nanp"), { code: "NOT_A_NUMBER_RANGE" });
   assert.throws(() => formatNumber("5024", "national"), { code: "INVALID_NUMBER" });
   assert.throws(() => formatNumber("6085559000", "fancy", "nanp"), { code: "INVALID_INPUT", path: "style" });
+});
+
+test("extensions are split off and not dialled; valid results carry formatted forms", async () => {
+  await loadCountries(["GB"]);
+  const gb = validateNumber("020 7946 0000 ext. 123", { country: "GB" });
+  assert.equal(gb.ok, true);
+  assert.equal(gb.dial, "02079460000");
+  assert.equal(gb.extension, "123");
+  // GB writes extensions with its own prefix, " x".
+  assert.deepEqual(gb.formatted, { national: "020 7946 0000 x123", international: "+44 20 7946 0000 x123" });
+  assert.equal(formatNumber("020 7946 0000 x45", "international", { country: "GB" }), "+44 20 7946 0000 x45");
+  assert.equal(formatNumber("020 7946 0000 x45", "e164", { country: "GB" }), "+442079460000");
+  // A + number with any plan; no extension, no extension field.
+  const plus = validateNumber("+1 608 555 9000 #45");
+  assert.equal(plus.dial, "+16085559000");
+  assert.equal(plus.extension, "45");
+  const bare = validateNumber("(608) 555-9000", "nanp");
+  assert.equal(bare.extension, undefined);
+  assert.deepEqual(bare.formatted, { national: "(608) 555-9000", international: "+1 608 555 9000" });
+  // Dial characters only: a feature code, dialled as typed, its # kept.
+  const feature = validateNumber("*67#45", "nanp");
+  assert.equal(feature.ok, true);
+  assert.equal(feature.dial, "*67#45");
+  assert.equal(feature.extension, undefined);
+  // Without a country a national number has no extension read from it.
+  assert.equal(validateNumber("6085559000 x45").ok, false);
 });

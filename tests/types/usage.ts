@@ -120,6 +120,8 @@ async function main(): Promise<void> {
     subscribe: (_handler: (message: unknown) => void) => () => {},
   });
   console.log(iframeSide, hubSide, anyHub);
+  const checked = validateNumber("+1 608 555 9000 ext. 12");
+  if (checked.ok) console.log(checked.extension, checked.formatted?.national, checked.formatted?.international);
   const typing = new AsYouType("US");
   const shown: string = typing.input("213");
   console.log(shown, typing.reset().input("+1"), new AsYouType().input("+44"));
