@@ -43,7 +43,8 @@ export type ValidationCode =
   | "INVALID_COUNTRY_CODE"
   | "NOT_A_NUMBER_RANGE"
   | "OWN_EXTENSION"
-  | "BLOCKED";
+  | "BLOCKED"
+  | "EMERGENCY_NUMBER";
 
 /** Why `gadget.dial()` rejected. */
 export type DialErrorCode =
@@ -126,6 +127,8 @@ export interface DialPlanOptions {
   country?: string;
   /** `"possible"` also accepts numbers of a possible length outside every assigned range. */
   accept?: "valid" | "possible";
+  /** `true` lets the emergency numbers of the plan's country be dialled (`EMERGENCY_NUMBER` otherwise). */
+  allowEmergency?: boolean;
 }
 
 /** A plan: options, or a preset name. */

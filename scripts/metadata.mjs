@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Compiles libphonenumber's metadata (the pinned devDependency
-// `libphonenumber-js/metadata.max.json`) into the compact binary tables the
+// `libphonenumber-js/metadata.max.json`, and the emergency numbers of the
+// pinned `google-libphonenumber`'s short-number data) into the compact binary tables the
 // Rust core reads (src/numbering/metadata.rs describes them byte by byte):
 //
 //   metadata/index.bin      every calling code and its regions, the version
@@ -36,9 +37,24 @@ const packageVersion = require(`${PACKAGE}/package.json`).version;
 const metadataPath = require.resolve(`${PACKAGE}/metadata.max.json`);
 const metadataText = readFileSync(metadataPath, "utf8");
 const metadata = JSON.parse(metadataText);
+// Emergency numbers: libphonenumber-js has no short-number data; Google's
+// own JavaScript build (pinned devDependency) carries it as protobuf arrays
+// indexed by field number: PhoneMetadata field 27 is the emergency
+// description, whose field 2 is its national number pattern.
+const SHORT_PACKAGE = "google-libphonenumber";
+const shortPackageVersion = require(`${SHORT_PACKAGE}/package.json`).version;
+const shortMetadata = require(SHORT_PACKAGE).shortnumbermetadata.countryToMetadata;
+const EMERGENCY_FIELD = 27;
+const PATTERN_FIELD = 2;
+
+/** The emergency number pattern of a region ("" when none is known). */
+export function emergencyPattern(region) {
+  const description = shortMetadata[region] && shortMetadata[region][EMERGENCY_FIELD];
+  return (description && description[PATTERN_FIELD]) || "";
+}
 
 /** Bumped when the binary layout changes (the Rust reader checks it). */
-export const FORMAT_VERSION = 1;
+export const FORMAT_VERSION = 2;
 
 /** The number types in the order of libphonenumber-js's compact metadata. */
 export const TYPES = [
@@ -605,6 +621,7 @@ function regionRecord(region, data, random) {
     w.varint((leading || []).length);
     for (const [i, ld] of (leading || []).entries()) w.blob(program(`${where} leading digits ${i}`, ld, random));
   }
+  w.blob(program(`${region} emergency`, emergencyPattern(region), random, { full: true }));
   return w.bytes;
 }
 
@@ -628,7 +645,7 @@ function checkAsYouTypeFormat(where, pattern, texts) {
 /** The metadata version the API reports: package version and data digest. */
 export function metadataVersion() {
   const digest = createHash("sha256").update(metadataText).digest("hex").slice(0, 12);
-  return `${PACKAGE}@${packageVersion} metadata.max.json sha256:${digest}`;
+  return `${PACKAGE}@${packageVersion} metadata.max.json sha256:${digest}; ${SHORT_PACKAGE}@${shortPackageVersion} short numbers`;
 }
 
 /** Every output file: name → bytes. */

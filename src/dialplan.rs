@@ -244,6 +244,9 @@ pub struct Plan {
     /// Whether a number of a possible length outside every assigned range
     /// is accepted (`accept: "possible"`) instead of `NOT_A_NUMBER_RANGE`.
     pub accept_possible: bool,
+    /// Whether the emergency numbers of [`Plan::country`] may be dialled
+    /// (`allowEmergency`); refused with `EMERGENCY_NUMBER` otherwise.
+    pub allow_emergency: bool,
 }
 
 impl Default for Plan {
@@ -265,6 +268,7 @@ impl Default for Plan {
             nanp: false,
             country: None,
             accept_possible: false,
+            allow_emergency: false,
         }
     }
 }
@@ -715,6 +719,8 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
     if body.is_empty() {
         return Err(Rejection::new(Code::Empty, "there is no number to dial"));
     }
+    let access_code = plan.access_code.as_deref().unwrap_or("");
+    check_emergency(plan, plus, &body, access_code)?;
     let digits = body.bytes().filter(u8::is_ascii_digit).count();
     if digits < plan.min_digits {
         return Err(Rejection::new(
@@ -728,7 +734,6 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
         ));
     }
     let feature_code = digits != body.len();
-    let access_code = plan.access_code.as_deref().unwrap_or("");
 
     // `core` is the number without any access code; `reading` is None for
     // numbers the plan cannot place (extensions, feature codes, no country).
@@ -951,6 +956,38 @@ fn metadata_failure(code: Code, digits: usize) -> Rejection {
         _ => "the number is not valid in the dial plan's country".to_string(),
     };
     Rejection::new(code, message)
+}
+
+/// Refuses the emergency numbers of the plan's country (with or without the
+/// access code in front), unless the plan allows them. A `+` number never is
+/// one (`+91 1…` is India, not 911), as in libphonenumber.
+fn check_emergency(
+    plan: &Plan,
+    plus: bool,
+    body: &str,
+    access_code: &str,
+) -> Result<(), Rejection> {
+    let Some(region) = plan.country.filter(|_| !plan.allow_emergency && !plus) else {
+        return Ok(());
+    };
+    let after_access = Some(access_code)
+        .filter(|code| !code.is_empty())
+        .and_then(|code| body.strip_prefix(code));
+    let emergency = [Some(body), after_access]
+        .into_iter()
+        .flatten()
+        .any(|digits| region.is_emergency(digits.as_bytes()));
+    if emergency {
+        return Err(Rejection::new(
+            Code::EmergencyNumber,
+            msg!(
+                "an emergency number of ",
+                region.id,
+                " (the plan refuses emergency numbers; allowEmergency: true allows them)"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Refuses a dial whose digits, with or without the access code, or whose
@@ -1312,6 +1349,21 @@ fn plan_from_object(entries: &Entries<'_>) -> Result<Plan, Error> {
                 } else {
                     Some(read_range(value, path, 1)?)
                 }
+            }
+            "allowEmergency" => {
+                plan.allow_emergency = match value {
+                    Value::Bool(flag) => *flag,
+                    Value::Null => false,
+                    other => {
+                        return Err(plan_error(
+                            path,
+                            msg!(
+                                "allowEmergency must be a boolean, not a ",
+                                other.type_name()
+                            ),
+                        ))
+                    }
+                };
             }
             "letters" => {
                 plan.letters = match value {

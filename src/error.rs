@@ -49,6 +49,9 @@ pub enum Code {
     InvalidCountryCode,
     /// Number validation: a possible length, but in no assigned number range.
     NotANumberRange,
+    /// Number validation: an emergency number of the plan's country (a plan
+    /// with `allowEmergency: true` takes it).
+    EmergencyNumber,
     /// A plan names a country whose numbering data is not loaded (`loadCountries`).
     CountryNotLoaded,
     /// Dial: the agent-state policy forbids calling now.
@@ -98,7 +101,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in declaration order.
-    pub const ALL: [Code; 38] = [
+    pub const ALL: [Code; 39] = [
         Code::InvalidJson,
         Code::NotAnObject,
         Code::NotAWorkspaceMessage,
@@ -118,6 +121,7 @@ impl Code {
         Code::Blocked,
         Code::InvalidCountryCode,
         Code::NotANumberRange,
+        Code::EmergencyNumber,
         Code::CountryNotLoaded,
         Code::AgentNotReady,
         Code::DialInProgress,
@@ -161,6 +165,7 @@ impl Code {
             Code::Blocked => "BLOCKED",
             Code::InvalidCountryCode => "INVALID_COUNTRY_CODE",
             Code::NotANumberRange => "NOT_A_NUMBER_RANGE",
+            Code::EmergencyNumber => "EMERGENCY_NUMBER",
             Code::CountryNotLoaded => "COUNTRY_NOT_LOADED",
             Code::AgentNotReady => "AGENT_NOT_READY",
             Code::DialInProgress => "DIAL_IN_PROGRESS",

@@ -32,7 +32,9 @@
 //!    rule (empty: the region's) (strings), flags (u8, bit 0: the national
 //!    prefix is optional; bit 1: the first leading-digits pattern has `\d`,
 //!    which libphonenumber-js's as-you-type partial matcher cannot read),
-//!    the count of leading-digits programs and those.
+//!    the count of leading-digits programs and those;
+//! 6. the emergency numbers (program; empty: none known), from Google's
+//!    short-number metadata.
 //!
 //! A reader never trusts the bytes: a malformed file gives `None`, never a
 //! panic, and every count is bounded by the bytes left.
@@ -40,7 +42,7 @@
 use super::program::Program;
 
 /// The binary layout version this reader understands.
-pub const FORMAT_VERSION: u8 = 1;
+pub const FORMAT_VERSION: u8 = 2;
 
 /// The number types of libphonenumber, in the order of its metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -179,9 +181,18 @@ pub struct Region<'a> {
     /// The formatting rules (only the main region of a shared calling code
     /// has them; the others use its rules).
     pub formats: Vec<Format<'a>>,
+    /// The region's emergency numbers (`112|911`), from Google's
+    /// short-number metadata; empty when it has none.
+    pub emergency: Program<'a>,
 }
 
 impl<'a> Region<'a> {
+    /// Whether `digits` (ASCII, as dialled) are an emergency number here:
+    /// libphonenumber's `ShortNumberInfo.isEmergencyNumber` (an exact match).
+    pub fn is_emergency(&self, digits: &[u8]) -> bool {
+        !self.emergency.is_empty() && self.emergency.matches(digits)
+    }
+
     /// Whether a national significant number's length is possible here.
     pub fn is_possible_length(&self, length: usize) -> bool {
         has_length(self.possible_lengths, length)
@@ -343,7 +354,9 @@ fn parse_region(bytes: &[u8]) -> Option<Region<'_>> {
             leading_digits_need_three: flags & 2 != 0,
         });
     }
+    let emergency = reader.program()?;
     reader.bytes.is_empty().then_some(Region {
+        emergency,
         id,
         calling_code,
         national_prefix,

@@ -50,7 +50,8 @@ pub fn index() -> &'static Index<'static> {
 }
 
 /// The version of the metadata compiled in, e.g.
-/// `libphonenumber-js@1.13.16 metadata.max.json sha256:b51534061ff6`.
+/// `libphonenumber-js@1.13.16 metadata.max.json sha256:b51534061ff6;
+/// google-libphonenumber@3.2.47 short numbers`.
 pub fn metadata_version() -> &'static str {
     index().version
 }

@@ -26,7 +26,12 @@ test("metadata/ is exactly what scripts/metadata.mjs compiles from the pinned pa
 test("metadataVersion() names the pinned package, its metadata file and digest", () => {
   const pinned = require("../../package.json").devDependencies["libphonenumber-js"];
   assert.equal(metadataVersion(), generatorVersion());
-  assert.match(metadataVersion(), new RegExp(`^libphonenumber-js@${pinned.replace(/\./g, "\\.")} metadata\\.max\\.json sha256:[0-9a-f]{12}$`));
+  const short = require("../../package.json").devDependencies["google-libphonenumber"];
+  const escape = (version) => version.replace(/\./g, "\\.");
+  assert.match(
+    metadataVersion(),
+    new RegExp(`^libphonenumber-js@${escape(pinned)} metadata\\.max\\.json sha256:[0-9a-f]{12}; google-libphonenumber@${escape(short)} short numbers$`),
+  );
 });
 
 test("a country plan needs its data loaded; loadCountries loads it once, by region or all", async () => {
