@@ -28,6 +28,8 @@
 //! | `0x10` | mask (u16), min, max (u8) | `min` to `max` digits of the set, greedy |
 //! | `0x90` | min, max (u8) | `min` to `max` digits, greedy |
 
+use core::cell::RefCell;
+
 /// The longest text a program is run on (E.164's 15 digits plus room for
 /// the national and international prefixes libphonenumber strips).
 pub const MAX_TEXT: usize = 24;
@@ -54,6 +56,14 @@ const ALL_DIGITS: u16 = 0x3FF;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Program<'a> {
     code: &'a [u8],
+}
+
+/// The most frames of the reused backtracking stack kept between runs.
+const KEPT_STACK_FRAMES: usize = 1024;
+
+thread_local! {
+    /// The backtracking stack between runs (wasm is single-threaded).
+    static STACK: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
 }
 
 /// How a run reads the text.
@@ -180,6 +190,25 @@ impl<'a> Program<'a> {
         slots: &mut Slots,
         budget: Option<usize>,
     ) -> Option<bool> {
+        // The stack is kept between runs: a validation runs dozens of
+        // programs, and a new stack for each was a large share of its time.
+        let mut stack = STACK.with(RefCell::take);
+        stack.clear();
+        let matched = self.search(text, mode, slots, budget, &mut stack);
+        if stack.capacity() <= KEPT_STACK_FRAMES {
+            STACK.with(|kept| kept.replace(stack));
+        }
+        matched
+    }
+
+    fn search(
+        &self,
+        text: &[u8],
+        mode: Mode,
+        slots: &mut Slots,
+        budget: Option<usize>,
+        stack: &mut Vec<Frame>,
+    ) -> Option<bool> {
         let Mode {
             full,
             partial,
@@ -194,7 +223,7 @@ impl<'a> Program<'a> {
             vec![0u64; states.div_ceil(64)]
         };
         let mut steps = 0usize;
-        let mut stack = vec![Frame::Try { pc: 0, pos: 0 }];
+        stack.push(Frame::Try { pc: 0, pos: 0 });
         while let Some(frame) = stack.pop() {
             let (pc, pos) = match frame {
                 Frame::Restore { slot, old } => {
