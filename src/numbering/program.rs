@@ -28,7 +28,7 @@
 //! | `0x10` | mask (u16), min, max (u8) | `min` to `max` digits of the set, greedy |
 //! | `0x90` | min, max (u8) | `min` to `max` digits, greedy |
 
-use core::cell::RefCell;
+use std::cell::RefCell;
 
 /// The longest text a program is run on (E.164's 15 digits plus room for
 /// the national and international prefixes libphonenumber strips).
@@ -58,14 +58,6 @@ pub struct Program<'a> {
     code: &'a [u8],
 }
 
-/// The most frames of the reused backtracking stack kept between runs.
-const KEPT_STACK_FRAMES: usize = 1024;
-
-thread_local! {
-    /// The backtracking stack between runs (wasm is single-threaded).
-    static STACK: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
-}
-
 /// How a run reads the text.
 #[derive(Debug, Clone, Copy, Default)]
 struct Mode {
@@ -75,6 +67,15 @@ struct Mode {
     partial: bool,
     /// Every digit class matches any digit.
     shape: bool,
+}
+
+/// Frames of the backtracking stack kept between runs at most: far more than
+/// any program of the metadata needs.
+const KEPT_FRAMES: usize = 1024;
+
+thread_local! {
+    /// The backtracking stack, reused by every run (see `Program::run_with`).
+    static FRAMES: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
 }
 
 /// A frame of the backtracking stack.
@@ -190,23 +191,49 @@ impl<'a> Program<'a> {
         slots: &mut Slots,
         budget: Option<usize>,
     ) -> Option<bool> {
-        // The stack is kept between runs: a validation runs dozens of
-        // programs, and a new stack for each was a large share of its time.
-        let mut stack = STACK.with(RefCell::take);
-        stack.clear();
-        let matched = self.search(text, mode, slots, budget, &mut stack);
-        if stack.capacity() <= KEPT_STACK_FRAMES {
-            STACK.with(|kept| kept.replace(stack));
-        }
-        matched
+        *slots = [None; SLOTS];
+        let states = (self.code.len() + 1) * (text.len() + 1);
+        let mut seen = if budget.is_some() {
+            Vec::new()
+        } else {
+            vec![0u64; states.div_ceil(64)]
+        };
+        let mut steps = 0usize;
+        // One validation runs dozens of programs: the backtracking stack is
+        // kept between runs so that a run allocates nothing once it has
+        // grown (allocation was a fifth of validateNumber's time). A run
+        // that finds the buffer taken (none does today) uses its own.
+        FRAMES.with(|kept| match kept.try_borrow_mut() {
+            Ok(mut stack) => {
+                let matched =
+                    self.backtrack(text, mode, slots, budget, &mut seen, &mut steps, &mut stack);
+                // What a pathological program made the stack grow to is not kept.
+                stack.clear();
+                stack.shrink_to(KEPT_FRAMES);
+                matched
+            }
+            Err(_) => self.backtrack(
+                text,
+                mode,
+                slots,
+                budget,
+                &mut seen,
+                &mut steps,
+                &mut Vec::new(),
+            ),
+        })
     }
 
-    fn search(
+    /// The matcher's loop, over `stack` (emptied first).
+    #[allow(clippy::too_many_arguments)]
+    fn backtrack(
         &self,
         text: &[u8],
         mode: Mode,
         slots: &mut Slots,
         budget: Option<usize>,
+        seen: &mut [u64],
+        steps: &mut usize,
         stack: &mut Vec<Frame>,
     ) -> Option<bool> {
         let Mode {
@@ -214,15 +241,8 @@ impl<'a> Program<'a> {
             partial,
             shape,
         } = mode;
-        *slots = [None; SLOTS];
         let width = text.len() + 1;
-        let states = (self.code.len() + 1) * width;
-        let mut seen = if budget.is_some() {
-            Vec::new()
-        } else {
-            vec![0u64; states.div_ceil(64)]
-        };
-        let mut steps = 0usize;
+        stack.clear();
         stack.push(Frame::Try { pc: 0, pos: 0 });
         while let Some(frame) = stack.pop() {
             let (pc, pos) = match frame {
@@ -235,8 +255,8 @@ impl<'a> Program<'a> {
                 Frame::Try { pc, pos } => (pc, pos),
             };
             if let Some(budget) = budget {
-                steps += 1;
-                if steps > budget {
+                *steps += 1;
+                if *steps > budget {
                     return None;
                 }
             } else {
