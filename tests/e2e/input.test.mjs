@@ -4,6 +4,7 @@
 
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { AsYouType as ReferenceAsYouType } from "libphonenumber-js/max";
 import { openWorkspace, setUp } from "./helpers.mjs";
 
 let setup;
@@ -71,13 +72,15 @@ describe("number field and dial pad", () => {
     const { gadget } = await openWorkspace(setup, page);
     const field = gadget.getByLabel("Phone number");
     for (const key of "6085559000") await gadget.locator(`.mc-key[data-key="${key}"]`).click();
-    assert.equal(await field.inputValue(), "6085559000");
+    // Formatted as typed (the dial pad too).
+    assert.equal(await field.inputValue(), "(608) 555-9000");
     assert.ok(await gadget.locator("#mc-call").isEnabled());
     await gadget.getByRole("button", { name: "Star (*)" }).click();
     await gadget.getByRole("button", { name: "Hash (#)" }).click();
-    assert.equal(await field.inputValue(), "6085559000*#");
+    // With * or # the text stays as typed.
+    assert.equal(await field.inputValue(), "(608) 555-9000*#");
     await gadget.getByRole("button", { name: "Delete last character" }).click();
-    assert.equal(await field.inputValue(), "6085559000*");
+    assert.equal(await field.inputValue(), "(608) 555-9000*");
     setup.assertNoErrors(page);
     await page.context().close();
   });
@@ -111,7 +114,7 @@ describe("number field and dial pad", () => {
     assert.equal(await active(), "mc-call");
     await page.keyboard.press("Enter");
     await frame.waitForFunction(() => document.getElementById("mc-card-state").textContent === "Connected");
-    assert.equal(await gadget.locator("#mc-card-number").textContent(), "6085559000");
+    assert.equal(await gadget.locator("#mc-card-number").textContent(), "(608) 555-9000");
     // Focus stayed on Call through the dial (a disabled button would have dropped it to the page).
     assert.equal(await active(), "mc-call");
     assert.equal(await gadget.locator("#mc-call").getAttribute("aria-disabled"), "true", "blocked while talking");
@@ -119,6 +122,41 @@ describe("number field and dial pad", () => {
     await page.keyboard.press("Enter");
     await page.waitForTimeout(100);
     assert.equal(await makeCallsSent(page), 1);
+    setup.assertNoErrors(page);
+    await page.context().close();
+  });
+
+  test("the number is formatted as it is typed; the card and Recent calls show it formatted", async () => {
+    const page = await setup.page();
+    const { frame, gadget } = await openWorkspace(setup, page, { scenario: "answered", talkMs: 300 });
+    const field = gadget.getByLabel("Phone number");
+    await field.focus();
+    // Key by key, the field shows what libphonenumber-js's AsYouType("US") writes.
+    const reference = new ReferenceAsYouType("US");
+    for (const key of "6085559000") {
+      await page.keyboard.press(key);
+      assert.equal(await field.inputValue(), reference.input(key), `after ${key}`);
+    }
+    assert.equal(await field.inputValue(), "(608) 555-9000");
+    assert.equal(await gadget.locator("#mc-number-msg").textContent(), "Will dial 6085559000.");
+    // Deleting leaves the text as it is; typing at the end formats again.
+    await page.keyboard.press("Backspace");
+    assert.equal(await field.inputValue(), "(608) 555-900");
+    await page.keyboard.press("0");
+    assert.equal(await field.inputValue(), "(608) 555-9000");
+    // Letters stay as typed (a vanity number is not reformatted).
+    await field.fill("608-555-CALL");
+    assert.equal(await field.inputValue(), "608-555-CALL");
+    await field.fill("");
+    await field.focus();
+    for (const key of "+16085559000") await page.keyboard.press(key);
+    assert.equal(await field.inputValue(), "+1 608 555 9000");
+    await page.keyboard.press("Enter");
+    await frame.waitForFunction(() => document.getElementById("mc-card-state").textContent === "Connected");
+    // The card shows the dialled number formatted (a + number internationally).
+    assert.equal(await gadget.locator("#mc-card-number").textContent(), "+1 608 555 9000");
+    await gadget.locator("#mc-recent-list li").first().waitFor();
+    assert.equal(await gadget.locator(".mc-recent-number").first().textContent(), "+1 608 555 9000");
     setup.assertNoErrors(page);
     await page.context().close();
   });

@@ -50,12 +50,12 @@ describe("scenarios through the UI", () => {
       const frozen = await gadget.locator("#mc-card-timer").textContent();
       await page.waitForTimeout(1200);
       assert.equal(await gadget.locator("#mc-card-timer").textContent(), frozen);
-      assert.equal(await gadget.locator("#mc-card-number").textContent(), "6085559000");
+      assert.equal(await gadget.locator("#mc-card-number").textContent(), "(608) 555-9000");
       assert.match(await gadget.locator("#mc-card-id").textContent(), /^\S+$/);
       assert.equal(await gadget.locator("#mc-alert").textContent(), "");
       const recent = gadget.locator("#mc-recent-list li");
       assert.equal(await recent.count(), 1);
-      assert.match(await recent.first().textContent(), /6085559000/);
+      assert.match(await recent.first().textContent(), /\(608\) 555-9000/);
       await waitForCallButton(gadget);
       setup.assertNoErrors(page);
       await page.context().close();
@@ -139,7 +139,7 @@ describe("scenarios through the UI", () => {
     const { frame, gadget } = await dial(page, { scenario: "unrelatedCall", talkMs: 300 });
     await waitForCard(frame, "Wrap-up");
     const ids = await frame.evaluate(() => document.getElementById("mc-card-number").textContent);
-    assert.equal(ids, "6085559000");
+    assert.equal(ids, "(608) 555-9000");
     assert.doesNotMatch(await gadget.locator("#mc-recent-list").textContent(), /907981406214/);
     setup.assertNoErrors(page);
     await page.context().close();

@@ -16,6 +16,8 @@
 import {
   init,
   inertText,
+  AsYouType,
+  validateNumber,
   loadCountries,
   createGadget,
   postMessageTransport,
@@ -25,6 +27,13 @@ import {
 
 const SOURCE = "makecall-gadget";
 const RECENT_LIMIT = 5;
+// The region numbers are shown for when the gadget has no `country` setting:
+// the demo workspace's numbers are North American.
+const DISPLAY_COUNTRY = "US";
+// What the agent may type for the number to be formatted as it is typed:
+// digits, a leading +, and the punctuation people write in numbers. Letters
+// (vanity numbers), * and # stay as typed.
+const FORMATTABLE = /^\+?[0-9 ()./-]*$/;
 const LIVE_LIMIT = 8;
 
 const STATE_WORDS = {
@@ -163,6 +172,8 @@ function reasonWords(result) {
       return "That is your own extension.";
     case "BLOCKED":
       return "This number may not be dialled from here.";
+    case "EMERGENCY_NUMBER":
+      return "Emergency numbers cannot be dialled from here.";
     case "INVALID_NUMBER":
       return result.message ? `Not a valid number: ${result.message}` : "Not a valid number.";
     default:
@@ -302,6 +313,33 @@ async function main() {
   const timeoutSeconds = Number(((dialTimeoutMs ?? 15000) / 1000).toFixed(1));
 
   let validation = gadget.validate("");
+  const displayCountry = settings.country ?? DISPLAY_COUNTRY;
+  const typing = new AsYouType(displayCountry);
+
+  /**
+   * A number as the card and Recent calls show it: written as in its
+   * country when it is this country's, internationally otherwise (the
+   * core's formatting); as it came (made inert) when it is not a number.
+   */
+  function displayNumber(raw) {
+    if (raw === undefined || raw === null) return "—";
+    const result = validateNumber(String(raw), { country: displayCountry, allowEmergency: true });
+    if (!result.ok || !result.formatted) return inertText(raw);
+    return inertText(result.kind === "international" ? result.formatted.international : result.formatted.national);
+  }
+
+  /** Formats the field as the agent types, when the caret is at its end. */
+  function formatAsTyped() {
+    const field = ui.number;
+    const value = field.value;
+    const atEnd = field.selectionStart === value.length && field.selectionEnd === value.length;
+    if (!atEnd || !FORMATTABLE.test(value)) return;
+    const formatted = typing.reset().input(value);
+    if (formatted !== value) {
+      field.value = formatted;
+      field.setSelectionRange(formatted.length, formatted.length);
+    }
+  }
   let pending = false; // while a dial is unsettled
   let current = null; // the call shown on the card
   let activeSince = null;
@@ -395,7 +433,7 @@ async function main() {
     setHidden(ui.card, false);
     setText(ui.cardState, callWords(current));
     setData(ui.cardState, "state", current.state);
-    setText(ui.cardNumber, inertText(current.dialedNumber ?? current.toAddress ?? "—"));
+    setText(ui.cardNumber, displayNumber(current.dialedNumber ?? current.toAddress));
     setText(ui.cardId, inertText(current.callId));
     const cause = current.state === "failed" ? causeWords(current.cause) : "";
     setText(ui.cardCause, cause);
@@ -426,7 +464,7 @@ async function main() {
     const duration = activeSince === null ? null : mmss(endedElapsed ?? Date.now() - activeSince);
     const entry = {
       callId: call.callId,
-      number: inertText(call.dialedNumber ?? call.toAddress ?? "—"),
+      number: displayNumber(call.dialedNumber ?? call.toAddress),
       words: callWords(call),
       cause: call.state === "failed" ? call.cause : undefined,
       duration,
@@ -579,10 +617,16 @@ async function main() {
     event.preventDefault();
     void placeCall();
   });
-  ui.number.addEventListener("input", revalidate);
+  ui.number.addEventListener("input", (event) => {
+    // Deleting keeps the text as it is (reformatting would put a bracket
+    // or dash back under the caret).
+    if (!event.inputType?.startsWith("delete")) formatAsTyped();
+    revalidate();
+  });
   for (const key of document.querySelectorAll(".mc-key")) {
     key.addEventListener("click", () => {
       ui.number.value += key.dataset.key ?? "";
+      formatAsTyped();
       revalidate();
     });
   }
