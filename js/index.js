@@ -279,7 +279,7 @@ const EVENTS = ["call", "agent", "error", "connection"];
 /**
  * The gadget options for the core: every own enumerable key but
  * `transport` and `register` (functions, read by the glue), each read once (a getter that throws fails with
- * `INVALID_OPTIONS` and its path). The core reads the copy as JSON.
+ * `INVALID_OPTIONS` and its path). The core reads the copy's own properties.
  */
 function gadgetConfig(options) {
   let keys;

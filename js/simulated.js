@@ -196,7 +196,7 @@ export function createSimulatedWorkspace(options = {}) {
   const noAnswerMs = num("noAnswerMs", 12000);
   // Wrap-up after the agent's calls, off (0) by default. Finesse puts the
   // agent in WORK or WORK_READY after a call when wrap-up is configured
-  // (Finesse Developer Guide 12.5, agent states; workspace-api.md §B.4).
+  // (Finesse Developer Guide 12.5, agent states; Acqueon's MakeCall preconditions, docs.acqueon.com).
   // Unverified, so chosen here: WORK_READY when the agent goes back to
   // READY afterwards and WORK when to NOT_READY (as the state names say),
   // and wrap-up ends after wrapUpMs (the site's wrap-up time) or when the
@@ -473,7 +473,7 @@ export function createSimulatedWorkspace(options = {}) {
   // The Finesse Dialog's participants (https://developer.cisco.com/docs/finesse/dialog):
   // `stateCause` is a Participant field, BUSY / BAD_DESTINATION / OTHER on a
   // FAILED participant and empty (null after Finesse's XML-to-JSON
-  // conversion, real-hosts.md §2b) otherwise. The seed and table shapes leave
+  // conversion, the Finesse JavaScript library as it behaves) otherwise. The seed and table shapes leave
   // it out except on a failure, as the Make a Call page's sample participant
   // has no such key. The customer joins once the far end rings (CTI Event
   // Mappings, Outgoing Call, rows 3a/4); a busy call never has one.
@@ -498,7 +498,7 @@ export function createSimulatedWorkspace(options = {}) {
     const time = new Date(now()).toISOString();
     const cause = state === "FAILED" ? step.cause ?? "OTHER" : undefined;
     // Finesse's dialog has no WRAP_UP state: the dialog is DROPPED and only
-    // the agent's participant is in wrap-up (workspace-api.md §B.3 row 8).
+    // the agent's participant is in wrap-up (Acqueon's outbound make-call transitions, docs.acqueon.com).
     const dialogState = state === "WRAP_UP" ? "DROPPED" : state;
     const participants = participantsFor(call, state, cause, time, shape);
     const event = EVENT_SPELLING[shape][state];
@@ -559,7 +559,7 @@ export function createSimulatedWorkspace(options = {}) {
               id: call.id,
               mediaType: "Voice",
               // Finesse's XML-to-JSON conversion collapses a lone participant
-              // into an object (workspace-api.md §e.12).
+              // into an object (as the Acqueon docs' samples show).
               participants: { Participant: participants.length === 1 ? participants[0] : participants },
               state: dialogState,
               toaddress: call.toAddress,
@@ -625,7 +625,7 @@ export function createSimulatedWorkspace(options = {}) {
   }
 
   // The agent's own state follows the agent's manual calls, as Finesse
-  // reports it (workspace-api.md §B.4): TALKING once the call is answered,
+  // reports it (Acqueon's MakeCall preconditions, docs.acqueon.com): TALKING once the call is answered,
   // and back to the state held before the call when the last answered call
   // ends, or through wrap-up first with wrapUpMs (nothing here holds a call). The agent event goes out after
   // the call event. Dialer calls (injectCall's default) leave it alone.

@@ -798,7 +798,7 @@ export function hubTransport(hub, options = {}) {
  * (see the README, "In the plain Finesse desktop").
  *
  * It follows the library as Cisco's ClickToCall sample uses it, and as it
- * behaves (real-hosts.md §2, §2b):
+ * behaves (the Finesse Developer Guide; the Finesse JavaScript library as it behaves):
  * - `ClientServices.init(config)` (unless `initClientServices: false`), then
  *   `new finesse.restservices.User({id, onLoad, onChange})`;
  * - after the User's `onLoad`, `user.getDialogs({onCollectionAdd,

@@ -1068,7 +1068,7 @@ impl Serialize for Validation<'_> {
                 object.serialize_field("code", &rejection.code)?;
                 object.serialize_field("message", &rejection.message)?;
                 if let Some(index) = rejection.index {
-                    object.serialize_field("index", &index)?;
+                    object.serialize_field("index", &crate::error::index_u32(index))?;
                 }
             }
         }
@@ -1094,7 +1094,7 @@ impl Serialize for InvalidNumber<'_> {
         object.serialize_field("code", &self.rejection.code)?;
         object.serialize_field("message", &self.rejection.message)?;
         if let Some(index) = self.rejection.index {
-            object.serialize_field("index", &index)?;
+            object.serialize_field("index", &crate::error::index_u32(index))?;
         }
         let result = Err(self.rejection.clone());
         let validation = Validation {

@@ -212,11 +212,31 @@ pub struct Error {
     /// Human-readable explanation, safe to show to a developer.
     pub message: String,
     /// UTF-16 offset (a JS string index) of the offending character, when known.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "serialize_index"
+    )]
     pub index: Option<usize>,
     /// Dotted path of the offending field (e.g. `plan.extensionDigits`), when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
+}
+
+/// An index as it crosses to JS: a `u32` (a JS string is shorter than
+/// 2^32 units). A `usize` would serialise as a `u64`, whose range check in
+/// serde-wasm-bindgen links `core::fmt` into the wasm for its error message.
+pub fn index_u32(index: usize) -> u32 {
+    u32::try_from(index).unwrap_or(u32::MAX)
+}
+
+fn serialize_index<S: serde::Serializer>(
+    index: &Option<usize>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match index {
+        Some(index) => serializer.serialize_u32(index_u32(*index)),
+        None => serializer.serialize_none(),
+    }
 }
 
 impl Error {

@@ -12,7 +12,7 @@
 //! | `{finesse:"makeCallError", status, object}` | the `rsp` given to `user.makeCall`'s `error` callback (kind `"error"`, `WORKSPACE_ERROR`) |
 //!
 //! The data shapes follow what the library produces from Finesse's XML
-//! (see `real-hosts.md` §2b, observed with finesse.js 10.5.1): every leaf is
+//! (the Finesse JavaScript library as observed with finesse.js 10.5.1): every leaf is
 //! a string (ids and numbers included), empty elements are `null`,
 //! `participants.Participant` and `mediaProperties.callvariables.CallVariable`
 //! are an object for one and an array for two or more, and `stateCause` is a
@@ -23,7 +23,7 @@
 use crate::error::{Code, Error};
 use crate::json::{loose_eq, Value};
 use crate::message::{
-    as_object, bounded_call_id, direction, field, get, get_in, object_in, owned,
+    as_object, bounded_call_id, call_cause, direction, field, get, get_in, object_in, owned,
     participants_value, read_call_variables, read_participants, Object,
 };
 use crate::model::{Agent, AgentState, Call, CallState, Envelope, Message, WorkspaceError};
@@ -89,9 +89,9 @@ pub fn parse_library_message(object: &Object) -> Result<Message, Error> {
 /// Reads a Finesse Dialog (`dialog.getData()`) into a call.
 ///
 /// The id is the dialog's `id`, else the last segment of its `uri`, always
-/// a string. The state is the dialog's `state`. The cause is the
-/// `stateCause` of a FAILED participant, else of any participant (see
-/// [`participant_cause`]).
+/// a string. The state is the dialog's `state`. The cause is read as for
+/// the workspace's messages (`message::call_cause`): the agent device's
+/// participant, then a failed participant, then a dialog-level `stateCause`.
 pub fn read_dialog(dialog: &Object, envelope: &Envelope) -> Result<Call, Error> {
     let dialog = Some(dialog);
     let media = object_in(dialog, "mediaproperties");
@@ -107,7 +107,7 @@ pub fn read_dialog(dialog: &Object, envelope: &Envelope) -> Result<Call, Error> 
         .and_then(bounded_call_id)?;
     let raw_state = field(dialog, "state").unwrap_or("");
     let call_type = field(media, "calltype");
-    let participants = participants_value(get_in(dialog, "participants"));
+    let participants = read_participants(participants_value(get_in(dialog, "participants")))?;
     let mut call_variables = Vec::new();
     read_call_variables(get_in(media, "callvariables"), &mut call_variables)?;
     Ok(Call {
@@ -123,31 +123,10 @@ pub fn read_dialog(dialog: &Object, envelope: &Envelope) -> Result<Call, Error> 
         media_type: owned(field(dialog, "mediatype")),
         campaign: None,
         outbound_type: None,
-        cause: owned(field(dialog, "statecause").or_else(|| participant_cause(participants))),
-        participants: read_participants(participants)?,
+        cause: call_cause(&participants, field(dialog, "statecause")),
+        participants,
         call_variables,
     })
-}
-
-/// The call's cause from its participants: the `stateCause` of the first
-/// FAILED participant that has one, else the first `stateCause` at all
-/// (a `null` one, as the library writes an empty element, is no cause).
-fn participant_cause<'a>(participants: Option<&'a Value<'_>>) -> Option<&'a str> {
-    let items: &[Value] = match participants {
-        Some(Value::Array(items)) => items,
-        Some(single @ Value::Object(_)) => std::slice::from_ref(single),
-        _ => return None,
-    };
-    let cause_of = |item: &'a Value<'_>| field(as_object(Some(item)), "statecause");
-    let failed = |item: &&'a Value<'_>| {
-        field(as_object(Some(*item)), "state")
-            .is_some_and(|state| CallState::from_wire(state) == CallState::Failed)
-    };
-    items
-        .iter()
-        .filter(failed)
-        .find_map(cause_of)
-        .or_else(|| items.iter().find_map(cause_of))
 }
 
 /// Reads a Finesse User (`user.getData()`) into an agent. A user without a

@@ -64,9 +64,10 @@ use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
 use crate::error::AsMakecallError;
-use crate::json::{Entries, Value};
+use crate::json::{loose_eq, loose_starts_with, Value};
 use crate::make_call::{subscriber_id_text, Request, RequestForm};
 use crate::model::{Agent, AgentState, Call, Direction, Message, WorkspaceError};
+use crate::options::{under, Options};
 use crate::text::msg;
 use crate::tracker::{
     id_hash, CallSnapshot, CallTracker, DEFAULT_MAX_ENDED_CALLS, MAX_ENDED_CALLS_LIMIT,
@@ -105,17 +106,14 @@ impl AgentPolicy {
     /// Reads a policy name: `ready`, `notReady` (also `not_ready`,
     /// `NOT READY`, ...) or `any`, ignoring case, spaces, `_` and `-`.
     pub fn parse(text: &str) -> Option<AgentPolicy> {
-        let folded: String = text
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '_' | '-'))
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        match folded.as_str() {
-            "ready" => Some(AgentPolicy::Ready),
-            "notready" => Some(AgentPolicy::NotReady),
-            "any" => Some(AgentPolicy::Any),
-            _ => None,
-        }
+        [
+            ("ready", AgentPolicy::Ready),
+            ("notready", AgentPolicy::NotReady),
+            ("any", AgentPolicy::Any),
+        ]
+        .into_iter()
+        .find(|(name, _)| loose_eq(text, name))
+        .map(|(_, policy)| policy)
     }
 }
 
@@ -183,16 +181,6 @@ impl Default for GadgetConfig {
     }
 }
 
-/// Looks up an option, treating `null` like an absent key (JS `undefined`
-/// is stripped by the glue; `null` most likely means "the default" too).
-fn option<'a, 'v>(entries: &'a Entries<'v>, key: &str) -> Option<&'a Value<'v>> {
-    entries
-        .iter()
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
-        .filter(|v| !matches!(v, Value::Null))
-}
-
 fn invalid(path: &str, message: String) -> Error {
     Error::new(Code::InvalidInput, message).with_path(path)
 }
@@ -214,15 +202,34 @@ fn string_option<'a>(value: &'a Value, path: &str) -> Result<&'a str, Error> {
     }
 }
 
+/// The keys of `createGadget`'s options (`transport` and `register` are
+/// the glue's, read before the core sees the options).
+pub const GADGET_OPTIONS: &[&str] = &[
+    "plan",
+    "agentStatePolicy",
+    "dialTimeoutMs",
+    "maxEndedCalls",
+    "allowDialDuringCall",
+    "channel",
+    "source",
+    "envelope",
+    "responseUrl",
+    "subscriberId",
+    "transport",
+    "register",
+];
+
 impl GadgetConfig {
     /// Reads the configuration from the JS options object (`plan`,
     /// `agentStatePolicy`, `dialTimeoutMs`, `maxEndedCalls`,
     /// `allowDialDuringCall`, and the request form's `channel`, `source`,
     /// `envelope`, `responseUrl`, `subscriberId`).
     ///
-    /// Absent (or `null`) options take their defaults; other keys (such as
-    /// `transport`) are ignored. A bad value fails with `INVALID_INPUT` and
-    /// the option's `path` (a bad plan with the dial plan's own error).
+    /// Read by [`Options`]: absent (or `null`) options take their
+    /// defaults, an unknown key fails with `INVALID_OPTIONS` (the glue's own
+    /// `transport` and `register` are known), a bad value with
+    /// `INVALID_INPUT` and the option's `path` (a bad plan with the dial
+    /// plan's own error, its path under `plan.`).
     pub fn from_value(value: Option<&Value>) -> Result<GadgetConfig, Error> {
         Self::from_value_in_frame(value, None)
     }
@@ -234,22 +241,13 @@ impl GadgetConfig {
         frame_url: Option<&str>,
     ) -> Result<GadgetConfig, Error> {
         let mut config = GadgetConfig::default();
-        let entries = match value {
-            None | Some(Value::Null) => return Ok(config),
-            Some(Value::Object(entries)) => entries,
-            Some(other) => {
-                return Err(Error::new(
-                    Code::InvalidInput,
-                    msg!(
-                        "the gadget options must be an object, not a ",
-                        other.type_name()
-                    ),
-                ))
-            }
+        let Some(options) = Options::read(value, "the gadget options", GADGET_OPTIONS)? else {
+            return Ok(config);
         };
-        config.plan = Plan::from_value(option(entries, "plan"))?;
-        config.form = RequestForm::read(entries, frame_url)?;
-        if let Some(value) = option(entries, "agentStatePolicy") {
+        config.plan =
+            Plan::from_value(options.get("plan")).map_err(|error| under("plan", error))?;
+        config.form = RequestForm::read(options.entries(), frame_url)?;
+        if let Some(value) = options.get("agentStatePolicy") {
             let text = string_option(value, "agentStatePolicy")?;
             config.policy = AgentPolicy::parse(text).ok_or_else(|| {
                 invalid(
@@ -258,15 +256,15 @@ impl GadgetConfig {
                 )
             })?;
         }
-        if let Some(value) = option(entries, "dialTimeoutMs") {
+        if let Some(value) = options.get("dialTimeoutMs") {
             let ms = integer_option(value, "dialTimeoutMs", 1, u64::from(MAX_DIAL_TIMEOUT_MS))?;
             config.dial_timeout_ms = u32::try_from(ms).unwrap_or(MAX_DIAL_TIMEOUT_MS);
         }
-        if let Some(value) = option(entries, "maxEndedCalls") {
+        if let Some(value) = options.get("maxEndedCalls") {
             let max = integer_option(value, "maxEndedCalls", 0, MAX_ENDED_CALLS_LIMIT as u64)?;
             config.max_ended_calls = usize::try_from(max).unwrap_or(MAX_ENDED_CALLS_LIMIT);
         }
-        if let Some(value) = option(entries, "allowDialDuringCall") {
+        if let Some(value) = options.get("allowDialDuringCall") {
             config.allow_dial_during_call = match value {
                 Value::Bool(flag) => *flag,
                 other => {
@@ -1034,22 +1032,20 @@ pub fn same_destination(dialled: &Destination, address: &str, plan: &Plan) -> bo
 /// The agent's own calls are `OB_OUT` (Acqueon's Make a Call sample, with
 /// `OutBoundType` `manualdial`) or Finesse's `OUT`/`AGENT_OUTSIDE`.
 pub fn is_dialer_call(call: &Call) -> bool {
-    let folded = |text: &str| -> String {
-        text.chars()
-            .filter(|c| !matches!(c, ' ' | '_' | '-'))
-            .take(32)
-            .map(|c| c.to_ascii_lowercase())
-            .collect()
-    };
     let dialer_type = call
         .call_type
         .as_deref()
-        .is_some_and(|text| folded(text).starts_with("outbound"));
+        .is_some_and(|text| loose_starts_with(text, "outbound"));
     let dialer_mode = call.outbound_type.as_deref().is_some_and(|text| {
-        matches!(
-            folded(text).as_str(),
-            "preview" | "directpreview" | "progressive" | "predictive" | "callback"
-        )
+        [
+            "preview",
+            "directpreview",
+            "progressive",
+            "predictive",
+            "callback",
+        ]
+        .iter()
+        .any(|mode| loose_eq(text, mode))
     });
     dialer_type || dialer_mode
 }

@@ -599,12 +599,20 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Whether `key` equals `normalised` once trimmed, ASCII-lower-cased and
-/// stripped of `' '`, `'_'` and `'-'`. `normalised` must already be in that
-/// form (e.g. `"callvariables"`). Compares in place, without allocating.
-///
-/// The workspace spells the same key many ways (`CallVariables`,
-/// `Call Variables`, `callvariables`, `"data "`); this is how they all match.
+/// The one definition of loose matching: `text` as the workspace's many
+/// spellings of a key or value are compared (`CallVariables`,
+/// `Call Variables`, `callvariables`, `"data "`, `WRAP_UP`, `wrap-up`):
+/// trimmed, without `' '`, `'_'` and `'-'`, ASCII-lower-cased. Lazy, so
+/// comparing allocates nothing and stops at the first difference.
+pub fn loose_bytes(text: &str) -> impl DoubleEndedIterator<Item = u8> + '_ {
+    trim(text)
+        .bytes()
+        .filter(|b| !matches!(b, b' ' | b'_' | b'-'))
+        .map(|b| b.to_ascii_lowercase())
+}
+
+/// Whether `key` is `normalised` under [`loose_bytes`]; `normalised` must
+/// already be in that form (e.g. `"callvariables"`).
 pub fn loose_eq(key: &str, normalised: &str) -> bool {
     // Quick rejections, without trimming or looping: normalising only
     // removes bytes, so a shorter key never matches, and the ends must agree
@@ -614,17 +622,22 @@ pub fn loose_eq(key: &str, normalised: &str) -> bool {
     if k.len() < w.len() || end_differs(k.first(), w.first()) || end_differs(k.last(), w.last()) {
         return false;
     }
-    let mut want = normalised.bytes();
-    for b in trim(key).bytes() {
-        if matches!(b, b' ' | b'_' | b'-') {
-            continue;
-        }
-        match want.next() {
-            Some(w) if w == b.to_ascii_lowercase() => {}
-            _ => return false,
-        }
-    }
-    want.next().is_none()
+    loose_bytes(key).eq(normalised.bytes())
+}
+
+/// Whether `text` starts with `normalised` under [`loose_bytes`].
+pub fn loose_starts_with(text: &str, normalised: &str) -> bool {
+    let mut have = loose_bytes(text);
+    normalised.bytes().all(|want| have.next() == Some(want))
+}
+
+/// Whether `text` ends with `normalised` under [`loose_bytes`].
+pub fn loose_ends_with(text: &str, normalised: &str) -> bool {
+    let mut have = loose_bytes(text).rev();
+    normalised
+        .bytes()
+        .rev()
+        .all(|want| have.next() == Some(want))
 }
 
 /// Whether `key`'s end byte `k` rules out matching `w`, the same end of a

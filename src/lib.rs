@@ -7,7 +7,7 @@
 //!
 //! Three layers in one crate:
 //! - pure core modules ([`json`], [`dialplan`], [`make_call`], [`message`],
-//!   [`finesse`], [`tracker`], [`gadget`]): plain Rust, no JS types, tested with `cargo test`;
+//!   [`finesse`], [`tracker`], [`gadget`], [`options`]): plain Rust, no JS types, tested with `cargo test`;
 //! - one wasm boundary module (`wasm`, compiled for wasm32 only) that converts
 //!   values and owns the timers;
 //! - a thin JS glue (`js/` in the npm package) that wires a transport.
@@ -26,6 +26,7 @@ pub mod make_call;
 pub mod message;
 pub mod model;
 pub mod numbering;
+pub mod options;
 mod text;
 pub mod tracker;
 

@@ -30,6 +30,7 @@ use serde::ser::{SerializeStruct, Serializer};
 use serde::Serialize;
 
 use crate::json::{loose_eq, Entries, Value};
+use crate::options::{under, Options};
 use crate::text::{msg, push_json_f64, push_uint, serialize_as_str};
 
 /// The MakeCall channel used when none is given.
@@ -412,6 +413,16 @@ pub fn subscriber_id_text(value: &Value) -> Result<String, Error> {
     }
 }
 
+/// The keys of `buildMakeCall`'s options.
+pub const MAKE_CALL_OPTIONS: &[&str] = &[
+    "plan",
+    "channel",
+    "source",
+    "envelope",
+    "responseUrl",
+    "subscriberId",
+];
+
 /// Options of `buildMakeCall`.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MakeCallOptions {
@@ -438,29 +449,12 @@ impl MakeCallOptions {
         value: Option<&Value>,
         frame_url: Option<&str>,
     ) -> Result<Self, Error> {
-        let entries = match value {
-            None | Some(Value::Null) => return Ok(MakeCallOptions::default()),
-            Some(Value::Object(entries)) => entries,
-            Some(other) => {
-                return Err(Error::new(
-                    Code::InvalidInput,
-                    msg!("options must be an object, not a ", other.type_name()),
-                ))
-            }
-        };
-        let plan = match entries.iter().find(|(key, _)| key == "plan") {
-            None => Plan::default(),
-            Some((_, value)) => Plan::from_value(Some(value)).map_err(|mut error| {
-                error.path = Some(match error.path.take() {
-                    Some(path) => msg!("plan.", path),
-                    None => "plan".to_string(),
-                });
-                error
-            })?,
+        let Some(options) = Options::read(value, "the options", MAKE_CALL_OPTIONS)? else {
+            return Ok(MakeCallOptions::default());
         };
         Ok(MakeCallOptions {
-            plan,
-            form: RequestForm::read(entries, frame_url)?,
+            plan: Plan::from_value(options.get("plan")).map_err(|error| under("plan", error))?,
+            form: RequestForm::read(options.entries(), frame_url)?,
         })
     }
 }

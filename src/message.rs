@@ -1,7 +1,7 @@
 //! Tolerant parsing of workspace messages.
 //!
 //! The workspace's documentation disagrees with itself on nearly every key,
-//! value and nesting level (see `workspace-api.md` §e), so the parser never
+//! value and nesting level (the Acqueon Workspace docs' own inconsistencies), so the parser never
 //! keys on one spelling:
 //!
 //! - keys match once trimmed, ASCII-lower-cased and stripped of `' '`, `'_'`
@@ -25,7 +25,7 @@
 //! allocates only the output strings.
 
 use crate::error::{Code, Error};
-use crate::json::{loose_eq, trim, Entries, Value};
+use crate::json::{loose_ends_with, loose_eq, loose_starts_with, trim, Entries, Value};
 use crate::model::{
     Agent, AgentState, Call, CallState, Direction, Envelope, Message, Participant, WorkspaceError,
 };
@@ -243,7 +243,7 @@ fn parse_object(object: &Object, hops: usize) -> Result<Message, Error> {
             error: read_workspace_error(payload),
         });
     }
-    if ends_with_loose(subtopic, "callstatechange") {
+    if loose_ends_with(subtopic, "callstatechange") {
         let call = object_in(payload, "call").ok_or_else(|| {
             Error::new(
                 Code::MissingCall,
@@ -265,32 +265,6 @@ fn parse_object(object: &Object, hops: usize) -> Result<Message, Error> {
 fn looks_like_object(text: &str) -> bool {
     text.trim_start_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
         .starts_with('{')
-}
-
-/// Whether `text`, normalised like a key, ends with `normalised`.
-fn ends_with_loose(text: &str, normalised: &str) -> bool {
-    affix_loose(text.trim().bytes().rev(), normalised.bytes().rev())
-}
-
-/// Whether `text`, normalised like a key, starts with `normalised`.
-fn starts_with_loose(text: &str, normalised: &str) -> bool {
-    affix_loose(text.trim().bytes(), normalised.bytes())
-}
-
-/// Walks `text` (skipping ' ', '_' and '-', ignoring ASCII case) against
-/// `want`: true once every byte of `want` matched.
-fn affix_loose(text: impl Iterator<Item = u8>, mut want: impl Iterator<Item = u8>) -> bool {
-    for b in text {
-        if matches!(b, b' ' | b'_' | b'-') {
-            continue;
-        }
-        match want.next() {
-            None => return true,
-            Some(w) if w == b.to_ascii_lowercase() => {}
-            Some(_) => return false,
-        }
-    }
-    want.next().is_none()
 }
 
 // ---------------------------------------------------------------------------
@@ -429,7 +403,7 @@ fn read_call(call: &Object, envelope: &Envelope) -> Result<Call, Error> {
         read_call_variables(get_in(media, "callvariables"), &mut call_variables)?;
     }
     let participants = read_participants(participants)?;
-    let cause = participant_cause(&participants).or_else(|| owned(field(dialog, "statecause")));
+    let cause = call_cause(&participants, field(dialog, "statecause"));
 
     Ok(Call {
         call_id: call_id.to_owned(),
@@ -455,12 +429,16 @@ fn read_call(call: &Object, envelope: &Envelope) -> Result<Call, Error> {
     })
 }
 
-/// Why the call is in its state, from its participants: Finesse puts
-/// `stateCause` on each Participant, not on the dialog
-/// (https://developer.cisco.com/docs/finesse/dialog). The agent device's
-/// participant speaks for the agent's call, so its cause comes first; then
-/// the first failed participant's.
-fn participant_cause(participants: &[Participant]) -> Option<String> {
+/// Why the call is in its state (issue 11's order, for the workspace's
+/// messages and Finesse's dialogs alike): Finesse puts `stateCause` on each
+/// Participant, not on the dialog (https://developer.cisco.com/docs/finesse/dialog).
+/// The agent device's participant speaks for the agent's call, so its cause
+/// comes first; then the first failed participant's; then a dialog-level
+/// `stateCause` (`dialog_cause`), which only malformed input carries.
+pub(crate) fn call_cause(
+    participants: &[Participant],
+    dialog_cause: Option<&str>,
+) -> Option<String> {
     let agent_device = participants.iter().find(|p| {
         p.cause.is_some()
             && p.media_address_type
@@ -474,6 +452,7 @@ fn participant_cause(participants: &[Participant]) -> Option<String> {
                 .find(|p| p.cause.is_some() && p.state == Some(CallState::Failed))
         })
         .and_then(|p| p.cause.clone())
+        .or_else(|| owned(dialog_cause))
 }
 
 /// Refuses an id over [`MAX_CALL_ID_BYTES`]. The tracker keeps every id it
@@ -506,22 +485,22 @@ pub(crate) fn bounded_call_id(id: &str) -> Result<&str, Error> {
 /// `agent` (Amazon's inbound calls).
 pub(crate) fn direction(call_type: Option<&str>, envelope: &Envelope) -> Direction {
     if let Some(call_type) = call_type {
-        if starts_with_loose(call_type, "out") || starts_with_loose(call_type, "ob") {
+        if loose_starts_with(call_type, "out") || loose_starts_with(call_type, "ob") {
             return Direction::Outbound;
         }
         let trimmed = trim(call_type);
         let upper_end = trimmed.get(trimmed.len().saturating_sub(3)..);
         let ends_in = upper_end
             .is_some_and(|end| end.eq_ignore_ascii_case("_in") || end.eq_ignore_ascii_case("-in"));
-        if starts_with_loose(call_type, "in") || ends_in || loose_eq(call_type, "agent") {
+        if loose_starts_with(call_type, "in") || ends_in || loose_eq(call_type, "agent") {
             return Direction::Inbound;
         }
     }
     for text in [&envelope.subtopic, &envelope.topic] {
-        if starts_with_loose(text, "outbound") {
+        if loose_starts_with(text, "outbound") {
             return Direction::Outbound;
         }
-        if starts_with_loose(text, "inbound") {
+        if loose_starts_with(text, "inbound") {
             return Direction::Inbound;
         }
     }

@@ -50,7 +50,9 @@
 
 use serde::Serialize;
 
+use crate::error::{Code, Error};
 use crate::model::{Call, CallState, Direction};
+use crate::options::Options;
 use crate::text::serialize_as_str;
 
 /// Default number of ended calls kept before the oldest are evicted.
@@ -526,4 +528,19 @@ pub struct Applied<'a> {
     pub change: Change,
     /// The call's snapshot after it.
     pub call: &'a CallSnapshot,
+}
+
+/// Reads `new CallTracker(options)`'s `{ maxEndedCalls? }` (see
+/// [`crate::options`]): the most ended calls kept.
+pub fn max_ended_calls_option(value: Option<&crate::json::Value>) -> Result<usize, Error> {
+    let Some(options) = Options::read(value, "the tracker options", &["maxEndedCalls"])? else {
+        return Ok(DEFAULT_MAX_ENDED_CALLS);
+    };
+    match options.get("maxEndedCalls") {
+        None => Ok(DEFAULT_MAX_ENDED_CALLS),
+        Some(value) => value
+            .whole_number("maxEndedCalls", 0, MAX_ENDED_CALLS_LIMIT as u64)
+            .map(|max| usize::try_from(max).unwrap_or(MAX_ENDED_CALLS_LIMIT))
+            .map_err(|message| Error::new(Code::InvalidInput, message).with_path("maxEndedCalls")),
+    }
 }

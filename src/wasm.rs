@@ -40,6 +40,30 @@ use crate::tracker;
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
+thread_local! {
+    /// The page's (or Node's) `performance`, read once; `None` where there
+    /// is none.
+    static PERFORMANCE: Option<web_sys::Performance> = js_sys::Reflect::get(
+        &js_sys::global(),
+        &JsValue::from_str("performance"),
+    )
+    .ok()
+    .filter(|value| value.is_object())
+    .map(|value| value.unchecked_into::<web_sys::Performance>());
+}
+
+/// The time for call snapshots and dial starts, in whole ms since the
+/// epoch, from the monotonic clock (`performance.timeOrigin +
+/// performance.now()`): a wall-clock change (NTP, the user setting the time)
+/// cannot make a later event look older. `Date.now()` where there is no
+/// `performance`.
+fn now_ms() -> f64 {
+    PERFORMANCE.with(|performance| match performance {
+        Some(performance) => (performance.time_origin() + performance.now()).floor(),
+        None => js_sys::Date::now(),
+    })
+}
+
 /// Plain objects and arrays, numbers as JS numbers (no `Map`, no BigInt).
 const SERIALIZER: Serializer = Serializer::json_compatible();
 
@@ -107,21 +131,40 @@ pub(crate) fn serialize_makecall_error<T: Serialize + ?Sized, S: serde::Serializ
 
 /// Serialises call variables as an object of own data properties, in
 /// order. serde-wasm-bindgen fills objects by assignment (`obj[key] =
-/// value`), which for the key `__proto__` sets the prototype (or, for a
-/// string, does nothing) instead of adding data: `Object.fromEntries`
-/// defines every key as an own property.
+/// value`), which for the key `__proto__` runs `Object.prototype`'s setter
+/// (a string value is then dropped) instead of adding data: that one key is
+/// defined as an own property, every other key is assigned (the fast path;
+/// no other key of a plain object has an inherited setter).
 pub(crate) fn serialize_own_entries<S: serde::Serializer>(
     entries: &[(String, String)],
     serializer: S,
 ) -> Result<S::Ok, S::Error> {
-    let pairs: js_sys::Array = entries
-        .iter()
-        .map(|(name, value)| {
-            js_sys::Array::of2(&JsValue::from_str(name), &JsValue::from_str(value))
-        })
-        .collect();
-    let object = js_sys::Object::from_entries(&pairs).unwrap_or_else(|_| js_sys::Object::new());
+    let object = js_sys::Object::new();
+    for (name, value) in entries {
+        if name == "__proto__" {
+            let descriptor = js_sys::Object::new();
+            let set = |key: &str, value: &JsValue| {
+                let _ = js_sys::Reflect::set(&descriptor, &JsValue::from_str(key), value);
+            };
+            set("value", &JsValue::from_str(value));
+            for flag in ["writable", "enumerable", "configurable"] {
+                set(flag, &JsValue::TRUE);
+            }
+            js_sys::Object::define_property(&object, &JsValue::from_str(name), &descriptor);
+        } else {
+            object.unchecked_ref::<PlainObject>().set(name, value);
+        }
+    }
     serde_wasm_bindgen::preserve::serialize(&object, serializer)
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A plain object filled by assignment (as serde-wasm-bindgen does).
+    type PlainObject;
+
+    #[wasm_bindgen(method, indexing_setter)]
+    fn set(this: &PlainObject, key: &str, value: &str);
 }
 
 /// Copies a JS string into wasm when it can be within the input limit.
@@ -195,41 +238,145 @@ fn js_type(value: &JsValue) -> String {
     value.js_typeof().as_string().unwrap_or_default()
 }
 
-/// An optional options argument as read from JS (see [`options_from_js`]).
-enum OptionsInput {
-    Absent,
-    /// A bare string: a preset name, not JSON text.
-    Name(String),
-    Json(String),
+#[wasm_bindgen]
+extern "C" {
+    /// `Object.keys`: own enumerable string keys, never inherited ones;
+    /// `catch`, since a Proxy's `ownKeys` trap may throw.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn own_keys(object: &JsValue) -> Result<js_sys::Array, JsValue>;
+
+    /// `Array.isArray`; `catch`, since it throws for a revoked Proxy.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
 }
 
-impl OptionsInput {
-    /// The options as a value borrowing from the text read from JS.
-    fn value(&self) -> Result<Option<Value<'_>>, Error> {
-        match self {
-            OptionsInput::Absent => Ok(None),
-            OptionsInput::Name(name) => Ok(Some(Value::String(name.into()))),
-            OptionsInput::Json(text) => json::parse_lenient(text).map(Some),
+/// The most values (at every level) an options argument may hold.
+const MAX_OPTION_VALUES: usize = 10_000;
+
+/// Reads an optional options argument (`undefined` and `null` are absent;
+/// a string stays a string, a preset name) into a [`Value`], the one way
+/// options cross from JS.
+///
+/// Only own enumerable properties are read, in `Object.keys` order: an
+/// inherited property, even on a polluted `Object.prototype`, changes
+/// nothing, and no `toJSON` is called. `undefined`, functions and symbols
+/// are left out (as absent), `NaN` and the infinities are `null`, a BigInt
+/// is refused. A getter or Proxy trap that throws, nesting deeper than
+/// [`json::MAX_DEPTH`] (a cycle) or more than [`MAX_OPTION_VALUES`] values
+/// fail with `code` and the option's path. An array's length is checked
+/// before its elements are read, so a sparse array costs one step.
+fn options_from_js(
+    input: &JsValue,
+    what: &str,
+    code: Code,
+) -> Result<Option<Value<'static>>, Error> {
+    if input.is_undefined() || input.is_null() {
+        return Ok(None);
+    }
+    if input.is_function() || input.is_symbol() || input.is_bigint() {
+        return Err(Error::new(
+            Code::InvalidInput,
+            msg!(what, " must be an object or a string, not ", js_type(input)),
+        ));
+    }
+    let mut walk = OptionsWalk {
+        code,
+        what,
+        left: MAX_OPTION_VALUES,
+    };
+    walk.value(input, "", 0)
+}
+
+struct OptionsWalk<'a> {
+    code: Code,
+    what: &'a str,
+    left: usize,
+}
+
+impl OptionsWalk<'_> {
+    fn fail(&self, path: &str, why: &str) -> Error {
+        let error = Error::new(self.code, msg!(self.what, ": ", why));
+        if path.is_empty() {
+            error
+        } else {
+            error.with_path(path)
         }
     }
-}
 
-/// Reads an optional options value: `undefined` and `null` are absent,
-/// a string is kept as a string value (a preset name), an object is read as JSON.
-fn options_from_js(input: &JsValue, what: &str) -> Result<OptionsInput, Error> {
-    if input.is_undefined() || input.is_null() {
-        return Ok(OptionsInput::Absent);
+    fn value(
+        &mut self,
+        value: &JsValue,
+        path: &str,
+        depth: usize,
+    ) -> Result<Option<Value<'static>>, Error> {
+        if self.left == 0 {
+            return Err(self.fail(path, &msg!("more than ", MAX_OPTION_VALUES, " values")));
+        }
+        self.left -= 1;
+        if value.is_undefined() || value.is_function() || value.is_symbol() {
+            return Ok(None);
+        }
+        if value.is_null() {
+            return Ok(Some(Value::Null));
+        }
+        if let Some(flag) = value.as_bool() {
+            return Ok(Some(Value::Bool(flag)));
+        }
+        if let Some(number) = value.as_f64() {
+            if !number.is_finite() {
+                return Ok(Some(Value::Null));
+            }
+            let mut text = String::new();
+            crate::text::push_json_f64(&mut text, number);
+            return Ok(Some(Value::Number(text.into())));
+        }
+        if let Some(text) = bounded_string(value, "an option") {
+            return text
+                .map(|text| Some(Value::String(text.into())))
+                .map_err(|error| self.fail(path, &error.message));
+        }
+        if value.is_bigint() {
+            return Err(self.fail(path, "a BigInt; give a number or a string"));
+        }
+        if depth >= json::MAX_DEPTH {
+            return Err(self.fail(path, "nested deeper than 64 levels (a cycle?)"));
+        }
+        let unreadable =
+            |walk: &Self, at: &str| walk.fail(at, "could not be read (a getter or Proxy threw)");
+        let array = is_array(value).map_err(|_| unreadable(self, path))?;
+        if array || js_sys::ArrayBuffer::is_view(value) {
+            let length = js_sys::Reflect::get(value, &JsValue::from_str("length"))
+                .map_err(|_| unreadable(self, path))?
+                .as_f64()
+                .unwrap_or(0.0);
+            if length > self.left as f64 {
+                return Err(self.fail(path, &msg!("more than ", MAX_OPTION_VALUES, " values")));
+            }
+            let mut items = Vec::new();
+            for index in 0..length as u32 {
+                let at = msg!(path, "[", index, "]");
+                let item =
+                    js_sys::Reflect::get_u32(value, index).map_err(|_| unreadable(self, &at))?;
+                items.push(self.value(&item, &at, depth + 1)?.unwrap_or(Value::Null));
+            }
+            return Ok(Some(Value::Array(items)));
+        }
+        let keys = own_keys(value).map_err(|_| unreadable(self, path))?;
+        let mut entries = Vec::new();
+        for key in keys.iter() {
+            let name = key.as_string().unwrap_or_default();
+            let at = if path.is_empty() {
+                name.clone()
+            } else {
+                msg!(path, ".", name)
+            };
+            let item = js_sys::Reflect::get(value, &key).map_err(|_| unreadable(self, &at))?;
+            if let Some(item) = self.value(&item, &at, depth + 1)? {
+                entries.push((name.into(), item));
+            }
+        }
+        Ok(Some(Value::Object(entries)))
     }
-    if let Some(text) = bounded_string(input, what) {
-        return text.map(OptionsInput::Name);
-    }
-    if input.is_object() {
-        return json_text_from_js(input, what).map(OptionsInput::Json);
-    }
-    Err(Error::new(
-        Code::InvalidInput,
-        msg!(what, " must be an object or a string, not ", js_type(input)),
-    ))
 }
 
 /// Reads a number argument: a string as is, a JS number when it is a
@@ -292,8 +439,7 @@ impl DialPlan {
             error.code = Code::InvalidPlan;
             error
         };
-        let options = options_from_js(input, "the plan").map_err(as_plan_error)?;
-        let value = options.value().map_err(as_plan_error)?;
+        let value = options_from_js(input, "the plan", Code::InvalidPlan).map_err(as_plan_error)?;
         // COUNTRY_NOT_LOADED is not a malformed plan: it asks for loadCountries.
         let plan = Plan::from_value(value.as_ref()).map_err(|error| {
             if error.code == Code::CountryNotLoaded {
@@ -358,8 +504,8 @@ fn frame_url() -> Option<String> {
 #[wasm_bindgen]
 pub fn build_make_call(number: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let number = number_from_js(&number).map_err(|e| thrown(&e))?;
-    let options_input = options_from_js(&options, "the options").map_err(|e| thrown(&e))?;
-    let options_value = options_input.value().map_err(|e| thrown(&e))?;
+    let options_value =
+        options_from_js(&options, "the options", Code::InvalidOptions).map_err(|e| thrown(&e))?;
     let options =
         MakeCallOptions::from_value_in_frame(options_value.as_ref(), frame_url().as_deref())
             .map_err(|e| thrown(&e))?;
@@ -621,31 +767,8 @@ pub struct Tracker {
 /// Creates a call tracker from `{ maxEndedCalls? }`; throws for bad options.
 #[wasm_bindgen]
 pub fn create_tracker(options: JsValue) -> Result<Tracker, JsValue> {
-    let max = options_from_js(&options, "the options").and_then(|input| {
-        let value = input.value()?;
-        let field = match &value {
-            Some(Value::Object(entries)) => entries
-                .iter()
-                .find(|(key, _)| key == "maxEndedCalls")
-                .map(|(_, value)| value),
-            None => None,
-            Some(_) => {
-                return Err(Error::new(
-                    Code::InvalidInput,
-                    "the tracker options must be an object",
-                ))
-            }
-        };
-        match field {
-            None | Some(Value::Null) => Ok(tracker::DEFAULT_MAX_ENDED_CALLS),
-            Some(value) => value
-                .whole_number("maxEndedCalls", 0, tracker::MAX_ENDED_CALLS_LIMIT as u64)
-                .map(|max| max as usize)
-                .map_err(|message| {
-                    Error::new(Code::InvalidInput, message).with_path("maxEndedCalls")
-                }),
-        }
-    });
+    let max = options_from_js(&options, "the tracker options", Code::InvalidOptions)
+        .and_then(|value| tracker::max_ended_calls_option(value.as_ref()));
     match max {
         Ok(max) => Ok(Tracker {
             inner: tracker::CallTracker::new(max),
@@ -672,7 +795,7 @@ impl Tracker {
 
     fn apply_call(&mut self, call: Result<Call, Error>) -> Result<JsValue, JsValue> {
         let call = call.map_err(|error| thrown(&error))?;
-        let (change, snapshot) = self.inner.apply(&call, js_sys::Date::now());
+        let (change, snapshot) = self.inner.apply(&call, now_ms());
         Ok(to_js(&tracker::Applied {
             change,
             call: &snapshot,
@@ -723,9 +846,10 @@ pub struct Gadget {
 /// receives each batch of outputs as an array.
 #[wasm_bindgen]
 pub fn create_gadget(options: JsValue, on_output: js_sys::Function) -> Result<Gadget, JsValue> {
-    let config = options_from_js(&options, "the options").and_then(|input| {
-        GadgetConfig::from_value_in_frame(input.value()?.as_ref(), frame_url().as_deref())
-    });
+    let config =
+        options_from_js(&options, "the gadget options", Code::InvalidOptions).and_then(|value| {
+            GadgetConfig::from_value_in_frame(value.as_ref(), frame_url().as_deref())
+        });
     match config {
         Ok(config) => Ok(Gadget {
             shared: Rc::new(Shared {
@@ -745,11 +869,7 @@ impl Gadget {
     /// true; otherwise it comes later as a `publish` output, or never.
     pub fn dial(&self, input: JsValue) -> Result<JsValue, JsValue> {
         let started = match number_from_js(&input) {
-            Ok(Ok(text)) => self
-                .shared
-                .core
-                .borrow_mut()
-                .start_dial(&text, js_sys::Date::now()),
+            Ok(Ok(text)) => self.shared.core.borrow_mut().start_dial(&text, now_ms()),
             Ok(Err(rejection)) => Err(self.shared.core.borrow().refuse_dial(rejection)),
             Err(error) => return Err(thrown(&error)),
         };
@@ -794,11 +914,7 @@ impl Gadget {
     }
 
     fn handle(&self, parsed: Result<Message, Error>) {
-        let outputs = self
-            .shared
-            .core
-            .borrow_mut()
-            .handle(parsed, js_sys::Date::now());
+        let outputs = self.shared.core.borrow_mut().handle(parsed, now_ms());
         self.shared.deliver(outputs);
     }
 

@@ -1,4 +1,4 @@
-//! The Finesse library's data (shapes from real-hosts.md §2b, observed with
+//! The Finesse library's data (shapes of the Finesse JavaScript library, observed with
 //! finesse.js 10.5.1) read through finesseTransport's envelopes.
 #![cfg(not(target_arch = "wasm32"))]
 #![allow(
@@ -83,8 +83,11 @@ fn busy_comes_from_the_single_participant_object() {
     );
 }
 
+/// Issue 11's order, the same as for the workspace's messages: the agent
+/// device's participant speaks for the agent's call, even when another
+/// participant failed (the Finesse path used to prefer the failed one).
 #[test]
-fn the_failed_participants_cause_wins_over_another() {
+fn the_agent_devices_cause_wins_over_a_failed_participants() {
     let data = r#"{"id":"9","state":"FAILED","participants":{"Participant":[
       {"mediaAddressType":"AGENT_DEVICE","state":"DROPPED","stateCause":"OTHER"},
       {"state":"FAILED","stateCause":"BAD_DESINATION"}]}}"#;
@@ -93,7 +96,11 @@ fn the_failed_participants_cause_wins_over_another() {
     else {
         panic!()
     };
-    assert_eq!(call.cause.as_deref(), Some("BAD_DESINATION"));
+    assert_eq!(call.cause.as_deref(), Some("OTHER"));
+    assert_eq!(
+        call.participants[1].cause.as_deref(),
+        Some("BAD_DESINATION")
+    );
 }
 
 #[test]
@@ -214,4 +221,31 @@ fn an_unknown_kind_is_other_and_plain_messages_are_unaffected() {
         parse_message_text(r#"{"finesse":1}"#).unwrap_err().code,
         Code::NotAWorkspaceMessage
     );
+}
+
+/// One cause reader for both paths, in issue 11's order: the agent device's
+/// participant, then a failed participant, then the dialog-level field. The
+/// Finesse path used to take a dialog-level `stateCause` first.
+#[test]
+fn the_cause_comes_from_the_participants_before_the_dialog() {
+    let both = BUSY.replacen(
+        r#""state":"FAILED","toAddress""#,
+        r#""state":"FAILED","stateCause":"DIALOG_LEVEL","toAddress""#,
+        1,
+    );
+    assert!(both.contains("DIALOG_LEVEL"));
+    let Message::CallStateChange { call, .. } =
+        parse_message_text(&dialog("change", &both)).unwrap()
+    else {
+        panic!("not a call")
+    };
+    assert_eq!(call.cause.as_deref(), Some("BUSY"));
+    // Without a participant's cause, the dialog-level one is the fallback.
+    let dialog_only = both.replacen(r#""stateCause":"BUSY""#, r#""stateCause":null"#, 1);
+    let Message::CallStateChange { call, .. } =
+        parse_message_text(&dialog("change", &dialog_only)).unwrap()
+    else {
+        panic!("not a call")
+    };
+    assert_eq!(call.cause.as_deref(), Some("DIALOG_LEVEL"));
 }

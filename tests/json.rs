@@ -363,3 +363,19 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn loose_prefix_and_suffix_follow_the_same_normalisation() {
+    use makecall::json::{loose_bytes, loose_ends_with, loose_starts_with};
+    assert!(loose_bytes(" Wrap_Up-Now ").eq("wrapupnow".bytes()));
+    assert!(loose_starts_with("OUTBOUND_PREVIEW", "outbound"));
+    assert!(loose_starts_with(" Out Bound", "outbound"));
+    assert!(!loose_starts_with("OUT", "outbound"));
+    assert!(loose_ends_with(
+        "OutBoundCallStateChange ",
+        "callstatechange"
+    ));
+    assert!(loose_ends_with("call-state_change", "callstatechange"));
+    assert!(!loose_ends_with("StateChange", "callstatechange"));
+    assert!(loose_starts_with("anything", ""));
+}

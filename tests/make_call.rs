@@ -67,7 +67,6 @@ fn plan_channel_and_source_options() {
         ),
         ("channel", s("Cisco")),
         ("source", s("crm-dialer")),
-        ("somethingElse", Value::Bool(true)),
     ]));
     assert_eq!(o.form.channel, "Cisco");
     assert_eq!(o.form.source.as_deref(), Some("crm-dialer"));
@@ -341,4 +340,62 @@ fn packet_option_errors() {
             ("INVALID_INPUT", Some(path))
         );
     }
+}
+
+/// One options reader: an unknown key is refused with INVALID_OPTIONS and
+/// its path, in buildMakeCall's options as in the gadget's and the
+/// tracker's; a misspelt plan option inside is INVALID_PLAN under `plan.`.
+#[test]
+fn unknown_options_are_refused_with_their_path() {
+    let error = MakeCallOptions::from_value(Some(&obj(vec![("chanel", s("Cisco"))]))).unwrap_err();
+    assert_eq!(
+        (error.code.as_str(), error.path.as_deref()),
+        ("INVALID_OPTIONS", Some("chanel"))
+    );
+    let gadget = makecall::gadget::GadgetConfig::from_value(Some(&obj(vec![(
+        "dialTimeotMs",
+        Value::Number("5000".into()),
+    )])))
+    .unwrap_err();
+    assert_eq!(
+        (gadget.code.as_str(), gadget.path.as_deref()),
+        ("INVALID_OPTIONS", Some("dialTimeotMs"))
+    );
+    let tracker = makecall::tracker::max_ended_calls_option(Some(&obj(vec![(
+        "maxEnded",
+        Value::Number("1".into()),
+    )])))
+    .unwrap_err();
+    assert_eq!(
+        (tracker.code.as_str(), tracker.path.as_deref()),
+        ("INVALID_OPTIONS", Some("maxEnded"))
+    );
+    for plan_in in [
+        MakeCallOptions::from_value(Some(&obj(vec![(
+            "plan",
+            obj(vec![("minDigit", Value::Number("3".into()))]),
+        )])))
+        .unwrap_err(),
+        makecall::gadget::GadgetConfig::from_value(Some(&obj(vec![(
+            "plan",
+            obj(vec![("minDigit", Value::Number("3".into()))]),
+        )])))
+        .unwrap_err(),
+    ] {
+        assert_eq!(
+            (plan_in.code.as_str(), plan_in.path.as_deref()),
+            ("INVALID_PLAN", Some("plan.minDigit"))
+        );
+    }
+    // null means the default everywhere.
+    assert!(MakeCallOptions::from_value(Some(&obj(vec![
+        ("plan", Value::Null),
+        ("channel", Value::Null)
+    ])))
+    .is_ok());
+    assert_eq!(
+        makecall::tracker::max_ended_calls_option(Some(&obj(vec![("maxEndedCalls", Value::Null)])))
+            .unwrap(),
+        50
+    );
 }

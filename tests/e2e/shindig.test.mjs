@@ -1,7 +1,7 @@
 // The Finesse/Shindig page order in headless Chromium: a container page and
 // a Shindig-rendered gadget page on two origins, our fake of pubsub-2 and the
 // OpenAjax IframeHubClient (tests/e2e/shindig/, written from
-// real-hosts.md §3): connect(undefined) at the end of <body> before the
+// Shindig pubsub-2 and the OpenAjax Hub 2.0, github.com/apache/shindig): connect(undefined) at the end of <body> before the
 // module script, the handshake 0–1500 ms late, reconnects that drop
 // subscriptions, refusals, a frame reload and duplicate deliveries.
 // `npm run soak` runs 50 loads per delay of the same thing.

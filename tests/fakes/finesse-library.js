@@ -1,6 +1,6 @@
 // Test fake of the Cisco Finesse JavaScript library (finesse.js) and of the
 // Finesse server behind it, for tests only. Written from the documented and
-// observed behaviour in shared/reference/real-hosts.md §2 and §2b (finesse.js
+// observed behaviour in the Finesse Developer Guide and the Finesse JavaScript library as it behaves (finesse.js
 // 10.5.1 as observed, Cisco's ClickToCall sample's calls, the Finesse
 // Developer Guide's Dialog and User), never from the library's code:
 // - `new finesse.restservices.User({id, onLoad, onChange})` needs

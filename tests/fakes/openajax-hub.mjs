@@ -1,6 +1,6 @@
 // A test fake of an OpenAjax Hub 2.0 IframeHubClient and its container, in
 // one process, for unit tests. Written from the documented behaviour
-// (shared/reference/real-hosts.md §3, and the OpenAjax Hub 2.0 API:
+// (Shindig pubsub-2 and the OpenAjax Hub 2.0, github.com/apache/shindig, and the OpenAjax Hub 2.0 API:
 // connect(onComplete, scope) -> onComplete(client, success, error);
 // subscribe(topic, onData, scope, onComplete, subscriberData) ->
 // onComplete(subscriptionID, success, error); onData(topic, data);

@@ -12,6 +12,7 @@ import {
   memoryBytes,
 } from "../../js/index.js";
 import { SAMPLE_STATE_CHANGE } from "../../js/simulated.js";
+import { createGadget } from "../../js/index.js";
 import { readFileSync } from "node:fs";
 
 before(async () => {
@@ -59,10 +60,15 @@ describe("validateNumber: the documented examples", () => {
     const result = validateNumber(input);
     assert.equal(result.ok, false);
     assert.equal(result.code, "INVALID_CHARACTER");
-    // The first offending character is the emoji itself, at 0; after removing it, the "x".
-    assert.equal(input[result.index] ?? input.codePointAt(result.index), input[result.index]);
-    const later = validateNumber("608 555 x 📞");
-    assert.equal("608 555 x 📞"[later.index], "x");
+    // The first offending character is the emoji itself, at 0 (two UTF-16 units).
+    assert.equal(result.index, 0);
+    assert.equal(String.fromCodePoint(input.codePointAt(result.index)), "📞");
+    // After an emoji, the index counts its two units: the "x" of "📞 x" is at 3, not 2.
+    const later = validateNumber("📞 x");
+    assert.equal(later.index, 0, "the emoji comes first");
+    const after = validateNumber("608 555 x 📞");
+    assert.equal(after.index, 8);
+    assert.equal("608 555 x 📞"[after.index], "x");
   });
 
   test("a bad plan throws INVALID_PLAN with the option's path", () => {
@@ -303,4 +309,70 @@ test("parseStateChange and CallTracker accept the same texts as parseMessage (no
   assert.equal(parseMessage(text).call.state, "active");
   assert.equal(parseStateChange(text).callId, "5");
   assert.equal(new CallTracker().apply(text).change, "new");
+});
+
+describe("options: one reader, own properties only", () => {
+  const transport = { publish() {}, subscribe: () => () => {} };
+
+  test("an unknown option is refused with INVALID_OPTIONS and its path, everywhere", () => {
+    const refused = (run, path) =>
+      assert.throws(run, (e) => e.name === "MakecallError" && e.code === "INVALID_OPTIONS" && e.path === path);
+    refused(() => createGadget({ transport, dialTimeotMs: 5000 }), "dialTimeotMs");
+    refused(() => buildMakeCall("6085559000", { chanel: "Cisco" }), "chanel");
+    refused(() => new CallTracker({ maxEnded: 1 }), "maxEnded");
+    // Inside a plan it is the plan's code, under the same prefix in both option objects.
+    for (const run of [() => buildMakeCall("6085559000", { plan: { minDigit: 3 } }), () => createGadget({ transport, plan: { minDigit: 3 } })]) {
+      assert.throws(run, (e) => e.code === "INVALID_PLAN" && e.path === "plan.minDigit");
+    }
+    assert.throws(() => validateNumber("6085559000", { minDigit: 3 }), (e) => e.code === "INVALID_PLAN" && e.path === "minDigit");
+  });
+
+  test("null and undefined mean the default", () => {
+    const plain = buildMakeCall("6085559000");
+    assert.deepEqual(buildMakeCall("6085559000", { plan: null, channel: undefined, source: null }), plain);
+    assert.deepEqual(buildMakeCall("6085559000", null), plain);
+    createGadget({ transport, dialTimeoutMs: null, plan: undefined }).close();
+    new CallTracker({ maxEndedCalls: null });
+  });
+
+  test("inherited properties and toJSON change nothing, even on a polluted Object.prototype", () => {
+    const snapshot = () => ({
+      validation: validateNumber("6085559000", { preset: "nanp" }),
+      letters: validateNumber("1-800-FLOWERS", {}),
+      message: buildMakeCall("6085559000", {}),
+      inheritedPlan: buildMakeCall("6085559000", Object.create({ plan: { accessCode: "9" } })),
+      tracker: (() => {
+        const tracker = new CallTracker({});
+        // Messages as text: this test is about options (message objects are another reader).
+        for (let i = 0; i < 3; i++) {
+          tracker.apply(`{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":"${i}","event":"DROPPED"}}}`);
+        }
+        return tracker.calls().length;
+      })(),
+    });
+    const before = snapshot();
+    const polluted = {
+      plan: { accessCode: "9" },
+      accessCode: "9",
+      letters: true,
+      channel: "Cisco",
+      source: "evil",
+      maxEndedCalls: 0,
+      dialTimeotMs: 1,
+      toJSON() {
+        return { accessCode: "9", channel: "Cisco" };
+      },
+    };
+    Object.assign(Object.prototype, polluted);
+    let after;
+    try {
+      after = snapshot();
+      createGadget({ transport }).close(); // no inherited unknown key is seen
+    } finally {
+      for (const key of Object.keys(polluted)) delete Object.prototype[key];
+    }
+    assert.deepEqual(after, before);
+    assert.equal(before.message.data, "6085559000");
+    assert.equal(before.letters.ok, false, "letters stay off");
+  });
 });

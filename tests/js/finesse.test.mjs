@@ -1,5 +1,5 @@
 // finesseTransport + createGadget against the fake Finesse library
-// (tests/fakes/finesse-library.js, written from real-hosts.md §2 and §2b).
+// (tests/fakes/finesse-library.js, written from the Finesse Developer Guide and the Finesse JavaScript library as it behaves).
 import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import { init, createGadget, finesseTransport, parseMessage, NOT_CONNECTED } from "../../js/index.js";

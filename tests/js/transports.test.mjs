@@ -390,7 +390,7 @@ function fakeOpenAjaxHub() {
   return hub;
 }
 
-describe("whenHubConnected / openAjaxTransport (against a fake of the OpenAjax IframeHubClient, real-hosts.md §3)", () => {
+describe("whenHubConnected / openAjaxTransport (against a fake of the OpenAjax IframeHubClient, Shindig pubsub-2 and the OpenAjax Hub 2.0, github.com/apache/shindig)", () => {
   // Shindig's order: the hub exists and connect(onConnect) was called with
   // whatever onConnect was then, before any module script runs.
   function shindigPage({ handshakeMs = 0 } = {}) {

@@ -1,7 +1,7 @@
 // Test fake of the container side of a Shindig page (the OpenAjax
 // ManagedHub a gadget's IframeHubClient talks to) with a minimal workspace
 // on the hub. Written from the documented behaviour
-// (shared/reference/real-hosts.md §3), not from Shindig's code. The page's
+// (Shindig pubsub-2 and the OpenAjax Hub 2.0, github.com/apache/shindig), not from Shindig's code. The page's
 // query sets what the sources leave open or what a test needs:
 //   handshakeMs     how late the connect handshake completes (0, 50, 200, 1000, 1500)
 //   refuseSubscribe the security manager refuses every subscription (onComplete false)

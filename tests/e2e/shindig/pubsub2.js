@@ -1,7 +1,7 @@
 // Test fake of what a Shindig-rendered gadget page gets from the container's
 // feature scripts: gadgets.util's onload handlers, gadgets.Prefs (UserPrefs
 // from the up_* URL parameters) and pubsub-2's OpenAjax IframeHubClient.
-// Written from the documented behaviour (shared/reference/real-hosts.md §3;
+// Written from the documented behaviour (Shindig pubsub-2 and the OpenAjax Hub 2.0, github.com/apache/shindig;
 // the OpenAjax Hub 2.0 API), not from Shindig's code:
 // - the pubsub-2 onload handler creates gadgets.Hub and calls
 //   gadgets.Hub.connect(gadgets.HubSettings.onConnect), reading onConnect at

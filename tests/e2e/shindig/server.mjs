@@ -1,7 +1,7 @@
 // A Shindig-like pair of origins for the browser tests (test harness only):
 //   container origin: /container.html?spec=...&handshakeMs=... frames the gadget
 //   gadget origin:    /gadgets/ifr?spec=...&parent=...&up_<pref>=... renders a
-//                     gadget spec the way real-hosts.md §3 describes Shindig's
+//                     gadget spec the way Shindig pubsub-2 and the OpenAjax Hub 2.0, github.com/apache/shindig describes Shindig's
 //                     renderer: the feature scripts in <head>, and
 //                     <script>gadgets.util.runOnLoadHandlers();</script> as the
 //                     last element of <body>. UserPrefs are passed as up_*
@@ -139,7 +139,7 @@ export async function startShindig() {
   const containerPort = await listen(containerServer);
   gadgetOrigin = `http://127.0.0.1:${gadgetPort}`;
   // Two origins on one site (127.0.0.1, two ports), as the Finesse
-  // desktop serves its gadgets from its own host (real-hosts.md §2b).
+  // desktop serves its gadgets from its own host (the Finesse JavaScript library as it behaves).
   const containerOrigin = `http://127.0.0.1:${containerPort}`;
   return {
     gadgetOrigin,
