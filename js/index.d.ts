@@ -70,7 +70,7 @@ export class MakecallError extends Error {
   constructor(
     code: ErrorCode,
     message: string,
-    fields?: Partial<Pick<MakecallError, "index" | "path" | "reason" | "cause" | "callId" | "validation">>,
+    fields?: Partial<Pick<MakecallError, "index" | "path" | "reason" | "stateCause" | "callId" | "validation">>,
   );
   name: "MakecallError";
   code: ErrorCode;
@@ -80,8 +80,8 @@ export class MakecallError extends Error {
   path?: string;
   /** For a dial's INVALID_NUMBER: the validation code. */
   reason?: ValidationCode;
-  /** For CALL_FAILED: the workspace's cause, e.g. "BUSY", "BAD_DESTINATION". */
-  cause?: string;
+  /** For CALL_FAILED: the workspace's cause, e.g. "BUSY", "BAD_DESTINATION" (Finesse's `stateCause`; not ES2022's chained `cause`). */
+  stateCause?: string;
   /** For CALL_FAILED (and a TIMEOUT after a call was seen): the call id. */
   callId?: string;
   /** For WORKSPACE_ERROR: the error event's `errorType`, e.g. "Invalid State", "WEBSOCKET_ERROR". */

@@ -2,8 +2,9 @@
 //
 // This file only wires things together. Every decision (validation, parsing,
 // call states, when a dial settles and why) is made by the Rust core in
-// ../pkg/makecall_bg.wasm; the functions here convert its JSON answers into
-// objects and its failures into `MakecallError`s with a stable `code`.
+// ../pkg/makecall_bg.wasm; its answers arrive as plain objects and its
+// failures are thrown as `MakecallError`s (the core builds them with the
+// class it is given at init), so the functions here only pass them on.
 
 import initWasm, * as core from "../pkg/makecall.js";
 import { MakecallError, describeValue, isObjectLike, ownOption, readProperty, thrownMessage } from "./errors.js";
@@ -12,9 +13,6 @@ export { MakecallError } from "./errors.js";
 export * from "./transports.js";
 // The simulated workspace is the separate entry "makecall/simulated" (for
 // demos and tests): re-exported here, every gadget would download it.
-
-/** A failure string from the core starts with "!" (char code 33). */
-const FAILURE = 33;
 
 let initPromise = null;
 let ready = false;
@@ -38,7 +36,7 @@ export function init(source) {
       (error) => {
         initPromise = null; // a failed load (e.g. offline) may be retried
         const reason = thrownMessage(error, 200);
-        throw makeError("INIT_FAILED", `the makecall core could not be loaded${reason ? `: ${reason}` : ""}`);
+        throw new MakecallError("INIT_FAILED", `the makecall core could not be loaded${reason ? `: ${reason}` : ""}`);
       },
     );
   }
@@ -57,6 +55,7 @@ async function load(source) {
     }
   }
   ({ memory } = await initWasm({ module_or_path: source }));
+  core.set_error_class(MakecallError);
   inputLimit = core.max_input_bytes();
 }
 
@@ -129,28 +128,8 @@ function boundedJson(value) {
 
 function requireInit() {
   if (!ready) {
-    throw makeError("NOT_INITIALIZED", "call `await init()` before using makecall");
+    throw new MakecallError("NOT_INITIALIZED", "call `await init()` before using makecall");
   }
-}
-
-/** Builds a `MakecallError` carrying a stable `code` and any extra fields. */
-function makeError(code, message, fields) {
-  return new MakecallError(code, message, fields);
-}
-
-/** A failure object written by the core (`{code, message, index?, path?, ...}`) as a `MakecallError`. */
-function toError(data) {
-  return new MakecallError(data.code, data.message, data);
-}
-
-/** Turns a core answer into a value, throwing its failure as an Error. */
-function unwrap(text) {
-  if (text.charCodeAt(0) === FAILURE) throw toError(JSON.parse(text.slice(1)));
-  return JSON.parse(text);
-}
-
-function lastError() {
-  return toError(JSON.parse(core.last_error().slice(1)));
 }
 
 // Compiled plans, so validating many numbers under one plan reads the plan
@@ -165,7 +144,6 @@ function compiledPlan(plan) {
   let compiled = cache.get(key);
   if (!compiled) {
     compiled = core.compile_plan(key);
-    if (!compiled) throw lastError();
     cache.set(key, compiled);
   }
   return compiled;
@@ -179,7 +157,7 @@ function compiledPlan(plan) {
  */
 export function validateNumber(input, plan) {
   requireInit();
-  return withInput(unwrap(compiledPlan(plan).validate(input)), input);
+  return withInput(compiledPlan(plan).validate(input), input);
 }
 
 /**
@@ -203,7 +181,7 @@ function withInput(validation, input) {
 export function buildMakeCall(number, options) {
   requireInit();
   try {
-    return unwrap(core.build_make_call(number, options));
+    return core.build_make_call(number, options);
   } catch (error) {
     if (error.validation) withInput(error.validation, number);
     throw error;
@@ -217,7 +195,7 @@ export function buildMakeCall(number, options) {
  */
 export function parseMessage(input) {
   requireInit();
-  return unwrap(withStaged(input, core.parse_message_staged, core.parse_message));
+  return withStaged(input, core.parse_message_staged, core.parse_message);
 }
 
 /**
@@ -227,7 +205,7 @@ export function parseMessage(input) {
  */
 export function parseStateChange(input) {
   requireInit();
-  return unwrap(withStaged(input, core.parse_state_change_staged, core.parse_state_change));
+  return withStaged(input, core.parse_state_change_staged, core.parse_state_change);
 }
 
 /**
@@ -238,9 +216,9 @@ export function redactNumber(text) {
   requireInit();
   // Numbers are never coerced: an object's toString could say anything.
   if (typeof text !== "string") {
-    throw makeError("INVALID_INPUT", `redactNumber needs a string, not ${describeValue(text)}`);
+    throw new MakecallError("INVALID_INPUT", `redactNumber needs a string, not ${describeValue(text)}`);
   }
-  return unwrap(core.redact_number(text));
+  return core.redact_number(text);
 }
 
 /** The most characters `inertText` keeps. */
@@ -257,10 +235,10 @@ const MAX_INERT_CHARS = 10000;
 export function inertText(text, maxChars = 64) {
   requireInit();
   if (typeof text !== "string") {
-    throw makeError("INVALID_INPUT", `inertText needs a string, not ${describeValue(text)}`);
+    throw new MakecallError("INVALID_INPUT", `inertText needs a string, not ${describeValue(text)}`);
   }
   if (!Number.isSafeInteger(maxChars) || maxChars < 0 || maxChars > MAX_INERT_CHARS) {
-    throw makeError("INVALID_INPUT", `maxChars must be a whole number from 0 to ${MAX_INERT_CHARS}`, { path: "maxChars" });
+    throw new MakecallError("INVALID_INPUT", `maxChars must be a whole number from 0 to ${MAX_INERT_CHARS}`, { path: "maxChars" });
   }
   // Only what can be shown is copied into the core: maxChars + 1 characters
   // take at most 2 * (maxChars + 1) UTF-16 units.
@@ -274,9 +252,7 @@ export class CallTracker {
   /** @param {{ maxEndedCalls?: number }} [options] */
   constructor(options) {
     requireInit();
-    const tracker = core.create_tracker(options);
-    if (!tracker) throw lastError();
-    this.#tracker = tracker;
+    this.#tracker = core.create_tracker(options);
   }
 
   /**
@@ -285,18 +261,16 @@ export class CallTracker {
    */
   apply(eventOrMessage) {
     const tracker = this.#tracker;
-    return unwrap(
-      withStaged(
-        eventOrMessage,
-        (len, status) => tracker.apply_staged(len, status),
-        (input) => tracker.apply(input),
-      ),
+    return withStaged(
+      eventOrMessage,
+      (len, status) => tracker.apply_staged(len, status),
+      (input) => tracker.apply(input),
     );
   }
 
   /** Snapshots of every tracked call, oldest first. */
   calls() {
-    return JSON.parse(this.#tracker.calls());
+    return this.#tracker.calls();
   }
 }
 
@@ -312,7 +286,7 @@ function gadgetConfig(options) {
   try {
     keys = Object.keys(options);
   } catch {
-    throw makeError("INVALID_OPTIONS", "the gadget options could not be read (a Proxy threw)");
+    throw new MakecallError("INVALID_OPTIONS", "the gadget options could not be read (a Proxy threw)");
   }
   // No prototype: a key "__proto__" stays an ordinary own key.
   const config = Object.create(null);
@@ -331,7 +305,7 @@ function gadgetConfig(options) {
 function dialSignal(options) {
   if (options === undefined || options === null) return undefined;
   if (!isObjectLike(options)) {
-    throw makeError("INVALID_OPTIONS", `the dial options must be an object, not ${describeValue(options)}`);
+    throw new MakecallError("INVALID_OPTIONS", `the dial options must be an object, not ${describeValue(options)}`);
   }
   const signal = ownOption(options, "signal", "INVALID_OPTIONS");
   if (!signal) return undefined;
@@ -341,7 +315,7 @@ function dialSignal(options) {
     typeof readProperty(signal, "addEventListener", "INVALID_OPTIONS", "signal.addEventListener") === "function" &&
     typeof readProperty(signal, "removeEventListener", "INVALID_OPTIONS", "signal.removeEventListener") === "function";
   if (!signalLike) {
-    throw makeError(
+    throw new MakecallError(
       "INVALID_OPTIONS",
       `signal must be an AbortSignal or absent, not ${describeValue(signal)} without aborted/addEventListener/removeEventListener`,
       { path: "signal" },
@@ -365,14 +339,14 @@ export function createGadget(options) {
   requireInit();
   if (options !== undefined && options !== null && !isObjectLike(options)) {
     // Checked first: spreading a 10 MB string would make ten million keys.
-    throw makeError("INVALID_OPTIONS", `createGadget needs an options object, not ${describeValue(options)}`);
+    throw new MakecallError("INVALID_OPTIONS", `createGadget needs an options object, not ${describeValue(options)}`);
   }
   const given = options ?? {};
   const transport = ownOption(given, "transport", "INVALID_TRANSPORT");
   const transportPublish = isObjectLike(transport) ? readProperty(transport, "publish", "INVALID_TRANSPORT", "transport.publish") : undefined;
   const transportSubscribe = isObjectLike(transport) ? readProperty(transport, "subscribe", "INVALID_TRANSPORT", "transport.subscribe") : undefined;
   if (typeof transportPublish !== "function" || typeof transportSubscribe !== "function") {
-    throw makeError(
+    throw new MakecallError(
       "INVALID_TRANSPORT",
       "createGadget needs a transport with publish(message) and subscribe(handler)",
       { path: "transport" },
@@ -382,7 +356,7 @@ export function createGadget(options) {
   const register = ownOption(given, "register", "INVALID_OPTIONS");
 
   if (register !== undefined && typeof register !== "function") {
-    throw makeError("INVALID_INPUT", "register must be a function that answers the subscriber id", { path: "register" });
+    throw new MakecallError("INVALID_INPUT", "register must be a function that answers the subscriber id", { path: "register" });
   }
 
   const listeners = new Map(EVENTS.map((name) => [name, new Set()]));
@@ -429,7 +403,7 @@ export function createGadget(options) {
         emit("agent", output.agent);
         break;
       case "error":
-        emit("error", toError(output.error));
+        emit("error", output.error);
         break;
       case "connection":
         emit("connection", output.connected);
@@ -445,12 +419,11 @@ export function createGadget(options) {
   // listener that throws, closes the gadget or starts the next dial cannot
   // come between a dial and its settlement. (Promise callbacks run after
   // the listeners anyway: they are queued as microtasks.)
-  const gadgetCore = core.create_gadget(config, (json) => {
-    const outputs = JSON.parse(json);
+  const gadgetCore = core.create_gadget(config, (outputs) => {
     for (const output of outputs) {
       if (output.type !== "settled") continue;
       const entry = pending.get(output.dialId);
-      if (entry) settle(entry, output.ok, output.ok ? output.result : toError(output.error));
+      if (entry) settle(entry, output.ok, output.ok ? output.result : output.error);
     }
     for (const output of outputs) {
       if (output.type === "settled") continue;
@@ -461,7 +434,6 @@ export function createGadget(options) {
       }
     }
   });
-  if (!gadgetCore) throw lastError();
 
   function publish(dialId, message) {
     try {
@@ -493,16 +465,15 @@ export function createGadget(options) {
     register === undefined
       ? Promise.resolve({ ok: true })
       : Promise.resolve()
-          .then(() => register({ ...JSON.parse(gadgetCore.registration()), transport }))
+          .then(() => register({ ...gadgetCore.registration(), transport }))
           .then(
             (id) => {
               if (closed) return { ok: false, code: "CLOSED", message: "the gadget was closed before registration answered" };
-              const failed = gadgetCore.set_subscriber_id(id);
-              if (failed !== "") throw toError(JSON.parse(failed.slice(1)));
+              gadgetCore.set_subscriber_id(id);
               return { ok: true, subscriberId: String(id) };
             },
             (error) => {
-              throw makeError("NOT_REGISTERED", `the register hook failed: ${thrownMessage(error, 200)}`);
+              throw new MakecallError("NOT_REGISTERED", `the register hook failed: ${thrownMessage(error, 200)}`);
             },
           )
           .catch((error) => {
@@ -519,12 +490,12 @@ export function createGadget(options) {
       try {
         withStaged(message, receiveStaged, receiveDirect);
       } catch (error) {
-        emit("error", makeError("INVALID_INPUT", `an inbound message could not be handled: ${thrownMessage(error, 120)}`));
+        emit("error", new MakecallError("INVALID_INPUT", `an inbound message could not be handled: ${thrownMessage(error, 120)}`));
       }
     });
   } catch (error) {
     if (error instanceof MakecallError) throw error;
-    throw makeError("INVALID_TRANSPORT", `transport.subscribe threw: ${thrownMessage(error, 120)}`, { path: "transport.subscribe" });
+    throw new MakecallError("INVALID_TRANSPORT", `transport.subscribe threw: ${thrownMessage(error, 120)}`, { path: "transport.subscribe" });
   }
   // Read after subscribing: subscribing is what an openAjaxTransport
   // waits for before it calls itself connected.
@@ -539,12 +510,14 @@ export function createGadget(options) {
       reject(error);
       return;
     }
-    const started = gadgetCore.dial(number);
-    if (started.charCodeAt(0) === FAILURE) {
-      reject(toError(JSON.parse(started.slice(1))));
+    let started;
+    try {
+      started = gadgetCore.dial(number);
+    } catch (error) {
+      reject(error);
       return;
     }
-    const { dialId, message, publish: publishNow } = JSON.parse(started);
+    const { dialId, message, publish: publishNow } = started;
     const onAbort = () => gadgetCore.abort(dialId);
     const entry = {
       dialId,
@@ -570,7 +543,7 @@ export function createGadget(options) {
       const failure =
         error instanceof MakecallError
           ? error
-          : makeError("INVALID_OPTIONS", `signal.addEventListener threw: ${thrownMessage(error, 120)}`, { path: "signal" });
+          : new MakecallError("INVALID_OPTIONS", `signal.addEventListener threw: ${thrownMessage(error, 120)}`, { path: "signal" });
       settle(entry, false, failure);
       gadgetCore.abort(dialId);
       return;
@@ -603,9 +576,9 @@ export function createGadget(options) {
     on(event, listener) {
       const set = typeof event === "string" ? listeners.get(event) : undefined;
       if (!set) {
-        throw makeError("INVALID_INPUT", `unknown event ${describeValue(event)}; use ${EVENTS.join(", ")}`);
+        throw new MakecallError("INVALID_INPUT", `unknown event ${describeValue(event)}; use ${EVENTS.join(", ")}`);
       }
-      if (typeof listener !== "function") throw makeError("INVALID_INPUT", "a listener must be a function");
+      if (typeof listener !== "function") throw new MakecallError("INVALID_INPUT", "a listener must be a function");
       set.add(listener);
       return () => set.delete(listener);
     },
@@ -618,12 +591,12 @@ export function createGadget(options) {
     requestAgentState() {
       if (closed) return false;
       const request = gadgetCore.agent_state_request();
-      if (request === "") return false;
+      if (request === undefined) return false;
       try {
-        transportPublish.call(transport, unwrap(request));
+        transportPublish.call(transport, request);
       } catch (error) {
         if (error instanceof MakecallError) throw error;
-        throw makeError("PUBLISH_FAILED", `the agent-state request could not be published: ${thrownMessage(error, 160)}`);
+        throw new MakecallError("PUBLISH_FAILED", `the agent-state request could not be published: ${thrownMessage(error, 160)}`);
       }
       return true;
     },
@@ -639,17 +612,17 @@ export function createGadget(options) {
 
     /** Validates a number under the gadget's plan (as `validateNumber`). */
     validate(number) {
-      return withInput(unwrap(gadgetCore.validate(number)), number);
+      return withInput(gadgetCore.validate(number), number);
     },
 
     /** Whether a dial may start now: `{ ok: true }` or `{ ok: false, code, message }`. */
     canDial() {
-      return JSON.parse(gadgetCore.can_dial());
+      return gadgetCore.can_dial();
     },
 
     /** Snapshots of the tracked calls. */
     calls() {
-      return JSON.parse(gadgetCore.calls());
+      return gadgetCore.calls();
     },
 
     /** The last agent event's agent, or null before the first one. */
@@ -693,7 +666,7 @@ export function createGadget(options) {
       for (const set of listeners.values()) set.clear();
       // Nothing should be left; if anything is, it settles here, not never.
       for (const entry of [...pending.values()]) {
-        settle(entry, false, makeError("CLOSED", "the gadget was closed while dialling"));
+        settle(entry, false, new MakecallError("CLOSED", "the gadget was closed while dialling"));
       }
     },
 
@@ -732,11 +705,11 @@ export function metadataVersion() {
  */
 export async function loadCountries(countries) {
   requireInit();
-  const files = unwrap(core.metadata_files(JSON.stringify(countries === undefined ? null : countries)));
+  const files = core.metadata_files(JSON.stringify(countries === undefined ? null : countries));
   // Every file is fetched at once (a page asking for "all" waits for one
   // round trip, not two hundred), then handed to the core in the core's order.
   const contents = await Promise.all(files.map((file) => readMetadataFile(file)));
-  for (const bytes of contents) unwrap(core.load_metadata(bytes));
+  for (const bytes of contents) core.load_metadata(bytes);
 }
 
 /** The bytes of one numbering-data file next to this module; a failure is `COUNTRY_NOT_LOADED`. */
@@ -751,7 +724,7 @@ async function readMetadataFile(file) {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return new Uint8Array(await response.arrayBuffer());
   } catch (error) {
-    throw makeError("COUNTRY_NOT_LOADED", `the numbering data ${file} could not be read (${thrownMessage(error, 120)})`, {
+    throw new MakecallError("COUNTRY_NOT_LOADED", `the numbering data ${file} could not be read (${thrownMessage(error, 120)})`, {
       path: file,
     });
   }
@@ -771,9 +744,7 @@ export class AsYouType {
   /** @param {string} [country] ISO 3166 region code (`"GB"`). */
   constructor(country) {
     requireInit();
-    const formatter = core.as_you_type(country);
-    if (!formatter) throw lastError();
-    this.#core = formatter;
+    this.#core = core.as_you_type(country);
   }
 
   /**
@@ -783,7 +754,7 @@ export class AsYouType {
    * @returns {string}
    */
   input(text) {
-    return unwrap(this.#core.input(text));
+    return this.#core.input(text);
   }
 
   /** Forgets what was typed. */
@@ -805,5 +776,5 @@ export class AsYouType {
  */
 export function formatNumber(input, style, plan) {
   requireInit();
-  return unwrap(compiledPlan(plan).format(input, String(style)));
+  return compiledPlan(plan).format(input, String(style));
 }

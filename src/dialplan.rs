@@ -88,11 +88,14 @@
 
 use std::borrow::Cow;
 
-use crate::error::{codes, Error};
-use crate::json::{Entries, ObjectWriter, Value};
+use crate::error::{Code, Error};
+use serde::ser::{SerializeStruct, Serializer};
+use serde::Serialize;
+
+use crate::json::{Entries, Value};
 use crate::numbering::parse::{self, check_length, LengthCheck, ParseError};
 use crate::numbering::{self, NumberType, Region, RegionError};
-use crate::text::{msg, redact_digits, Quoted, QuotedChar};
+use crate::text::{msg, redact_digits, serialize_as_str, Quoted, QuotedChar};
 
 /// What kind of number a valid input is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -115,6 +118,8 @@ impl NumberKind {
         }
     }
 }
+
+serialize_as_str!(NumberKind, NumberType);
 
 /// The named starting points of a plan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -307,7 +312,7 @@ impl Plan {
             Some(Value::String(name)) => preset_named(name).map(Plan::preset),
             Some(Value::Object(entries)) => plan_from_object(entries),
             Some(other) => Err(Error::new(
-                codes::INVALID_PLAN,
+                Code::InvalidPlan,
                 msg!(
                     "a dial plan is an object or a preset name, not a ",
                     other.type_name()
@@ -332,13 +337,13 @@ impl Plan {
 
     /// Checks a national significant number (ASCII digits) against the
     /// national rules; the error is a validation code.
-    fn check_national(&self, nsn: &str) -> Result<(), &'static str> {
+    fn check_national(&self, nsn: &str) -> Result<(), Code> {
         let (min, max) = self.national_range();
         if nsn.len() < min {
-            return Err(codes::TOO_SHORT);
+            return Err(Code::TooShort);
         }
         if nsn.len() > max {
-            return Err(codes::TOO_LONG);
+            return Err(Code::TooLong);
         }
         // A national number never starts with the trunk prefix: "0823456789"
         // in India is a 9-digit number after the trunk 0, not a 10-digit one.
@@ -347,13 +352,13 @@ impl Plan {
             .as_deref()
             .is_some_and(|trunk| !trunk.is_empty() && nsn.starts_with(trunk))
         {
-            return Err(codes::INVALID_NUMBER);
+            return Err(Code::InvalidNumber);
         }
         if self.nanp && nsn.len() == 10 {
             let bytes = nsn.as_bytes();
             let leads_ok = |i: usize| bytes.get(i).is_some_and(|b| (b'2'..=b'9').contains(b));
             if !(leads_ok(0) && leads_ok(3)) {
-                return Err(codes::INVALID_NUMBER);
+                return Err(Code::InvalidNumber);
             }
         }
         Ok(())
@@ -366,7 +371,7 @@ impl Plan {
     /// more than its E.164); otherwise the plan's own rules first, then
     /// every `+` number is checked against its calling code's metadata when
     /// that is loaded (the index of calling codes always is).
-    fn read_international<'a>(&'a self, digits: &'a str) -> Result<Reading<'a>, &'static str> {
+    fn read_international<'a>(&'a self, digits: &'a str) -> Result<Reading<'a>, Code> {
         if self.country.is_some() {
             if let Some(result) = self.read_with_metadata(digits, true) {
                 return result.map_err(|code| {
@@ -382,7 +387,7 @@ impl Plan {
     /// A preset's plan reports the code its own rules gave before it read
     /// numbers with the metadata, when those rules refuse the number too (so
     /// `123 555 9000` stays `INVALID_NUMBER` under `"nanp"`).
-    fn legacy_code(&self, code: &'static str, by_rules: Option<&'static str>) -> &'static str {
+    fn legacy_code(&self, code: Code, by_rules: Option<Code>) -> Code {
         match by_rules {
             Some(old) if self.preset != Preset::Any => old,
             _ => code,
@@ -390,12 +395,12 @@ impl Plan {
     }
 
     /// [`Plan::read_international`] by the plan's own rules only.
-    fn international_by_rules<'a>(&'a self, digits: &'a str) -> Result<Reading<'a>, &'static str> {
+    fn international_by_rules<'a>(&'a self, digits: &'a str) -> Result<Reading<'a>, Code> {
         if digits.len() < E164_MIN_DIGITS {
-            return Err(codes::TOO_SHORT);
+            return Err(Code::TooShort);
         }
         if digits.len() > E164_MAX_DIGITS {
-            return Err(codes::TOO_LONG);
+            return Err(Code::TooLong);
         }
         let mut own_nsn = None;
         if let Some(cc) = &self.country_code {
@@ -422,14 +427,14 @@ impl Plan {
         &self,
         digits: &'a str,
         plus: bool,
-    ) -> Option<Result<Reading<'a>, &'static str>> {
+    ) -> Option<Result<Reading<'a>, Code>> {
         let default = if plus { None } else { self.country };
         let parsed = match parse::parse(digits, plus, default, &numbering::Loaded) {
             Ok(parsed) => parsed,
             Err(ParseError::NotLoaded(_)) => return None,
-            Err(ParseError::InvalidCountryCode) => return Some(Err(codes::INVALID_COUNTRY_CODE)),
-            Err(ParseError::TooShort) => return Some(Err(codes::TOO_SHORT)),
-            Err(ParseError::TooLong) => return Some(Err(codes::TOO_LONG)),
+            Err(ParseError::InvalidCountryCode) => return Some(Err(Code::InvalidCountryCode)),
+            Err(ParseError::TooShort) => return Some(Err(Code::TooShort)),
+            Err(ParseError::TooLong) => return Some(Err(Code::TooLong)),
         };
         let rules = parsed.rules();
         let nsn = parsed.national_number.as_bytes();
@@ -442,10 +447,10 @@ impl Plan {
         if !valid {
             let lengths = rules.map_or(0, |region| region.possible_lengths);
             let refused = match check_length(nsn.len(), lengths) {
-                LengthCheck::TooShort => Some(codes::TOO_SHORT),
-                LengthCheck::TooLong => Some(codes::TOO_LONG),
-                LengthCheck::Invalid => Some(codes::INVALID_NUMBER),
-                LengthCheck::Possible if !self.accept_possible => Some(codes::NOT_A_NUMBER_RANGE),
+                LengthCheck::TooShort => Some(Code::TooShort),
+                LengthCheck::TooLong => Some(Code::TooLong),
+                LengthCheck::Invalid => Some(Code::InvalidNumber),
+                LengthCheck::Possible if !self.accept_possible => Some(Code::NotANumberRange),
                 LengthCheck::Possible => None,
             };
             if let Some(code) = refused {
@@ -454,7 +459,7 @@ impl Plan {
         }
         // E.164 has at most 15 digits; libphonenumber reads up to 17 national ones.
         if parsed.calling_code.len() + nsn.len() > E164_MAX_DIGITS {
-            return Some(Err(codes::TOO_LONG));
+            return Some(Err(Code::TooLong));
         }
         let international = plus || parsed.source != parse::Source::National;
         let own = self.country_code.as_deref() == Some(parsed.calling_code);
@@ -550,7 +555,7 @@ impl Plan {
         );
         if digits < min {
             Rejection::new(
-                codes::TOO_SHORT,
+                Code::TooShort,
                 msg!(
                     digits,
                     " digits are too few for a national number (at least ",
@@ -560,7 +565,7 @@ impl Plan {
             )
         } else if digits > longest {
             Rejection::new(
-                codes::TOO_LONG,
+                Code::TooLong,
                 msg!(
                     digits,
                     " digits are too many for any number of the plan (at most ",
@@ -570,7 +575,7 @@ impl Plan {
             )
         } else {
             Rejection::new(
-                codes::INVALID_NUMBER,
+                Code::InvalidNumber,
                 "the number fits none of the dial plan's national or international forms",
             )
         }
@@ -614,7 +619,7 @@ pub struct ValidNumber {
 }
 
 /// A valid number written the way libphonenumber writes it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Formatted {
     /// As dialled in its country: `020 7946 0000`.
     pub national: String,
@@ -626,7 +631,7 @@ pub struct Formatted {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejection {
     /// A validation code (`EMPTY`, `INVALID_CHARACTER`, `TOO_SHORT`, ...).
-    pub code: &'static str,
+    pub code: Code,
     /// A human explanation.
     pub message: String,
     /// UTF-16 index of the offending character, when there is one.
@@ -634,7 +639,7 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    fn new(code: &'static str, message: impl Into<String>) -> Rejection {
+    fn new(code: Code, message: impl Into<String>) -> Rejection {
         Rejection {
             code,
             message: message.into(),
@@ -645,7 +650,7 @@ impl Rejection {
     /// The `OWN_EXTENSION` rejection (the number itself is not shown).
     pub fn own_extension() -> Rejection {
         Rejection::new(
-            codes::OWN_EXTENSION,
+            Code::OwnExtension,
             "the number is your own extension (the plan's ownExtension, or the agent's extension)",
         )
     }
@@ -654,7 +659,7 @@ impl Rejection {
     /// read at all (the wasm boundary refuses it before copying it).
     pub fn oversized(units: usize) -> Rejection {
         Rejection::new(
-            codes::TOO_LONG,
+            Code::TooLong,
             msg!(
                 "the input has ",
                 units,
@@ -712,14 +717,14 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
     };
     let Cleaned { plus, body } = clean(input, plan.letters)?;
     if body.is_empty() {
-        return Err(Rejection::new(codes::EMPTY, "there is no number to dial"));
+        return Err(Rejection::new(Code::Empty, "there is no number to dial"));
     }
     let access_code = plan.access_code.as_deref().unwrap_or("");
     check_emergency(plan, plus, &body, access_code)?;
     let digits = body.bytes().filter(u8::is_ascii_digit).count();
     if digits < plan.min_digits {
         return Err(Rejection::new(
-            codes::TOO_SHORT,
+            Code::TooShort,
             msg!(
                 digits,
                 " digits are too few (at least ",
@@ -792,7 +797,7 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
 
     if dial.len() > plan.max_length {
         return Err(Rejection::new(
-            codes::TOO_LONG,
+            Code::TooLong,
             msg!(
                 "the dial string has ",
                 dial.len(),
@@ -867,7 +872,7 @@ pub fn format_number(
     let valid = validate(input, plan)?;
     let Some(e164) = valid.e164 else {
         return Err(Rejection::new(
-            codes::INVALID_NUMBER,
+            Code::InvalidNumber,
             "only a number with a country can be formatted (a + number, or a plan with a country)",
         ));
     };
@@ -876,7 +881,7 @@ pub fn format_number(
         (Style::National, Some(forms)) => Ok(forms.national),
         (Style::International, Some(forms)) => Ok(forms.international),
         (_, None) => Err(Rejection::new(
-            codes::COUNTRY_NOT_LOADED,
+            Code::CountryNotLoaded,
             "the numbering data of this calling code is not loaded (loadCountries)",
         )),
     }
@@ -908,15 +913,13 @@ fn national_dial(plan: &Plan, access_code: &str, e164: &str, reading: &Reading<'
     text
 }
 
-fn international_failure(code: &'static str, digits: usize) -> Rejection {
+fn international_failure(code: Code, digits: usize) -> Rejection {
     let message = match code {
         // Inside the E.164 bounds, the lengths are the metadata's.
-        codes::TOO_SHORT | codes::TOO_LONG
-            if (E164_MIN_DIGITS..=E164_MAX_DIGITS).contains(&digits) =>
-        {
+        Code::TooShort | Code::TooLong if (E164_MIN_DIGITS..=E164_MAX_DIGITS).contains(&digits) => {
             return metadata_failure(code, digits)
         }
-        codes::TOO_SHORT => msg!(
+        Code::TooShort => msg!(
             "a number with + needs ",
             E164_MIN_DIGITS,
             " to ",
@@ -924,7 +927,7 @@ fn international_failure(code: &'static str, digits: usize) -> Rejection {
             " digits, not ",
             digits
         ),
-        codes::TOO_LONG => msg!(
+        Code::TooLong => msg!(
             "a number with + has at most ",
             E164_MAX_DIGITS,
             " digits (E.164), not ",
@@ -936,16 +939,16 @@ fn international_failure(code: &'static str, digits: usize) -> Rejection {
 }
 
 /// The rejection of a number the metadata refused.
-fn metadata_failure(code: &'static str, digits: usize) -> Rejection {
+fn metadata_failure(code: Code, digits: usize) -> Rejection {
     let message = match code {
-        codes::INVALID_COUNTRY_CODE => {
+        Code::InvalidCountryCode => {
             "the number does not start with an assigned country calling code".to_string()
         }
-        codes::NOT_A_NUMBER_RANGE => {
+        Code::NotANumberRange => {
             "the number has a possible length but is in no assigned number range".to_string()
         }
-        codes::TOO_SHORT => msg!(digits, " digits are too few for a number of this country"),
-        codes::TOO_LONG => msg!(digits, " digits are too many for a number of this country"),
+        Code::TooShort => msg!(digits, " digits are too few for a number of this country"),
+        Code::TooLong => msg!(digits, " digits are too many for a number of this country"),
         _ => "the number is not valid in the dial plan's country".to_string(),
     };
     Rejection::new(code, message)
@@ -972,7 +975,7 @@ fn check_emergency(
         .any(|digits| region.is_emergency(digits.as_bytes()));
     if emergency {
         return Err(Rejection::new(
-            codes::EMERGENCY_NUMBER,
+            Code::EmergencyNumber,
             msg!(
                 "an emergency number of ",
                 region.id,
@@ -1013,7 +1016,7 @@ fn check_blocked(
         {
             // The prefix is the start of the number: not shown.
             return Err(Rejection::new(
-                codes::BLOCKED,
+                Code::Blocked,
                 "the number starts with a prefix the plan blocks (blockedPrefixes)",
             ));
         }
@@ -1021,44 +1024,82 @@ fn check_blocked(
     Ok(())
 }
 
-/// Writes the JS result of `validateNumber`: `{ok:true, dial, kind, e164?, input}`
-/// or `{ok:false, code, message, index?, input}` (`input` left out when `None`).
-pub fn write_validation_json(
-    result: &Result<ValidNumber, Rejection>,
-    input: Option<&str>,
-    out: &mut String,
-) {
-    let mut object = ObjectWriter::new(out);
-    match result {
-        Ok(valid) => {
-            object
-                .bool("ok", true)
-                .str("dial", &valid.dial)
-                .str("kind", valid.kind.as_str())
-                .opt_str("e164", valid.e164.as_deref())
-                .opt_str("country", valid.country)
-                .opt_str("type", valid.number_type.map(NumberType::as_str))
-                .opt_str("extension", valid.extension.as_deref());
-            if let Some(forms) = &valid.formatted {
-                object.raw("formatted", |out| {
-                    ObjectWriter::new(out)
-                        .str("national", &forms.national)
-                        .str("international", &forms.international)
-                        .finish();
-                });
+/// The JS result of `validateNumber`: `{ok:true, dial, kind, e164?,
+/// country?, type?, extension?, formatted?: {national, international}, input}` or `{ok:false, code, message, index?, input}`
+/// (`input` left out when `None`: the glue puts the argument there).
+#[derive(Debug, Clone, Copy)]
+pub struct Validation<'a> {
+    /// The result.
+    pub result: &'a Result<ValidNumber, Rejection>,
+    /// The input as read.
+    pub input: Option<&'a str>,
+}
+
+impl Serialize for Validation<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("Validation", 9)?;
+        match self.result {
+            Ok(valid) => {
+                object.serialize_field("ok", &true)?;
+                object.serialize_field("dial", &valid.dial)?;
+                object.serialize_field("kind", &valid.kind)?;
+                if let Some(e164) = &valid.e164 {
+                    object.serialize_field("e164", e164)?;
+                }
+                if let Some(country) = valid.country {
+                    object.serialize_field("country", country)?;
+                }
+                if let Some(number_type) = &valid.number_type {
+                    object.serialize_field("type", number_type)?;
+                }
+                if let Some(extension) = &valid.extension {
+                    object.serialize_field("extension", extension)?;
+                }
+                if let Some(formatted) = &valid.formatted {
+                    object.serialize_field("formatted", formatted)?;
+                }
+            }
+            Err(rejection) => {
+                object.serialize_field("ok", &false)?;
+                object.serialize_field("code", &rejection.code)?;
+                object.serialize_field("message", &rejection.message)?;
+                if let Some(index) = rejection.index {
+                    object.serialize_field("index", &index)?;
+                }
             }
         }
-        Err(rejection) => {
-            object
-                .bool("ok", false)
-                .str("code", rejection.code)
-                .str("message", &rejection.message);
-            if let Some(index) = rejection.index {
-                object.uint("index", index as u64);
-            }
+        if let Some(input) = self.input {
+            object.serialize_field("input", input)?;
         }
+        object.end()
     }
-    object.opt_str("input", input).finish();
+}
+
+/// The fields of `buildMakeCall`'s error for an invalid number:
+/// `{code, message, index?, validation}` (the failed validation result).
+pub struct InvalidNumber<'a> {
+    /// Why the number was refused.
+    pub rejection: &'a Rejection,
+    /// The input as read, when it was.
+    pub input: Option<&'a str>,
+}
+
+impl Serialize for InvalidNumber<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("InvalidNumber", 4)?;
+        object.serialize_field("code", &self.rejection.code)?;
+        object.serialize_field("message", &self.rejection.message)?;
+        if let Some(index) = self.rejection.index {
+            object.serialize_field("index", &index)?;
+        }
+        let result = Err(self.rejection.clone());
+        let validation = Validation {
+            result: &result,
+            input: self.input,
+        };
+        object.serialize_field("validation", &validation)?;
+        object.end()
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -1094,7 +1135,7 @@ fn clean(input: &str, letters: bool) -> Result<Cleaned, Rejection> {
         index += ch.len_utf16();
         let fault = |why: &str| {
             let mut rejection = Rejection::new(
-                codes::INVALID_CHARACTER,
+                Code::InvalidCharacter,
                 msg!(QuotedChar(ch), " at position ", position + 1, " ", why),
             );
             rejection.index = Some(at);
@@ -1205,7 +1246,7 @@ pub(crate) fn unicode_digit(ch: char) -> Option<char> {
 // Reading a plan from JS options
 
 fn plan_error(path: &str, message: impl Into<String>) -> Error {
-    Error::new(codes::INVALID_PLAN, message).with_path(path)
+    Error::new(Code::InvalidPlan, message).with_path(path)
 }
 
 fn preset_named(name: &str) -> Result<Preset, Error> {
@@ -1440,7 +1481,7 @@ fn read_country(value: &Value, path: &str) -> Result<Option<&'static Region<'sta
             ))
         }
     };
-    country_named(text, path, codes::INVALID_PLAN).map(Some)
+    country_named(text, path, Code::InvalidPlan).map(Some)
 }
 
 /// The region named `text` (`"GB"`, `"gb"`): an unknown name is an error
@@ -1449,7 +1490,7 @@ fn read_country(value: &Value, path: &str) -> Result<Option<&'static Region<'sta
 pub(crate) fn country_named(
     text: &str,
     path: &str,
-    unknown_code: &'static str,
+    unknown_code: Code,
 ) -> Result<&'static Region<'static>, Error> {
     let upper: String = text
         .chars()
@@ -1468,7 +1509,7 @@ pub(crate) fn country_named(
         )
         .with_path(path)),
         Err(RegionError::NotLoaded(code)) => Err(Error::new(
-            codes::COUNTRY_NOT_LOADED,
+            Code::CountryNotLoaded,
             msg!(
                 "the numbering data of ",
                 Quoted(&upper),
@@ -1691,7 +1732,7 @@ mod tests {
         assert_eq!(read("3e0").ok(), Some(3));
         for bad in ["3.5", "-3", "0", "", "99999999999999999999"] {
             let error = read(bad).unwrap_err();
-            assert_eq!(error.code, codes::INVALID_PLAN, "{bad}");
+            assert_eq!(error.code, Code::InvalidPlan, "{bad}");
             assert_eq!(error.path.as_deref(), Some("minDigits"));
         }
         assert_eq!(

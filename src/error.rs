@@ -1,27 +1,227 @@
-//! The one error type of the crate: a stable machine-readable `code`, a human
-//! message, and where it helps the position (`index`) or the path of the fault.
+//! The one error type of the crate: a stable machine-readable [`Code`], a
+//! human message, and where it helps the position (`index`) or the path of
+//! the fault.
 //!
-//! The wasm boundary turns it into a JS `Error` whose `code` property is the
-//! same string, so the codes below are a public contract: never rename one.
+//! The wasm boundary turns it into a JS `MakecallError` whose `code` property
+//! is [`Code::as_str`], so the codes below are a public contract: never
+//! rename one. `tests/error_codes.rs` checks that the `.d.ts` union and the
+//! README's error table list exactly these codes.
 
-use std::fmt;
+/// Every stable error code of the package, the JS glue's included, so the
+/// list is in one place (and a typo is a compile error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Code {
+    /// The input is not valid JSON (even with the tolerated trailing commas and BOM).
+    InvalidJson,
+    /// The message is not a JSON object.
+    NotAnObject,
+    /// The object has no `channel`/`topic` envelope of the workspace.
+    NotAWorkspaceMessage,
+    /// A workspace message of another kind was given where a state change was expected.
+    NotAStateChange,
+    /// A state change without a `call` object.
+    MissingCall,
+    /// A call without any id.
+    MissingCallId,
+    /// The input text is larger than the limit.
+    TooLarge,
+    /// The input nests deeper than the limit.
+    TooDeep,
+    /// An argument of the wrong type (e.g. a float where a number string was expected).
+    InvalidInput,
+    /// A dial-plan option is malformed.
+    InvalidPlan,
+    /// Number validation: nothing left after removing separators.
+    Empty,
+    /// Number validation: a character that cannot be dialled.
+    InvalidCharacter,
+    /// Number validation: fewer digits than the plan allows.
+    TooShort,
+    /// Number validation: longer than the plan allows.
+    TooLong,
+    /// Number validation: fails the plan's country rules.
+    InvalidNumber,
+    /// Number validation: the agent's own extension.
+    OwnExtension,
+    /// Number validation: starts with a blocked prefix.
+    Blocked,
+    /// Number validation: `+0…` or no assigned country calling code.
+    InvalidCountryCode,
+    /// Number validation: a possible length, but in no assigned number range.
+    NotANumberRange,
+    /// Number validation: an emergency number of the plan's country (a plan
+    /// with `allowEmergency: true` takes it).
+    EmergencyNumber,
+    /// A plan names a country whose numbering data is not loaded (`loadCountries`).
+    CountryNotLoaded,
+    /// Dial: the agent-state policy forbids calling now.
+    AgentNotReady,
+    /// Dial: another dial is still pending.
+    DialInProgress,
+    /// Dial: the agent has a live call (unless `allowDialDuringCall`).
+    CallInProgress,
+    /// Dial: the workspace reported the call as failed.
+    CallFailed,
+    /// Dial: no correlated call within the deadline.
+    Timeout,
+    /// Dial: aborted by the caller's `AbortSignal`.
+    Aborted,
+    /// Dial: the gadget was closed while the dial was pending.
+    Closed,
+    /// Dial: the transport threw while publishing the MakeCall message.
+    PublishFailed,
+    /// Raised by the JS glue: an options argument (e.g. a dial's `signal`)
+    /// that is not what it must be. Listed here so every code is in one place.
+    InvalidOptions,
+    /// Raised by the JS glue: `init()` could not fetch, compile or
+    /// instantiate the wasm (the message says why).
+    InitFailed,
+    /// The workspace sent an error event (`topic: "Error"`): a pending dial
+    /// rejects with it at once, otherwise `"error"` listeners get it.
+    WorkspaceError,
+    /// The packet envelope needs a subscriber id and registration has not
+    /// given one (or the `register` hook failed).
+    NotRegistered,
+    /// Dial: the transport never connected before the deadline, so the
+    /// MakeCall was never sent (withdrawn, never published later).
+    NotConnected,
+    /// Transport/dial: the container refused the subscription to the
+    /// workspace's events, so no answer to a MakeCall could be heard.
+    SubscribeRefused,
+    /// A resource limit (tracked calls, participants, ...) was exceeded.
+    LimitExceeded,
+    /// Raised by the JS glue: a transport is missing `publish`/`subscribe`,
+    /// or a transport's options are malformed (origins, hub, Finesse library).
+    InvalidTransport,
+    /// Raised by the simulated workspace: an unknown scenario name.
+    InvalidScenario,
+    /// Raised by the JS glue: an API was called before `await init()`.
+    NotInitialized,
+}
 
-/// An error with a stable code.
-#[derive(Debug, Clone, PartialEq, Eq)]
+impl Code {
+    /// Every code, in declaration order.
+    pub const ALL: [Code; 39] = [
+        Code::InvalidJson,
+        Code::NotAnObject,
+        Code::NotAWorkspaceMessage,
+        Code::NotAStateChange,
+        Code::MissingCall,
+        Code::MissingCallId,
+        Code::TooLarge,
+        Code::TooDeep,
+        Code::InvalidInput,
+        Code::InvalidPlan,
+        Code::Empty,
+        Code::InvalidCharacter,
+        Code::TooShort,
+        Code::TooLong,
+        Code::InvalidNumber,
+        Code::OwnExtension,
+        Code::Blocked,
+        Code::InvalidCountryCode,
+        Code::NotANumberRange,
+        Code::EmergencyNumber,
+        Code::CountryNotLoaded,
+        Code::AgentNotReady,
+        Code::DialInProgress,
+        Code::CallInProgress,
+        Code::CallFailed,
+        Code::Timeout,
+        Code::Aborted,
+        Code::Closed,
+        Code::PublishFailed,
+        Code::InvalidOptions,
+        Code::InitFailed,
+        Code::WorkspaceError,
+        Code::NotRegistered,
+        Code::NotConnected,
+        Code::SubscribeRefused,
+        Code::LimitExceeded,
+        Code::InvalidTransport,
+        Code::InvalidScenario,
+        Code::NotInitialized,
+    ];
+
+    /// The code as JS sees it (`"INVALID_JSON"`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::InvalidJson => "INVALID_JSON",
+            Code::NotAnObject => "NOT_AN_OBJECT",
+            Code::NotAWorkspaceMessage => "NOT_A_WORKSPACE_MESSAGE",
+            Code::NotAStateChange => "NOT_A_STATE_CHANGE",
+            Code::MissingCall => "MISSING_CALL",
+            Code::MissingCallId => "MISSING_CALL_ID",
+            Code::TooLarge => "TOO_LARGE",
+            Code::TooDeep => "TOO_DEEP",
+            Code::InvalidInput => "INVALID_INPUT",
+            Code::InvalidPlan => "INVALID_PLAN",
+            Code::Empty => "EMPTY",
+            Code::InvalidCharacter => "INVALID_CHARACTER",
+            Code::TooShort => "TOO_SHORT",
+            Code::TooLong => "TOO_LONG",
+            Code::InvalidNumber => "INVALID_NUMBER",
+            Code::OwnExtension => "OWN_EXTENSION",
+            Code::Blocked => "BLOCKED",
+            Code::InvalidCountryCode => "INVALID_COUNTRY_CODE",
+            Code::NotANumberRange => "NOT_A_NUMBER_RANGE",
+            Code::EmergencyNumber => "EMERGENCY_NUMBER",
+            Code::CountryNotLoaded => "COUNTRY_NOT_LOADED",
+            Code::AgentNotReady => "AGENT_NOT_READY",
+            Code::DialInProgress => "DIAL_IN_PROGRESS",
+            Code::CallInProgress => "CALL_IN_PROGRESS",
+            Code::CallFailed => "CALL_FAILED",
+            Code::Timeout => "TIMEOUT",
+            Code::Aborted => "ABORTED",
+            Code::Closed => "CLOSED",
+            Code::PublishFailed => "PUBLISH_FAILED",
+            Code::InvalidOptions => "INVALID_OPTIONS",
+            Code::InitFailed => "INIT_FAILED",
+            Code::WorkspaceError => "WORKSPACE_ERROR",
+            Code::NotRegistered => "NOT_REGISTERED",
+            Code::NotConnected => "NOT_CONNECTED",
+            Code::SubscribeRefused => "SUBSCRIBE_REFUSED",
+            Code::LimitExceeded => "LIMIT_EXCEEDED",
+            Code::InvalidTransport => "INVALID_TRANSPORT",
+            Code::InvalidScenario => "INVALID_SCENARIO",
+            Code::NotInitialized => "NOT_INITIALIZED",
+        }
+    }
+}
+
+/// A code crosses to JS as its string.
+impl serde::Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+
+/// Lets tests compare a code with its JS spelling (`assert_eq!(error.code, "TOO_LONG")`).
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+/// An error with a stable code; it crosses to JS as the fields of a
+/// `MakecallError` (`{code, message, index?, path?}`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Error {
-    /// Stable upper-snake code, e.g. `"INVALID_JSON"`.
-    pub code: &'static str,
+    /// The stable code, e.g. [`Code::InvalidJson`].
+    pub code: Code,
     /// Human-readable explanation, safe to show to a developer.
     pub message: String,
     /// UTF-16 offset (a JS string index) of the offending character, when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub index: Option<usize>,
     /// Dotted path of the offending field (e.g. `plan.extensionDigits`), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub path: Option<String>,
 }
 
 impl Error {
     /// An error with a code and a message only.
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         Error {
             code,
             message: message.into(),
@@ -43,97 +243,17 @@ impl Error {
     }
 }
 
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.code, self.message)
+/// Serialises the fields of an error (an [`Error`], a dial's error, ...)
+/// where the JS value must be the error itself: in wasm the boundary builds
+/// the `MakecallError` from them (the one place errors are made); elsewhere
+/// (host tests) they serialise as a plain object.
+pub struct AsMakecallError<'a, T: ?Sized>(pub &'a T);
+
+impl<T: serde::Serialize + ?Sized> serde::Serialize for AsMakecallError<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        #[cfg(target_arch = "wasm32")]
+        return crate::wasm::serialize_makecall_error(self.0, serializer);
+        #[cfg(not(target_arch = "wasm32"))]
+        self.0.serialize(serializer)
     }
-}
-
-impl std::error::Error for Error {}
-
-/// The stable error codes, one constant each, so a typo is a compile error.
-pub mod codes {
-    /// The input is not valid JSON (even with the tolerated trailing commas and BOM).
-    pub const INVALID_JSON: &str = "INVALID_JSON";
-    /// The message is not a JSON object.
-    pub const NOT_AN_OBJECT: &str = "NOT_AN_OBJECT";
-    /// The object has no `channel`/`topic` envelope of the workspace.
-    pub const NOT_A_WORKSPACE_MESSAGE: &str = "NOT_A_WORKSPACE_MESSAGE";
-    /// A workspace message of another kind was given where a state change was expected.
-    pub const NOT_A_STATE_CHANGE: &str = "NOT_A_STATE_CHANGE";
-    /// A state change without a `call` object.
-    pub const MISSING_CALL: &str = "MISSING_CALL";
-    /// A call without any id.
-    pub const MISSING_CALL_ID: &str = "MISSING_CALL_ID";
-    /// The input text is larger than the limit.
-    pub const TOO_LARGE: &str = "TOO_LARGE";
-    /// The input nests deeper than the limit.
-    pub const TOO_DEEP: &str = "TOO_DEEP";
-    /// An argument of the wrong type (e.g. a float where a number string was expected).
-    pub const INVALID_INPUT: &str = "INVALID_INPUT";
-    /// A dial-plan option is malformed.
-    pub const INVALID_PLAN: &str = "INVALID_PLAN";
-
-    /// Number validation: nothing left after removing separators.
-    pub const EMPTY: &str = "EMPTY";
-    /// Number validation: a character that cannot be dialled.
-    pub const INVALID_CHARACTER: &str = "INVALID_CHARACTER";
-    /// Number validation: fewer digits than the plan allows.
-    pub const TOO_SHORT: &str = "TOO_SHORT";
-    /// Number validation: longer than the plan allows.
-    pub const TOO_LONG: &str = "TOO_LONG";
-    /// Number validation: fails the plan's country rules.
-    pub const INVALID_NUMBER: &str = "INVALID_NUMBER";
-    /// Number validation: the agent's own extension.
-    pub const OWN_EXTENSION: &str = "OWN_EXTENSION";
-    /// Number validation: starts with a blocked prefix.
-    pub const BLOCKED: &str = "BLOCKED";
-    /// Number validation: `+0…` or no assigned country calling code.
-    pub const INVALID_COUNTRY_CODE: &str = "INVALID_COUNTRY_CODE";
-    /// Number validation: a possible length, but in no assigned number range.
-    pub const NOT_A_NUMBER_RANGE: &str = "NOT_A_NUMBER_RANGE";
-    /// Number validation: an emergency number of the plan's country (a plan
-    /// with `allowEmergency: true` takes it).
-    pub const EMERGENCY_NUMBER: &str = "EMERGENCY_NUMBER";
-    /// A plan names a country whose numbering data is not loaded (`loadCountries`).
-    pub const COUNTRY_NOT_LOADED: &str = "COUNTRY_NOT_LOADED";
-
-    /// Dial: the number failed validation (the `reason` holds the validation code).
-    pub const DIAL_INVALID_NUMBER: &str = "INVALID_NUMBER";
-    /// Dial: the agent-state policy forbids calling now.
-    pub const AGENT_NOT_READY: &str = "AGENT_NOT_READY";
-    /// Dial: another dial is still pending.
-    pub const DIAL_IN_PROGRESS: &str = "DIAL_IN_PROGRESS";
-    /// Dial: the agent has a live call (unless `allowDialDuringCall`).
-    pub const CALL_IN_PROGRESS: &str = "CALL_IN_PROGRESS";
-    /// Dial: the workspace reported the call as failed.
-    pub const CALL_FAILED: &str = "CALL_FAILED";
-    /// Dial: no correlated call within the deadline.
-    pub const TIMEOUT: &str = "TIMEOUT";
-    /// Dial: aborted by the caller's `AbortSignal`.
-    pub const ABORTED: &str = "ABORTED";
-    /// Dial: the gadget was closed while the dial was pending.
-    pub const CLOSED: &str = "CLOSED";
-    /// Dial: the transport threw while publishing the MakeCall message.
-    pub const PUBLISH_FAILED: &str = "PUBLISH_FAILED";
-    /// Raised by the JS glue: an options argument (e.g. a dial's `signal`)
-    /// that is not what it must be. Listed here so every code is in one place.
-    pub const INVALID_OPTIONS: &str = "INVALID_OPTIONS";
-    /// Raised by the JS glue: `init()` could not fetch, compile or
-    /// instantiate the wasm (the message says why).
-    pub const INIT_FAILED: &str = "INIT_FAILED";
-    /// The workspace sent an error event (`topic: "Error"`): a pending dial
-    /// rejects with it at once, otherwise `"error"` listeners get it.
-    pub const WORKSPACE_ERROR: &str = "WORKSPACE_ERROR";
-    /// The packet envelope needs a subscriber id and registration has not
-    /// given one (or the `register` hook failed).
-    pub const NOT_REGISTERED: &str = "NOT_REGISTERED";
-    /// Dial: the transport never connected before the deadline, so the
-    /// MakeCall was never sent (withdrawn, never published later).
-    pub const NOT_CONNECTED: &str = "NOT_CONNECTED";
-    /// Transport/dial: the container refused the subscription to the
-    /// workspace's events, so no answer to a MakeCall could be heard.
-    pub const SUBSCRIBE_REFUSED: &str = "SUBSCRIBE_REFUSED";
-    /// A resource limit (tracked calls, participants, ...) was exceeded.
-    pub const LIMIT_EXCEEDED: &str = "LIMIT_EXCEEDED";
 }

@@ -20,7 +20,7 @@
 //! of the dialog (Finesse Developer Guide, "Dialog" and "state participant
 //! parameter values").
 
-use crate::error::{codes, Error};
+use crate::error::{Code, Error};
 use crate::json::{loose_eq, Value};
 use crate::message::{
     as_object, bounded_call_id, direction, field, get, get_in, object_in, owned,
@@ -59,7 +59,7 @@ pub fn parse_library_message(object: &Object) -> Result<Message, Error> {
     if loose_eq(kind, "dialog") {
         let dialog = object_in(Some(object), "dialog").ok_or_else(|| {
             Error::new(
-                codes::MISSING_CALL,
+                Code::MissingCall,
                 "the Finesse dialog message has no dialog data",
             )
             .with_path("dialog")
@@ -101,11 +101,8 @@ pub fn read_dialog(dialog: &Object, envelope: &Envelope) -> Result<Call, Error> 
     let call_id = field(dialog, "id")
         .or(uri_id)
         .ok_or_else(|| {
-            Error::new(
-                codes::MISSING_CALL_ID,
-                "the Finesse dialog has no id or uri",
-            )
-            .with_path("dialog.id")
+            Error::new(Code::MissingCallId, "the Finesse dialog has no id or uri")
+                .with_path("dialog.id")
         })
         .and_then(bounded_call_id)?;
     let raw_state = field(dialog, "state").unwrap_or("");

@@ -59,9 +59,13 @@
 //! the transport connects again, since their answer could not be heard.
 
 use crate::dialplan::{validate, Plan, Rejection, ValidNumber};
-use crate::error::{codes, Error};
-use crate::json::{Entries, ObjectWriter, Value};
-use crate::make_call::{subscriber_id_text, RequestForm};
+use crate::error::{Code, Error};
+use serde::ser::{SerializeStruct, Serializer};
+use serde::Serialize;
+
+use crate::error::AsMakecallError;
+use crate::json::{Entries, Value};
+use crate::make_call::{subscriber_id_text, Request, RequestForm};
 use crate::model::{Agent, AgentState, Call, Direction, Message, WorkspaceError};
 use crate::text::msg;
 use crate::tracker::{
@@ -190,7 +194,7 @@ fn option<'a, 'v>(entries: &'a Entries<'v>, key: &str) -> Option<&'a Value<'v>> 
 }
 
 fn invalid(path: &str, message: String) -> Error {
-    Error::new(codes::INVALID_INPUT, message).with_path(path)
+    Error::new(Code::InvalidInput, message).with_path(path)
 }
 
 /// Reads a whole number in `min..=max` (see [`Value::whole_number`]).
@@ -235,7 +239,7 @@ impl GadgetConfig {
             Some(Value::Object(entries)) => entries,
             Some(other) => {
                 return Err(Error::new(
-                    codes::INVALID_INPUT,
+                    Code::InvalidInput,
                     msg!(
                         "the gadget options must be an object, not a ",
                         other.type_name()
@@ -280,21 +284,24 @@ impl GadgetConfig {
     }
 }
 
-/// A dial that was started: the glue publishes `message_json` and arms a
+/// A dial that was started: the glue publishes `message` and arms a
 /// timer of `timeout_ms` that calls [`GadgetCore::timeout`] with `dial_id`.
-#[derive(Debug, Clone, PartialEq)]
+/// In JS: `{dialId, message, dial, timeoutMs, publish}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct DialStarted {
     /// Identifies the dial in later calls and outputs.
     pub dial_id: u32,
-    /// The MakeCall message, as JSON text.
-    pub message_json: String,
+    /// The MakeCall message.
+    pub message: Request,
     /// The dialled string.
     pub dial: String,
     /// The deadline, in ms from now.
     pub timeout_ms: u32,
-    /// Whether the glue publishes `message_json` now. False while the
+    /// Whether the glue publishes `message` now. False while the
     /// transport is not connected: the core holds the message and hands it
     /// out as [`Output::Publish`] once connected, unless the dial settled.
+    #[serde(rename = "publish")]
     pub publish_now: bool,
 }
 
@@ -302,13 +309,14 @@ pub struct DialStarted {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DialError {
     /// `INVALID_NUMBER`, `AGENT_NOT_READY`, `DIAL_IN_PROGRESS`, `CALL_IN_PROGRESS`, `CALL_FAILED`, `TIMEOUT`, `ABORTED`, `CLOSED`.
-    pub code: &'static str,
+    pub code: Code,
     /// A human explanation.
     pub message: String,
     /// For `INVALID_NUMBER`: the validation code.
-    pub reason: Option<&'static str>,
-    /// For `CALL_FAILED`: the workspace's cause (`BUSY`, ...).
-    pub cause: Option<String>,
+    pub reason: Option<Code>,
+    /// For `CALL_FAILED`: the workspace's cause (`BUSY`, ...); `stateCause`
+    /// in JS, as Finesse names it (`cause` is ES2022's chained error).
+    pub state_cause: Option<String>,
     /// For `CALL_FAILED`/`TIMEOUT`: the call id, when known; for
     /// `CALL_IN_PROGRESS` the live call's.
     pub call_id: Option<String>,
@@ -318,12 +326,12 @@ pub struct DialError {
 }
 
 impl DialError {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: Code, message: impl Into<String>) -> Self {
         DialError {
             code,
             message: message.into(),
             reason: None,
-            cause: None,
+            state_cause: None,
             call_id: None,
             workspace: None,
         }
@@ -354,8 +362,8 @@ pub enum Output {
     Publish {
         /// Which dial.
         dial_id: u32,
-        /// The MakeCall message, as JSON text.
-        message_json: String,
+        /// The MakeCall message.
+        message: Request,
     },
     /// The transport connected or lost its connection (for `"connection"` listeners).
     Connection {
@@ -379,8 +387,9 @@ pub enum Output {
     },
 }
 
-/// A dial that produced a call.
-#[derive(Debug, Clone, PartialEq)]
+/// A dial that produced a call: `{callId, state, dial}` in JS.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Placed {
     /// The call's id.
     pub call_id: String,
@@ -402,7 +411,7 @@ struct PendingDial {
     known_ids: Vec<(u32, String)>,
     /// The MakeCall, while it waits for the transport to connect; `None`
     /// once it was handed out for publishing.
-    unsent: Option<String>,
+    unsent: Option<Request>,
 }
 
 /// The gadget's state: tracker, agent, pending dial.
@@ -461,7 +470,7 @@ impl GadgetCore {
     fn check_listening(&self) -> Result<(), DialError> {
         match &self.refused {
             Some(reason) => Err(DialError::new(
-                codes::SUBSCRIBE_REFUSED,
+                Code::SubscribeRefused,
                 msg!(
                     "the workspace's events cannot be received (",
                     reason,
@@ -486,7 +495,7 @@ impl GadgetCore {
             Some(call) => Err(DialError {
                 call_id: Some(call.call_id.clone()),
                 ..DialError::new(
-                    codes::CALL_IN_PROGRESS,
+                    Code::CallInProgress,
                     msg!(
                         "the agent has a live call (",
                         call.call_id.as_str(),
@@ -521,7 +530,7 @@ impl GadgetCore {
         let form = &self.config.form;
         if form.envelope == crate::make_call::EnvelopeForm::Packet && form.subscriber_id.is_none() {
             return Err(DialError::new(
-                codes::NOT_REGISTERED,
+                Code::NotRegistered,
                 "the packet envelope needs a subscriberID and registration has not given one yet",
             ));
         }
@@ -538,20 +547,20 @@ impl GadgetCore {
     /// The channel's documented agent-state request in the gadget's form,
     /// or `None` on a channel that documents none (the Finesse channel).
     /// Fails with `NOT_REGISTERED` for a packet before registration.
-    pub fn agent_state_request(&self) -> Option<Result<String, Error>> {
-        self.config.form.agent_state_request_json()
+    pub fn agent_state_request(&self) -> Option<Result<Request, Error>> {
+        self.config.form.agent_state_request()
     }
 
     /// The first two checks of a dial: none pending, not closed.
     fn check_idle(&self) -> Result<(), DialError> {
         if self.pending.is_some() {
             return Err(DialError::new(
-                codes::DIAL_IN_PROGRESS,
+                Code::DialInProgress,
                 "another dial is still waiting for its call",
             ));
         }
         if self.closed {
-            return Err(DialError::new(codes::CLOSED, "the gadget is closed"));
+            return Err(DialError::new(Code::Closed, "the gadget is closed"));
         }
         Ok(())
     }
@@ -559,7 +568,7 @@ impl GadgetCore {
     /// The agent-state policy check of a dial.
     fn check_agent(&self) -> Result<(), DialError> {
         agent_allowed(self.config.policy, self.agent.as_ref().map(|a| a.state))
-            .map_err(|message| DialError::new(codes::AGENT_NOT_READY, message))
+            .map_err(|message| DialError::new(Code::AgentNotReady, message))
     }
 
     /// The settlement of a dial whose number was rejected before it could
@@ -571,7 +580,7 @@ impl GadgetCore {
         }
         DialError {
             reason: Some(rejection.code),
-            ..DialError::new(codes::DIAL_INVALID_NUMBER, rejection.message)
+            ..DialError::new(Code::InvalidNumber, rejection.message)
         }
     }
 
@@ -592,16 +601,16 @@ impl GadgetCore {
         self.check_idle()?;
         let valid = self.validate(input).map_err(|rejection| DialError {
             reason: Some(rejection.code),
-            ..DialError::new(codes::DIAL_INVALID_NUMBER, rejection.message)
+            ..DialError::new(Code::InvalidNumber, rejection.message)
         })?;
         self.check_agent()?;
         self.check_live_call()?;
         self.check_registered()?;
         self.check_listening()?;
-        let message_json = self
+        let message = self
             .config
             .form
-            .make_call_json(&valid.dial)
+            .make_call(&valid.dial)
             .map_err(|error| DialError::new(error.code, error.message))?;
         self.last_dial_id = self.last_dial_id.wrapping_add(1);
         self.dialled_call = None;
@@ -614,11 +623,11 @@ impl GadgetCore {
                 .call_ids()
                 .map(|id| (id_hash(id), id.to_string()))
                 .collect(),
-            unsent: (!self.connected).then(|| message_json.clone()),
+            unsent: (!self.connected).then(|| message.clone()),
         });
         Ok(DialStarted {
             dial_id: self.last_dial_id,
-            message_json,
+            message,
             dial: valid.dial,
             timeout_ms: self.config.dial_timeout_ms,
             publish_now: self.connected,
@@ -694,7 +703,7 @@ impl GadgetCore {
             dial_id: pending.dial_id,
             outcome: Err(DialError {
                 workspace: Some(Box::new(error)),
-                ..DialError::new(codes::WORKSPACE_ERROR, message)
+                ..DialError::new(Code::WorkspaceError, message)
             }),
         }]
     }
@@ -716,10 +725,10 @@ impl GadgetCore {
         if connected {
             self.refused = None;
             if let Some(pending) = self.pending.as_mut() {
-                if let Some(message_json) = pending.unsent.take() {
+                if let Some(message) = pending.unsent.take() {
                     outputs.push(Output::Publish {
                         dial_id: pending.dial_id,
-                        message_json,
+                        message,
                     });
                 }
             }
@@ -742,12 +751,12 @@ impl GadgetCore {
             reason
         };
         let mut outputs = vec![Output::Error(Error::new(
-            codes::SUBSCRIBE_REFUSED,
+            Code::SubscribeRefused,
             msg!("the workspace's events cannot be received: ", reason),
         ))];
         self.refused = Some(reason);
         if let Some(dial_id) = self.pending.as_ref().map(|p| p.dial_id) {
-            outputs.extend(self.settle_with(dial_id, codes::SUBSCRIBE_REFUSED));
+            outputs.extend(self.settle_with(dial_id, Code::SubscribeRefused));
         }
         outputs
     }
@@ -804,9 +813,9 @@ impl GadgetCore {
                 ),
             };
             Err(DialError {
-                cause,
+                state_cause: cause,
                 call_id: Some(snapshot.call_id.clone()),
-                ..DialError::new(codes::CALL_FAILED, message)
+                ..DialError::new(Code::CallFailed, message)
             })
         } else {
             Ok(Placed {
@@ -822,7 +831,7 @@ impl GadgetCore {
     }
 
     /// Settles the pending dial `dial_id` with `code`, if it is still pending.
-    fn settle_with(&mut self, dial_id: u32, code: &'static str) -> Vec<Output> {
+    fn settle_with(&mut self, dial_id: u32, code: Code) -> Vec<Output> {
         let is_this = self.pending.as_ref().is_some_and(|p| p.dial_id == dial_id);
         if !is_this {
             return Vec::new();
@@ -833,31 +842,31 @@ impl GadgetCore {
         let number = redact_number(&pending.dial);
         // A held MakeCall is dropped with the dial: say that nothing was sent.
         let unsent = pending.unsent.is_some();
-        let code = if code == codes::TIMEOUT && unsent {
-            codes::NOT_CONNECTED
+        let code = if code == Code::Timeout && unsent {
+            Code::NotConnected
         } else {
             code
         };
         let mut message = match code {
-            codes::TIMEOUT => msg!(
+            Code::Timeout => msg!(
                 "no call for ",
                 number,
                 " within ",
                 self.config.dial_timeout_ms,
                 " ms"
             ),
-            codes::NOT_CONNECTED => msg!(
+            Code::NotConnected => msg!(
                 "the workspace connection was not up within ",
                 self.config.dial_timeout_ms,
                 " ms; nothing was sent for ",
                 number
             ),
-            codes::SUBSCRIBE_REFUSED => msg!(
+            Code::SubscribeRefused => msg!(
                 "the workspace's events cannot be received while dialling ",
                 number
             ),
-            codes::ABORTED => msg!("the dial of ", number, " was aborted"),
-            codes::PUBLISH_FAILED => {
+            Code::Aborted => msg!("the dial of ", number, " was aborted"),
+            Code::PublishFailed => {
                 msg!(
                     "the MakeCall message for ",
                     number,
@@ -866,7 +875,7 @@ impl GadgetCore {
             }
             _ => msg!("the gadget was closed while dialling ", number),
         };
-        if unsent && code != codes::NOT_CONNECTED {
+        if unsent && code != Code::NotConnected {
             message.push_str("; nothing was sent");
         }
         vec![Output::Settled {
@@ -878,19 +887,19 @@ impl GadgetCore {
     /// The dial's deadline passed: settles it with `TIMEOUT` if still
     /// pending, or `NOT_CONNECTED` if its MakeCall was never sent.
     pub fn timeout(&mut self, dial_id: u32) -> Vec<Output> {
-        self.settle_with(dial_id, codes::TIMEOUT)
+        self.settle_with(dial_id, Code::Timeout)
     }
 
     /// The dial was aborted by its signal: settles it with `ABORTED` if still pending.
     pub fn abort(&mut self, dial_id: u32) -> Vec<Output> {
-        self.settle_with(dial_id, codes::ABORTED)
+        self.settle_with(dial_id, Code::Aborted)
     }
 
     /// The transport threw while publishing the dial's MakeCall: settles it
     /// with `PUBLISH_FAILED` if still pending. The transport's own error text
     /// (`reason`, shortened) is appended, since it says what went wrong.
     pub fn publish_failed(&mut self, dial_id: u32, reason: &str) -> Vec<Output> {
-        let mut outputs = self.settle_with(dial_id, codes::PUBLISH_FAILED);
+        let mut outputs = self.settle_with(dial_id, Code::PublishFailed);
         let reason: String = reason.chars().take(MAX_REASON_CHARS).collect();
         for output in &mut outputs {
             if let Output::Settled {
@@ -919,7 +928,7 @@ impl GadgetCore {
     pub fn close(&mut self) -> Vec<Output> {
         self.closed = true;
         let outputs = match self.pending.as_ref().map(|p| p.dial_id) {
-            Some(dial_id) => self.settle_with(dial_id, codes::CLOSED),
+            Some(dial_id) => self.settle_with(dial_id, Code::Closed),
             None => Vec::new(),
         };
         // The JS object holding this core is only freed when the garbage
@@ -1055,138 +1064,127 @@ pub fn redact_number(s: &str) -> String {
     crate::text::redact_digits(s)
 }
 
-/// Builds the MakeCall message.
-/// Writes `{code, message, reason?, cause?, callId?, errorType?,
-/// errorMessage?, detail?}`.
-pub fn write_dial_error_json(error: &DialError, out: &mut String) {
-    let mut object = ObjectWriter::new(out);
-    object
-        .str("code", error.code)
-        .str("message", &error.message)
-        .opt_str("reason", error.reason)
-        .opt_str("cause", error.cause.as_deref())
-        .opt_str("callId", error.call_id.as_deref());
-    if let Some(workspace) = &error.workspace {
-        workspace.write_fields(&mut object);
+impl Serialize for DialError {
+    /// `{code, message, reason?, stateCause?, callId?, errorType?,
+    /// errorMessage?, detail?, status?}`: a dial's `MakecallError` fields.
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("DialError", 9)?;
+        object.serialize_field("code", &self.code)?;
+        object.serialize_field("message", &self.message)?;
+        if let Some(reason) = &self.reason {
+            object.serialize_field("reason", reason)?;
+        }
+        if let Some(cause) = &self.state_cause {
+            object.serialize_field("stateCause", cause)?;
+        }
+        if let Some(call_id) = &self.call_id {
+            object.serialize_field("callId", call_id)?;
+        }
+        if let Some(workspace) = &self.workspace {
+            workspace.serialize_fields(&mut object)?;
+        }
+        object.end()
     }
-    object.finish();
 }
 
-/// Writes the `WORKSPACE_ERROR` of an error event that settled no dial:
-/// `{code, message, channel, errorType?, errorMessage?, detail?}`.
-fn write_workspace_error_json(channel: &str, error: &WorkspaceError, out: &mut String) {
-    let message = msg!(
-        "the workspace reported an error (",
-        error.error_type.as_deref().unwrap_or("no errorType"),
-        ") on the ",
-        channel,
-        " channel"
-    );
-    let mut object = ObjectWriter::new(out);
-    object
-        .str("code", codes::WORKSPACE_ERROR)
-        .str("message", &message)
-        .str("channel", channel);
-    error.write_fields(&mut object);
-    object.finish();
+/// The `WORKSPACE_ERROR` of an error event that settled no dial:
+/// `{code, message, channel, errorType?, errorMessage?, detail?, status?}`.
+struct WorkspaceErrorEvent<'a> {
+    channel: &'a str,
+    error: &'a WorkspaceError,
 }
 
-/// Writes `{callId, state, dial}`.
-pub fn write_placed_json(placed: &Placed, out: &mut String) {
-    ObjectWriter::new(out)
-        .str("callId", &placed.call_id)
-        .str("state", placed.state.as_str())
-        .str("dial", &placed.dial)
-        .finish();
-}
-
-/// Writes `{code, message, index?, path?}`.
-fn write_error_json(error: &Error, out: &mut String) {
-    let mut object = ObjectWriter::new(out);
-    object
-        .str("code", error.code)
-        .str("message", &error.message);
-    if let Some(index) = error.index {
-        object.uint("index", u64::try_from(index).unwrap_or(u64::MAX));
+impl Serialize for WorkspaceErrorEvent<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let message = msg!(
+            "the workspace reported an error (",
+            self.error.error_type.as_deref().unwrap_or("no errorType"),
+            ") on the ",
+            self.channel,
+            " channel"
+        );
+        let mut object = serializer.serialize_struct("WorkspaceError", 7)?;
+        object.serialize_field("code", &Code::WorkspaceError)?;
+        object.serialize_field("message", &message)?;
+        object.serialize_field("channel", self.channel)?;
+        self.error.serialize_fields(&mut object)?;
+        object.end()
     }
-    object.opt_str("path", error.path.as_deref());
-    object.finish();
 }
 
-/// Writes the outputs as a JSON array for the glue:
-/// `{type:"call", change, call}`, `{type:"agent", agent}`,
-/// `{type:"error", error:{code,message,index?,path?}}` (a workspace error
-/// event: `error:{code:"WORKSPACE_ERROR",message,channel,errorType?,errorMessage?,detail?}`),
+/// The outputs as the glue gets them: `{type:"call", change, dialled, call}`,
+/// `{type:"agent", agent}`, `{type:"error", error}` (a `MakecallError`; a
+/// workspace error event's is a `WORKSPACE_ERROR` with `channel`,
+/// `errorType?`, `errorMessage?`, `detail?`, `status?`),
 /// `{type:"publish", dialId, message}`, `{type:"connection", connected}`,
 /// `{type:"settled", dialId, ok:true, result:{callId,state,dial}}` or
-/// `{type:"settled", dialId, ok:false, error:{code,message,reason?,cause?,callId?}}`.
-pub fn write_outputs_json(outputs: &[Output], out: &mut String) {
-    out.push('[');
-    for (i, output) in outputs.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        let mut object = ObjectWriter::new(out);
-        match output {
+/// `{type:"settled", dialId, ok:false, error}` (a `MakecallError`).
+impl Serialize for Output {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("Output", 4)?;
+        match self {
             Output::Call {
                 change,
                 call,
                 dialled,
             } => {
-                object
-                    .str("type", "call")
-                    .str("change", change.as_str())
-                    .bool("dialled", *dialled)
-                    .raw("call", |out| call.write_json(out));
+                object.serialize_field("type", "call")?;
+                object.serialize_field("change", change)?;
+                object.serialize_field("dialled", dialled)?;
+                object.serialize_field("call", call)?;
             }
             Output::Agent(agent) => {
-                object
-                    .str("type", "agent")
-                    .raw("agent", |out| agent.write_json(out));
+                object.serialize_field("type", "agent")?;
+                object.serialize_field("agent", agent)?;
             }
             Output::Error(error) => {
-                object
-                    .str("type", "error")
-                    .raw("error", |out| write_error_json(error, out));
+                object.serialize_field("type", "error")?;
+                object.serialize_field("error", &AsMakecallError(error))?;
             }
-            Output::Publish {
-                dial_id,
-                message_json,
-            } => {
-                object
-                    .str("type", "publish")
-                    .uint("dialId", u64::from(*dial_id))
-                    .raw("message", |out| out.push_str(message_json));
+            Output::Publish { dial_id, message } => {
+                object.serialize_field("type", "publish")?;
+                object.serialize_field("dialId", dial_id)?;
+                object.serialize_field("message", message)?;
             }
             Output::Connection { connected } => {
-                object
-                    .str("type", "connection")
-                    .bool("connected", *connected);
+                object.serialize_field("type", "connection")?;
+                object.serialize_field("connected", connected)?;
             }
             Output::WorkspaceError { channel, error } => {
-                object.str("type", "error").raw("error", |out| {
-                    write_workspace_error_json(channel, error, out)
-                });
+                object.serialize_field("type", "error")?;
+                let event = WorkspaceErrorEvent { channel, error };
+                object.serialize_field("error", &AsMakecallError(&event))?;
             }
             Output::Settled { dial_id, outcome } => {
-                object
-                    .str("type", "settled")
-                    .uint("dialId", u64::from(*dial_id));
+                object.serialize_field("type", "settled")?;
+                object.serialize_field("dialId", dial_id)?;
                 match outcome {
                     Ok(placed) => {
-                        object
-                            .bool("ok", true)
-                            .raw("result", |out| write_placed_json(placed, out));
+                        object.serialize_field("ok", &true)?;
+                        object.serialize_field("result", placed)?;
                     }
                     Err(error) => {
-                        object
-                            .bool("ok", false)
-                            .raw("error", |out| write_dial_error_json(error, out));
+                        object.serialize_field("ok", &false)?;
+                        object.serialize_field("error", &AsMakecallError(error))?;
                     }
                 }
             }
         }
-        object.finish();
+        object.end()
     }
-    out.push(']');
+}
+
+/// `canDial()`'s answer: `{ok:true}` or `{ok:false, code, message}`.
+pub struct CanDial<'a>(pub &'a Result<(), DialError>);
+
+impl Serialize for CanDial<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut object = serializer.serialize_struct("CanDial", 3)?;
+        object.serialize_field("ok", &self.0.is_ok())?;
+        if let Err(error) = self.0 {
+            object.serialize_field("code", &error.code)?;
+            object.serialize_field("message", &error.message)?;
+        }
+        object.end()
+    }
 }

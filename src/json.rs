@@ -8,8 +8,8 @@
 
 use std::borrow::Cow;
 
-use crate::error::{codes, Error};
-use crate::text::{json_whole_number, msg, push_json_f64, push_uint};
+use crate::error::{Code, Error};
+use crate::text::{json_whole_number, msg};
 
 /// Largest accepted JSON text, in bytes (1 MiB).
 pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
@@ -102,11 +102,16 @@ impl Value<'_> {
                 out.push(']');
             }
             Value::Object(entries) => {
-                let mut object = ObjectWriter::new(out);
-                for (key, value) in entries {
-                    object.raw(key, |out| value.write_to(out));
+                out.push('{');
+                for (i, (key, value)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    write_string(out, key);
+                    out.push(':');
+                    value.write_to(out);
                 }
-                object.finish();
+                out.push('}');
             }
         }
     }
@@ -178,84 +183,6 @@ fn write_escaped(out: &mut String, text: &str) {
     out.push_str(rest);
 }
 
-/// Writes a JSON object field by field, skipping absent optional values.
-pub struct ObjectWriter<'a> {
-    out: &'a mut String,
-    first: bool,
-}
-
-impl<'a> ObjectWriter<'a> {
-    /// Opens an object (`{`) in `out`.
-    pub fn new(out: &'a mut String) -> Self {
-        out.push('{');
-        ObjectWriter { out, first: true }
-    }
-
-    fn key(&mut self, key: &str) {
-        self.key_then(key, "\":");
-    }
-
-    /// Writes the separator, `"key` and then `then` (the closing quote and
-    /// the colon, maybe the value's opening quote): joined pieces, because
-    /// a push per punctuation character was a visible share of the output cost.
-    fn key_then(&mut self, key: &str, then: &str) {
-        self.out.push_str(if self.first { "\"" } else { ",\"" });
-        self.first = false;
-        write_escaped(self.out, key);
-        self.out.push_str(then);
-    }
-
-    /// A string field.
-    pub fn str(&mut self, key: &str, value: &str) -> &mut Self {
-        self.key_then(key, "\":\"");
-        write_escaped(self.out, value);
-        self.out.push('"');
-        self
-    }
-
-    /// A string field, left out when `None`.
-    pub fn opt_str(&mut self, key: &str, value: Option<&str>) -> &mut Self {
-        if let Some(value) = value {
-            self.str(key, value);
-        }
-        self
-    }
-
-    /// A boolean field.
-    pub fn bool(&mut self, key: &str, value: bool) -> &mut Self {
-        self.key(key);
-        self.out.push_str(if value { "true" } else { "false" });
-        self
-    }
-
-    /// An unsigned integer field.
-    pub fn uint(&mut self, key: &str, value: u64) -> &mut Self {
-        self.key(key);
-        push_uint(self.out, value);
-        self
-    }
-
-    /// A time in ms: an integer, or at most three decimals (see
-    /// [`push_json_f64`]); `null` when not finite, as JSON has no NaN.
-    pub fn float(&mut self, key: &str, value: f64) -> &mut Self {
-        self.key(key);
-        push_json_f64(self.out, value);
-        self
-    }
-
-    /// A field whose JSON text is written by `write`.
-    pub fn raw(&mut self, key: &str, write: impl FnOnce(&mut String)) -> &mut Self {
-        self.key(key);
-        write(self.out);
-        self
-    }
-
-    /// Closes the object (`}`).
-    pub fn finish(&mut self) {
-        self.out.push('}');
-    }
-}
-
 /// Parses JSON text, tolerating a leading BOM and trailing commas in arrays
 /// and objects. Fails with `TOO_LARGE` over [`MAX_INPUT_BYTES`], `TOO_DEEP`
 /// over [`MAX_DEPTH`], and `INVALID_JSON` (with the UTF-16 `index` of the
@@ -283,7 +210,7 @@ fn parse_impl(text: &str, nbsp_is_space: bool) -> Result<Value<'_>, Error> {
     // Checked before touching the text, so an oversized input costs O(1).
     if text.len() > MAX_INPUT_BYTES {
         return Err(Error::new(
-            codes::TOO_LARGE,
+            Code::TooLarge,
             msg!(
                 "the JSON text is ",
                 text.len(),
@@ -353,7 +280,7 @@ impl<'a> Parser<'a> {
     }
 
     fn invalid_at(&self, byte_pos: usize, message: &str) -> Error {
-        Error::new(codes::INVALID_JSON, message).at(utf16_index(self.text, byte_pos))
+        Error::new(Code::InvalidJson, message).at(utf16_index(self.text, byte_pos))
     }
 
     fn skip_whitespace(&mut self) {
@@ -420,7 +347,7 @@ impl<'a> Parser<'a> {
             // without the code that builds it. The assertion keeps them equal.
             const _: () = assert!(MAX_DEPTH == 64);
             const TOO_DEEP: &str = "arrays and objects nest deeper than 64 levels";
-            return Err(Error::new(codes::TOO_DEEP, TOO_DEEP).at(index));
+            return Err(Error::new(Code::TooDeep, TOO_DEEP).at(index));
         }
         Ok(())
     }

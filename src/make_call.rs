@@ -21,15 +21,16 @@
 //! Which form a live workspace requires is not public: the bare form is the
 //! default because the Make a Call page shows it.
 //!
-//! Keys are written in exactly the orders above, so the JS object parsed
-//! from the text gives the documented wire form under `JSON.stringify`.
-
-use std::fmt;
+//! A [`Request`] serialises its keys in exactly the orders above, so the JS
+//! object gives the documented wire form under `JSON.stringify`.
 
 use crate::dialplan::{validate, Plan, Rejection};
-use crate::error::{codes, Error};
-use crate::json::{loose_eq, Entries, ObjectWriter, Value};
-use crate::text::{msg, push_json_f64, push_uint};
+use crate::error::{Code, Error};
+use serde::ser::{SerializeStruct, Serializer};
+use serde::Serialize;
+
+use crate::json::{loose_eq, Entries, Value};
+use crate::text::{msg, push_json_f64, push_uint, serialize_as_str};
 
 /// The MakeCall channel used when none is given.
 pub const DEFAULT_CHANNEL: &str = "Finesse";
@@ -136,7 +137,7 @@ impl RequestForm {
                         "packet" => EnvelopeForm::Packet,
                         _ => {
                             return Err(Error::new(
-                                codes::INVALID_INPUT,
+                                Code::InvalidInput,
                                 "envelope must be \"bare\" or \"packet\"",
                             )
                             .with_path("envelope"))
@@ -159,7 +160,7 @@ impl RequestForm {
         }
         if form.envelope == EnvelopeForm::Packet && form.response_url.is_none() {
             return Err(Error::new(
-                codes::INVALID_INPUT,
+                Code::InvalidInput,
                 "the packet envelope needs a ResponseUrl: pass responseUrl (outside a browser page there is no frame URL to default to)",
             )
             .with_path("responseUrl"));
@@ -167,62 +168,51 @@ impl RequestForm {
         Ok(form)
     }
 
-    /// Writes `message` (a JSON object written by `inner`) in this form: as
-    /// is, or inside the packet. A packet needs the subscriber id; without
-    /// one this fails with `NOT_REGISTERED`.
-    pub fn wrap(&self, inner: impl FnOnce(&mut String)) -> Result<String, Error> {
-        let mut out = String::with_capacity(192);
+    /// `body` in this form: as is, or inside the packet. A packet needs the
+    /// subscriber id; without one this fails with `NOT_REGISTERED`.
+    fn wrap(&self, body: Body) -> Result<Request, Error> {
         match self.envelope {
-            EnvelopeForm::Bare => inner(&mut out),
+            EnvelopeForm::Bare => Ok(Request::Bare(body)),
             EnvelopeForm::Packet => {
-                let subscriber_id = self.subscriber_id.as_deref().ok_or_else(|| {
+                let subscriber_id = self.subscriber_id.clone().ok_or_else(|| {
                     Error::new(
-                        codes::NOT_REGISTERED,
+                        Code::NotRegistered,
                         "the packet envelope needs a subscriberID: give subscriberId, or a register hook that answers one",
                     )
                     .with_path("subscriberId")
                 })?;
-                ObjectWriter::new(&mut out)
-                    .str("channel", &self.channel)
-                    .str("topic", "")
-                    .str("subTopic", "")
-                    .raw("message", inner)
-                    .str("ResponseUrl", self.response_url.as_deref().unwrap_or(""))
-                    .str("subscriberID", subscriber_id)
-                    .finish();
+                Ok(Request::Packet {
+                    channel: self.channel.clone(),
+                    body,
+                    response_url: self.response_url.clone().unwrap_or_default(),
+                    subscriber_id,
+                })
             }
         }
-        Ok(out)
     }
 
-    /// The MakeCall request for an already validated dial string, as JSON
-    /// text, in this form (see the module docs for the shapes).
-    pub fn make_call_json(&self, dial: &str) -> Result<String, Error> {
-        self.wrap(|out| self.write_make_call(dial, out))
+    /// The MakeCall request for an already validated dial string, in this
+    /// form (see the module docs for the shapes).
+    pub fn make_call(&self, dial: &str) -> Result<Request, Error> {
+        self.wrap(self.make_call_body(dial))
     }
 
-    /// Writes the MakeCall message itself (never a packet).
-    fn write_make_call(&self, dial: &str, out: &mut String) {
-        {
-            let mut object = ObjectWriter::new(out);
-            if self.is_cisco() {
-                object
-                    .str("channel", &self.channel)
-                    .str("topic", "InboundCall")
-                    .str("subtopic", "SetMakeCall")
-                    .opt_str("source", self.source())
-                    .raw("data", |out| {
-                        ObjectWriter::new(out).str("toAddress", dial).finish();
-                    });
-            } else {
-                object
-                    .str("channel", &self.channel)
-                    .str("topic", "OutboundCall")
-                    .str("subtopic", "MakeCall")
-                    .str("data", dial)
-                    .opt_str("source", self.source());
+    /// The MakeCall message itself (never a packet).
+    fn make_call_body(&self, dial: &str) -> Body {
+        let channel = self.channel.clone();
+        let source = self.source().map(str::to_string);
+        if self.is_cisco() {
+            Body::SetMakeCall {
+                channel,
+                source,
+                to_address: dial.to_string(),
             }
-            object.finish();
+        } else {
+            Body::MakeCall {
+                channel,
+                data: dial.to_string(),
+                source,
+            }
         }
     }
 
@@ -230,28 +220,157 @@ impl RequestForm {
     /// the Cisco channel's `{channel, topic:"Agent", subtopic:"GetAgentState",
     /// source}` (https://docs.acqueon.com/docs/get-agent-state). The Finesse
     /// channel documents none, so there it is `None` (nothing is sent).
-    pub fn agent_state_request_json(&self) -> Option<Result<String, Error>> {
+    pub fn agent_state_request(&self) -> Option<Result<Request, Error>> {
         if !self.is_cisco() {
             return None;
         }
-        Some(self.wrap(|out| {
-            ObjectWriter::new(out)
-                .str("channel", &self.channel)
-                .str("topic", "Agent")
-                .str("subtopic", "GetAgentState")
-                .opt_str("source", self.source())
-                .finish();
+        Some(self.wrap(Body::GetAgentState {
+            channel: self.channel.clone(),
+            source: self.source().map(str::to_string),
         }))
     }
 
     /// What a registration hook is told: `{channel, source?, envelope, responseUrl?}`.
-    pub fn write_registration_json(&self, out: &mut String) {
-        ObjectWriter::new(out)
-            .str("channel", &self.channel)
-            .opt_str("source", self.source())
-            .str("envelope", self.envelope.as_str())
-            .opt_str("responseUrl", self.response_url.as_deref())
-            .finish();
+    pub fn registration(&self) -> Registration<'_> {
+        Registration {
+            channel: &self.channel,
+            source: self.source(),
+            envelope: self.envelope,
+            response_url: self.response_url.as_deref(),
+        }
+    }
+}
+
+serialize_as_str!(EnvelopeForm);
+
+/// What a `register` hook is told about the gadget's requests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Registration<'a> {
+    /// The channel.
+    pub channel: &'a str,
+    /// The `source` the requests carry, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<&'a str>,
+    /// Bare or packet.
+    pub envelope: EnvelopeForm,
+    /// The packet's `ResponseUrl`, if known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub response_url: Option<&'a str>,
+}
+
+/// An outbound request to the workspace, bare or in the packet; it
+/// serialises to the documented wire form, keys in the documented order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// The message as is.
+    Bare(Body),
+    /// The API Structure page's packet around the message.
+    Packet {
+        /// The packet's `channel` (the message's own).
+        channel: String,
+        /// The message.
+        body: Body,
+        /// `ResponseUrl`.
+        response_url: String,
+        /// `subscriberID`.
+        subscriber_id: String,
+    },
+}
+
+/// A request message itself, in one of the documented shapes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    /// Finesse channel: `{channel, topic:"OutboundCall", subtopic:"MakeCall", data, source?}`.
+    MakeCall {
+        /// `channel`.
+        channel: String,
+        /// The dial string.
+        data: String,
+        /// `source`, last, when given.
+        source: Option<String>,
+    },
+    /// Cisco channel: `{channel, topic:"InboundCall", subtopic:"SetMakeCall", source?, data:{toAddress}}`.
+    SetMakeCall {
+        /// `channel`.
+        channel: String,
+        /// `source`.
+        source: Option<String>,
+        /// `data.toAddress`, the dial string.
+        to_address: String,
+    },
+    /// Cisco channel: `{channel, topic:"Agent", subtopic:"GetAgentState", source?}`.
+    GetAgentState {
+        /// `channel`.
+        channel: String,
+        /// `source`.
+        source: Option<String>,
+    },
+}
+
+impl Serialize for Request {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Request::Bare(body) => body.serialize(serializer),
+            Request::Packet {
+                channel,
+                body,
+                response_url,
+                subscriber_id,
+            } => {
+                let mut object = serializer.serialize_struct("Packet", 6)?;
+                object.serialize_field("channel", channel)?;
+                object.serialize_field("topic", "")?;
+                object.serialize_field("subTopic", "")?;
+                object.serialize_field("message", body)?;
+                object.serialize_field("ResponseUrl", response_url)?;
+                object.serialize_field("subscriberID", subscriber_id)?;
+                object.end()
+            }
+        }
+    }
+}
+
+/// `{toAddress}`, the Cisco MakeCall's `data`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ToAddress<'a> {
+    to_address: &'a str,
+}
+
+impl Serialize for Body {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let (channel, topic, subtopic, source) = match self {
+            Body::MakeCall {
+                channel, source, ..
+            } => (channel, "OutboundCall", "MakeCall", source),
+            Body::SetMakeCall {
+                channel, source, ..
+            } => (channel, "InboundCall", "SetMakeCall", source),
+            Body::GetAgentState { channel, source } => (channel, "Agent", "GetAgentState", source),
+        };
+        let mut object = serializer.serialize_struct("Body", 5)?;
+        object.serialize_field("channel", channel)?;
+        object.serialize_field("topic", topic)?;
+        object.serialize_field("subtopic", subtopic)?;
+        let source_now = !matches!(self, Body::MakeCall { .. });
+        if let (true, Some(source)) = (source_now, source) {
+            object.serialize_field("source", source)?;
+        }
+        match self {
+            Body::MakeCall { data, .. } => object.serialize_field("data", data)?,
+            Body::SetMakeCall { to_address, .. } => object.serialize_field(
+                "data",
+                &ToAddress {
+                    to_address: to_address.as_str(),
+                },
+            )?,
+            Body::GetAgentState { .. } => {}
+        }
+        if let (false, Some(source)) = (source_now, source) {
+            object.serialize_field("source", source)?;
+        }
+        object.end()
     }
 }
 
@@ -261,7 +380,7 @@ fn text_option<'a>(path: &str, value: &'a Value) -> Result<&'a str, Error> {
             let text = text.trim();
             if text.len() > MAX_ENVELOPE_FIELD_BYTES {
                 return Err(Error::new(
-                    codes::INVALID_INPUT,
+                    Code::InvalidInput,
                     msg!(path, " is over ", MAX_ENVELOPE_FIELD_BYTES, " bytes"),
                 )
                 .with_path(path));
@@ -324,7 +443,7 @@ impl MakeCallOptions {
             Some(Value::Object(entries)) => entries,
             Some(other) => {
                 return Err(Error::new(
-                    codes::INVALID_INPUT,
+                    Code::InvalidInput,
                     msg!("options must be an object, not a ", other.type_name()),
                 ))
             }
@@ -352,7 +471,7 @@ fn input_error(path: &str, expected: &str, value: &Value) -> Error {
         other => msg!("a ", other.type_name()),
     };
     Error::new(
-        codes::INVALID_INPUT,
+        Code::InvalidInput,
         msg!(path, " must be ", expected, ", not ", found),
     )
     .with_path(path)
@@ -384,7 +503,7 @@ pub fn number_text_from_f64(n: f64) -> Result<String, Error> {
             push_json_f64(&mut written, n);
             message.push_str(&crate::text::redact_digits(&written));
         }
-        Err(Error::new(codes::INVALID_INPUT, message))
+        Err(Error::new(Code::InvalidInput, message))
     }
 }
 
@@ -399,7 +518,7 @@ pub enum BuildError {
 
 impl BuildError {
     /// The error code JS sees (the validation code for [`BuildError::Invalid`]).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
             BuildError::Invalid(rejection) => rejection.code,
             BuildError::Envelope(error) => error.code,
@@ -423,49 +542,32 @@ impl BuildError {
     }
 }
 
-impl fmt::Display for BuildError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BuildError::Invalid(rejection) => {
-                write!(f, "{}: {}", rejection.code, rejection.message)
-            }
-            BuildError::Envelope(error) => write!(f, "{error}"),
-        }
-    }
-}
-
-impl std::error::Error for BuildError {}
-
 /// Validates `number` under the options' plan and returns the MakeCall
-/// request as JSON text, in the options' form (see the module docs). A
-/// packet without a subscriber id fails with `NOT_REGISTERED`.
+/// request in the options' form (see the module docs). A packet without a
+/// subscriber id fails with `NOT_REGISTERED`.
 ///
 /// # Example
 /// ```
-/// use makecall::make_call::{build_make_call, MakeCallOptions};
-/// let json = build_make_call("(608) 555-9000", &MakeCallOptions::default()).unwrap();
-/// assert_eq!(
-///     json,
-///     r#"{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000"}"#
-/// );
+/// use makecall::make_call::{build_make_call, Body, MakeCallOptions, Request};
+/// let request = build_make_call("(608) 555-9000", &MakeCallOptions::default()).unwrap();
+/// let Request::Bare(Body::MakeCall { data, .. }) = request else { panic!() };
+/// assert_eq!(data, "6085559000");
 /// ```
-pub fn build_make_call(number: &str, options: &MakeCallOptions) -> Result<String, BuildError> {
+pub fn build_make_call(number: &str, options: &MakeCallOptions) -> Result<Request, BuildError> {
     let valid = validate(number, &options.plan).map_err(BuildError::Invalid)?;
     options
         .form
-        .make_call_json(&valid.dial)
+        .make_call(&valid.dial)
         .map_err(BuildError::Envelope)
 }
 
 /// The bare MakeCall message for an already validated dial string on
-/// `channel` (the Cisco channel's shape on `Cisco`), as JSON text.
-pub fn make_call_json(dial: &str, channel: &str, source: Option<&str>) -> String {
+/// `channel` (the Cisco channel's shape on `Cisco`).
+pub fn make_call_message(dial: &str, channel: &str, source: Option<&str>) -> Request {
     let form = RequestForm {
         channel: channel.to_string(),
         source: source.map(str::to_string),
         ..RequestForm::default()
     };
-    let mut out = String::with_capacity(96 + dial.len() + channel.len());
-    form.write_make_call(dial, &mut out);
-    out
+    Request::Bare(form.make_call_body(dial))
 }

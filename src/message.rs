@@ -24,7 +24,7 @@
 //! Nothing here clones a subtree: the parser reads the [`Value`] in place and
 //! allocates only the output strings.
 
-use crate::error::{codes, Error};
+use crate::error::{Code, Error};
 use crate::json::{loose_eq, trim, Entries, Value};
 use crate::model::{
     Agent, AgentState, Call, CallState, Direction, Envelope, Message, Participant, WorkspaceError,
@@ -80,7 +80,7 @@ pub fn parse_state_change_value(value: &Value) -> Result<Call, Error> {
     match parse_message_value(value)? {
         Message::CallStateChange { call, .. } => Ok(call),
         _ => Err(Error::new(
-            codes::NOT_A_STATE_CHANGE,
+            Code::NotAStateChange,
             "the message is not a call state change",
         )),
     }
@@ -108,7 +108,7 @@ fn object_or_error<'a, 'v>(value: &'a Value<'v>) -> Result<&'a Object<'v>, Error
     match value {
         Value::Object(entries) => Ok(entries),
         other => Err(Error::new(
-            codes::NOT_AN_OBJECT,
+            Code::NotAnObject,
             msg!("expected a JSON object, got ", other.type_name()),
         )),
     }
@@ -169,7 +169,7 @@ pub(crate) fn owned(text: Option<&str>) -> Option<String> {
 // Envelope and classification
 
 fn not_a_message(message: &str) -> Error {
-    Error::new(codes::NOT_A_WORKSPACE_MESSAGE, message)
+    Error::new(Code::NotAWorkspaceMessage, message)
 }
 
 /// The channel and topic, if `object` carries a workspace envelope.
@@ -218,7 +218,7 @@ fn parse_object(object: &Object, hops: usize) -> Result<Message, Error> {
         if let Some(inner) = payload.filter(|inner| envelope_keys(inner).is_some()) {
             if hops >= MAX_UNWRAP {
                 return Err(Error::new(
-                    codes::TOO_DEEP,
+                    Code::TooDeep,
                     msg!("more than ", MAX_UNWRAP, " packets wrap the message"),
                 ));
             }
@@ -246,7 +246,7 @@ fn parse_object(object: &Object, hops: usize) -> Result<Message, Error> {
     if ends_with_loose(subtopic, "callstatechange") {
         let call = object_in(payload, "call").ok_or_else(|| {
             Error::new(
-                codes::MISSING_CALL,
+                Code::MissingCall,
                 "the call state change has no 'call' object",
             )
         })?;
@@ -408,7 +408,7 @@ fn read_call(call: &Object, envelope: &Envelope) -> Result<Call, Error> {
     let call_id = field(call, "id")
         .or_else(|| field(call, "callid"))
         .or_else(|| field(dialog, "id"))
-        .ok_or_else(|| Error::new(codes::MISSING_CALL_ID, "the call has no id"))
+        .ok_or_else(|| Error::new(Code::MissingCallId, "the call has no id"))
         .and_then(bounded_call_id)?;
     let raw_state = field(call, "event")
         .or_else(|| field(fields, "callstate"))
@@ -482,7 +482,7 @@ fn participant_cause(participants: &[Participant]) -> Option<String> {
 pub(crate) fn bounded_call_id(id: &str) -> Result<&str, Error> {
     if id.len() > MAX_CALL_ID_BYTES {
         return Err(Error::new(
-            codes::LIMIT_EXCEEDED,
+            Code::LimitExceeded,
             // `msg!`, not `format!`: the only `format!` left in the crate
             // pulled all of `core::fmt`'s integer formatting into the wasm.
             msg!(
@@ -555,7 +555,7 @@ pub(crate) fn read_participants(value: Option<&Value>) -> Result<Vec<Participant
     };
     if items.len() > MAX_PARTICIPANTS {
         return Err(Error::new(
-            codes::LIMIT_EXCEEDED,
+            Code::LimitExceeded,
             msg!(
                 "the call has ",
                 items.len(),
@@ -644,7 +644,7 @@ fn push_variable(out: &mut Vec<(String, String)>, name: &str, value: &Value) -> 
         // without the code that builds it. The assertion keeps them equal.
         const _: () = assert!(MAX_CALL_VARIABLES == 200);
         return Err(Error::new(
-            codes::LIMIT_EXCEEDED,
+            Code::LimitExceeded,
             "the call has more than 200 call variables",
         )
         .with_path("call.callVariables"));
@@ -660,7 +660,7 @@ fn push_variable(out: &mut Vec<(String, String)>, name: &str, value: &Value) -> 
 fn read_js_call(object: &Object) -> Result<Call, Error> {
     let call = Some(object);
     let call_id = field(call, "callid")
-        .ok_or_else(|| Error::new(codes::MISSING_CALL_ID, "the call has no callId"))
+        .ok_or_else(|| Error::new(Code::MissingCallId, "the call has no callId"))
         .and_then(bounded_call_id)?;
     let state = field(call, "state").map_or(CallState::Unknown, CallState::from_wire);
     let raw_state = match get_in(call, "rawstate") {

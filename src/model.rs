@@ -1,10 +1,13 @@
 //! The domain types shared by the parser, the tracker and the gadget core:
 //! calls, participants, agents and the normalised state vocabularies.
 //!
-//! Every type can write itself as the camelCase JSON shape that the JS API
-//! documents (absent optional fields are left out, never `null`).
+//! Every type serialises (serde) to the camelCase shape that the JS API
+//! documents: absent optional fields are left out, never `null`.
 
-use crate::json::{loose_eq, write_string, ObjectWriter};
+use serde::{Serialize, Serializer};
+
+use crate::json::loose_eq;
+use crate::text::serialize_as_str;
 
 /// A call's state, normalised from the many spellings the workspace sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -145,39 +148,33 @@ impl Direction {
 }
 
 /// One participant of a call (the agent's device, the customer, ...).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Participant {
     /// The participant's address (extension or phone number).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_address: Option<String>,
     /// The address type, e.g. `AGENT_DEVICE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_address_type: Option<String>,
     /// The participant's own state, normalised.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<CallState>,
-    /// ISO 8601 time the participant joined.
-    pub start_time: Option<String>,
-    /// ISO 8601 time of the participant's last state change.
-    pub state_change_time: Option<String>,
     /// Why the participant is in its state (Finesse's participant-level
     /// `stateCause`: `BUSY`, `BAD_DESTINATION`, `OTHER`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
-}
-
-impl Participant {
-    /// Writes the JS shape of the participant.
-    pub fn write_json(&self, out: &mut String) {
-        ObjectWriter::new(out)
-            .opt_str("mediaAddress", self.media_address.as_deref())
-            .opt_str("mediaAddressType", self.media_address_type.as_deref())
-            .opt_str("state", self.state.map(CallState::as_str))
-            .opt_str("cause", self.cause.as_deref())
-            .opt_str("startTime", self.start_time.as_deref())
-            .opt_str("stateChangeTime", self.state_change_time.as_deref())
-            .finish();
-    }
+    /// ISO 8601 time the participant joined.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<String>,
+    /// ISO 8601 time of the participant's last state change.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_change_time: Option<String>,
 }
 
 /// A call as described by one state-change message.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Call {
     /// The workspace's call (dialog) id, kept as a string.
     pub call_id: String,
@@ -186,30 +183,49 @@ pub struct Call {
     /// The state value exactly as received.
     pub raw_state: String,
     /// The dialog's own state, normalised, when present.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dialog_state: Option<CallState>,
     /// Which way the call goes.
     pub direction: Direction,
     /// The call type (`OB_OUT`, `OUT`, `PREROUTE_ACD_IN`, ...).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub call_type: Option<String>,
     /// The calling address.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub from_address: Option<String>,
     /// The called address.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_address: Option<String>,
     /// The number the caller dialled.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dialed_number: Option<String>,
     /// The media type (`Voice`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub media_type: Option<String>,
     /// The campaign id (from `ResponseFields`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub campaign: Option<String>,
     /// The outbound type, e.g. `manualdial` (from `ResponseFields`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub outbound_type: Option<String>,
     /// Why the call is in its state, e.g. `BUSY`: the `stateCause` of the
     /// agent device's participant, else of a failed participant, else a
     /// dialog-level `stateCause` (see `message::read_call`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
     /// The participants, always an array.
     pub participants: Vec<Participant>,
-    /// Call variables, name to value, in arrival order.
+    /// Call variables, name to value, in arrival order: an object in JS
+    /// whose keys are own properties, `"__proto__"` included (see
+    /// [`serialize_entries`]).
+    #[cfg_attr(
+        target_arch = "wasm32",
+        serde(serialize_with = "crate::wasm::serialize_own_entries")
+    )]
+    #[cfg_attr(
+        not(target_arch = "wasm32"),
+        serde(serialize_with = "serialize_entries")
+    )]
     pub call_variables: Vec<(String, String)>,
 }
 
@@ -234,45 +250,22 @@ impl Call {
             call_variables: Vec::new(),
         }
     }
+}
 
-    /// Writes the JS shape of the call (`parseStateChange`'s result).
-    pub fn write_json(&self, out: &mut String) {
-        let mut object = ObjectWriter::new(out);
-        object
-            .str("callId", &self.call_id)
-            .str("state", self.state.as_str())
-            .str("rawState", &self.raw_state)
-            .opt_str("dialogState", self.dialog_state.map(CallState::as_str))
-            .str("direction", self.direction.as_str())
-            .opt_str("callType", self.call_type.as_deref())
-            .opt_str("fromAddress", self.from_address.as_deref())
-            .opt_str("toAddress", self.to_address.as_deref())
-            .opt_str("dialedNumber", self.dialed_number.as_deref())
-            .opt_str("mediaType", self.media_type.as_deref())
-            .opt_str("campaign", self.campaign.as_deref())
-            .opt_str("outboundType", self.outbound_type.as_deref())
-            .opt_str("cause", self.cause.as_deref())
-            .raw("participants", |out| {
-                out.push('[');
-                for (i, participant) in self.participants.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    participant.write_json(out);
-                }
-                out.push(']');
-            })
-            .raw("callVariables", |out| {
-                // Written as JSON text and read back with JSON.parse, so a key
-                // such as "__proto__" becomes an own property, never a prototype.
-                let mut vars = ObjectWriter::new(out);
-                for (name, value) in &self.call_variables {
-                    vars.str(name, value);
-                }
-                vars.finish();
-            });
-        object.finish();
+/// Serialises name/value pairs as a map, in order (what the host tests
+/// read as JSON). In wasm the boundary's own function builds the JS object
+/// instead: serde-wasm-bindgen fills objects by assignment, which would make
+/// a call variable named `__proto__` a prototype (or drop it), never data.
+pub fn serialize_entries<S: Serializer>(
+    entries: &[(String, String)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = serializer.serialize_map(Some(entries.len()))?;
+    for (name, value) in entries {
+        map.serialize_entry(name, value)?;
     }
+    map.end()
 }
 
 /// An agent's state, normalised to Finesse's upper-snake names.
@@ -353,27 +346,36 @@ impl AgentState {
 }
 
 /// An agent as described by an agent-state event.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Agent {
     /// The normalised state.
     pub state: AgentState,
     /// The state value exactly as received.
     pub raw_state: String,
     /// The agent's extension.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub extension: Option<String>,
     /// The login id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_id: Option<String>,
     /// The login name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_name: Option<String>,
     /// The display name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// The team id.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_id: Option<String>,
     /// The team name.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team_name: Option<String>,
     /// ISO 8601 time of the last state change.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state_change_time: Option<String>,
     /// The Not Ready / logout reason code.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<String>,
 }
 
@@ -393,22 +395,6 @@ impl Agent {
             reason_code: None,
         }
     }
-
-    /// Writes the JS shape of the agent.
-    pub fn write_json(&self, out: &mut String) {
-        ObjectWriter::new(out)
-            .str("state", self.state.as_str())
-            .str("rawState", &self.raw_state)
-            .opt_str("extension", self.extension.as_deref())
-            .opt_str("loginId", self.login_id.as_deref())
-            .opt_str("loginName", self.login_name.as_deref())
-            .opt_str("name", self.name.as_deref())
-            .opt_str("teamId", self.team_id.as_deref())
-            .opt_str("teamName", self.team_name.as_deref())
-            .opt_str("stateChangeTime", self.state_change_time.as_deref())
-            .opt_str("reasonCode", self.reason_code.as_deref())
-            .finish();
-    }
 }
 
 /// The workspace envelope of a message.
@@ -427,31 +413,51 @@ pub struct Envelope {
 /// A workspace error event (`topic: "Error"`): the Cisco channel's
 /// `SetAPIError` (https://docs.acqueon.com/docs/set-api-error) or the Amazon
 /// channel's `ApiError` (https://docs.acqueon.com/docs/error-api).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WorkspaceError {
     /// `errorType`, e.g. `Invalid State`, `WEBSOCKET_ERROR`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_type: Option<String>,
     /// `errorMessage`, e.g. `CF_INVALID_OBJECT_STATE`.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error_message: Option<String>,
     /// `msg`, the workspace's extra detail.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The HTTP status of a refused request (Finesse `makeCall`'s `error`:
     /// `"400"`, `"503"`), when known.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<String>,
 }
 
+serialize_as_str!(CallState, Direction, AgentState);
+
 impl WorkspaceError {
-    /// Writes `errorType`, `errorMessage`, `detail` and `status` (those present) into an object.
-    pub fn write_fields(&self, object: &mut ObjectWriter<'_>) {
-        object
-            .opt_str("errorType", self.error_type.as_deref())
-            .opt_str("errorMessage", self.error_message.as_deref())
-            .opt_str("detail", self.detail.as_deref())
-            .opt_str("status", self.status.as_deref());
+    /// Adds `errorType`, `errorMessage`, `detail` and `status` (those
+    /// present) to an object being serialised.
+    pub fn serialize_fields<S: serde::ser::SerializeStruct>(
+        &self,
+        object: &mut S,
+    ) -> Result<(), S::Error> {
+        let fields = [
+            ("errorType", &self.error_type),
+            ("errorMessage", &self.error_message),
+            ("detail", &self.detail),
+            ("status", &self.status),
+        ];
+        for (key, value) in fields {
+            if let Some(value) = value {
+                object.serialize_field(key, value)?;
+            }
+        }
+        Ok(())
     }
 }
 
-/// A parsed inbound workspace message.
+/// A parsed inbound workspace message: `parseMessage`'s result,
+/// `{kind, channel, topic, subtopic, source?}` and then the call, the agent
+/// or the error event's fields.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Message {
     /// A call state change.
@@ -482,45 +488,30 @@ pub enum Message {
     },
 }
 
-impl Message {
-    /// Writes the JS shape of the message (`parseMessage`'s result).
-    pub fn write_json(&self, out: &mut String) {
+impl Serialize for Message {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
         let (kind, envelope) = match self {
             Message::CallStateChange { envelope, .. } => ("callStateChange", envelope),
             Message::AgentState { envelope, .. } => ("agentState", envelope),
             Message::WorkspaceError { envelope, .. } => ("error", envelope),
             Message::Other { envelope } => ("other", envelope),
         };
-        let mut object = ObjectWriter::new(out);
-        object
-            .str("kind", kind)
-            .str("channel", &envelope.channel)
-            .str("topic", &envelope.topic)
-            .str("subtopic", &envelope.subtopic)
-            .opt_str("source", envelope.source.as_deref());
+        let mut object = serializer.serialize_struct("Message", 9)?;
+        object.serialize_field("kind", kind)?;
+        object.serialize_field("channel", &envelope.channel)?;
+        object.serialize_field("topic", &envelope.topic)?;
+        object.serialize_field("subtopic", &envelope.subtopic)?;
+        match &envelope.source {
+            Some(source) => object.serialize_field("source", source)?,
+            None => object.skip_field("source")?,
+        }
         match self {
-            Message::CallStateChange { call, .. } => {
-                object.raw("call", |out| call.write_json(out));
-            }
-            Message::AgentState { agent, .. } => {
-                object.raw("agent", |out| agent.write_json(out));
-            }
-            Message::WorkspaceError { error, .. } => error.write_fields(&mut object),
+            Message::CallStateChange { call, .. } => object.serialize_field("call", call)?,
+            Message::AgentState { agent, .. } => object.serialize_field("agent", agent)?,
+            Message::WorkspaceError { error, .. } => error.serialize_fields(&mut object)?,
             Message::Other { .. } => {}
         }
-        object.finish();
+        object.end()
     }
-
-    /// The message as a JSON string.
-    pub fn to_json(&self) -> String {
-        // Most messages write a few hundred bytes: one allocation, no regrowth.
-        let mut out = String::with_capacity(512);
-        self.write_json(&mut out);
-        out
-    }
-}
-
-/// Writes `text` as a JSON string; re-exported for modules that build JSON by hand.
-pub fn write_json_string(out: &mut String, text: &str) {
-    write_string(out, text);
 }

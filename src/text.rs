@@ -89,6 +89,19 @@ macro_rules! msg {
 }
 pub(crate) use msg;
 
+/// Implements `serde::Serialize` for enums that cross to JS as their
+/// `as_str()` name (`"wrapUp"`, `"READY"`, `"new"`, ...).
+macro_rules! serialize_as_str {
+    ($($type:ty),+ $(,)?) => {$(
+        impl serde::Serialize for $type {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(self.as_str())
+            }
+        }
+    )+};
+}
+pub(crate) use serialize_as_str;
+
 /// Every numeric character of `text` except the last four replaced by `•`
 /// (see `gadget::redact_number`). `char::is_numeric` covers every Unicode
 /// digit class (Nd, and the Nl and No numerals, such as superscripts), so no

@@ -48,8 +48,10 @@
 //! at worst, and it keeps hash maps, B-trees and sorting out of the wasm a
 //! gadget downloads.
 
-use crate::json::ObjectWriter;
+use serde::Serialize;
+
 use crate::model::{Call, CallState, Direction};
+use crate::text::serialize_as_str;
 
 /// Default number of ended calls kept before the oldest are evicted.
 pub const DEFAULT_MAX_ENDED_CALLS: usize = 50;
@@ -96,44 +98,45 @@ impl Change {
     }
 }
 
-/// One accepted state of a call, with the time it was accepted.
-#[derive(Debug, Clone, PartialEq)]
+serialize_as_str!(Change);
+
+/// One accepted state of a call, with the time it was accepted:
+/// `{state, raw?, at}` in JS.
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct HistoryEntry {
     /// The normalised state.
     pub state: CallState,
     /// The raw value, kept only for `unknown` states.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub raw: Option<String>,
     /// When it was accepted, in ms since the epoch.
     pub at: f64,
 }
 
-impl HistoryEntry {
-    /// Writes `{state, raw?, at}`.
-    pub fn write_json(&self, out: &mut String) {
-        ObjectWriter::new(out)
-            .str("state", self.state.as_str())
-            .opt_str("raw", self.raw.as_deref())
-            .float("at", self.at)
-            .finish();
-    }
-}
+impl HistoryEntry {}
 
-/// A tracked call's snapshot.
-#[derive(Debug, Clone, PartialEq)]
+/// A tracked call's snapshot: `{callId, state, previousState?, direction,
+/// toAddress?, dialedNumber?, cause?, startedAt, updatedAt, history}` in JS.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct CallSnapshot {
     /// The call id.
     pub call_id: String,
     /// The current state.
     pub state: CallState,
     /// The state before the last state change, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub previous_state: Option<CallState>,
     /// The latest known direction.
     pub direction: Direction,
     /// The latest non-empty called address.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub to_address: Option<String>,
     /// The latest non-empty dialled number.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub dialed_number: Option<String>,
     /// The latest non-empty cause; once the call failed, the failure's cause is kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cause: Option<String>,
     /// When the call was first seen (ms since the epoch).
     pub started_at: f64,
@@ -144,41 +147,6 @@ pub struct CallSnapshot {
 }
 
 impl CallSnapshot {
-    /// Writes the JS shape of the snapshot: `{callId, state, previousState?,
-    /// direction, toAddress?, dialedNumber?, cause?, startedAt, updatedAt,
-    /// history:[{state, raw?, at}]}`.
-    pub fn write_json(&self, out: &mut String) {
-        let mut object = ObjectWriter::new(out);
-        object
-            .str("callId", &self.call_id)
-            .str("state", self.state.as_str())
-            .opt_str("previousState", self.previous_state.map(CallState::as_str))
-            .str("direction", self.direction.as_str())
-            .opt_str("toAddress", self.to_address.as_deref())
-            .opt_str("dialedNumber", self.dialed_number.as_deref())
-            .opt_str("cause", self.cause.as_deref())
-            .float("startedAt", self.started_at)
-            .float("updatedAt", self.updated_at)
-            .raw("history", |out| {
-                out.push('[');
-                for (i, entry) in self.history.iter().enumerate() {
-                    if i > 0 {
-                        out.push(',');
-                    }
-                    entry.write_json(out);
-                }
-                out.push(']');
-            });
-        object.finish();
-    }
-
-    /// The snapshot as JSON text.
-    pub fn to_json(&self) -> String {
-        let mut out = String::new();
-        self.write_json(&mut out);
-        out
-    }
-
     /// Whether the call has ended (`dropped`, `failed` or `wrapUp`).
     pub fn is_ended(&self) -> bool {
         is_end(self.state)
@@ -188,18 +156,6 @@ impl CallSnapshot {
     pub fn has_failed(&self) -> bool {
         self.state == CallState::Failed || self.history.iter().any(|h| h.state == CallState::Failed)
     }
-}
-
-/// Writes a list of snapshots as a JSON array.
-pub fn write_snapshots_json(calls: &[CallSnapshot], out: &mut String) {
-    out.push('[');
-    for (i, call) in calls.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        call.write_json(out);
-    }
-    out.push(']');
 }
 
 /// One tracked call with the bookkeeping the rules need.
@@ -563,11 +519,11 @@ fn advance(entry: &mut Entry, call: &Call, now_ms: f64) {
     snap.history.push(history_entry(call, now_ms));
 }
 
-/// Writes `{change, call}` as the JS result of `tracker.apply`.
-pub fn write_apply_json(change: Change, call: &CallSnapshot, out: &mut String) {
-    let mut object = ObjectWriter::new(out);
-    object
-        .str("change", change.as_str())
-        .raw("call", |out| call.write_json(out));
-    object.finish();
+/// What `tracker.apply` answers in JS: `{change, call}`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Applied<'a> {
+    /// What the state change did.
+    pub change: Change,
+    /// The call's snapshot after it.
+    pub call: &'a CallSnapshot,
 }

@@ -1,12 +1,15 @@
 //! The wasm boundary: the only module that knows about JS.
 //!
-//! Every export hands back a JSON string that the JS glue turns into objects
-//! with `JSON.parse`: one cheap, well-optimised copy instead of building
-//! objects property by property across the boundary, and keys such as
-//! `__proto__` in workspace data become plain own properties. A failure is
-//! the same string prefixed with `!` holding `{code, message, index?, path?}`;
-//! the glue throws it as an `Error` carrying those properties. So no export
-//! ever throws from Rust, and nothing here can panic.
+//! Every export returns its answer as JS values built by serde-wasm-bindgen
+//! from the core's `#[derive(Serialize)]` shapes (JSON-compatible: plain
+//! objects, arrays, strings, numbers), and fails by throwing a
+//! `MakecallError` built in one place ([`make_error`]) from the core's error
+//! fields. Nothing here can panic.
+//!
+//! Two fields are not what serde-wasm-bindgen would make of them:
+//! call variables ([`serialize_own_entries`]: own properties, so a variable
+//! named `__proto__` stays data) and errors inside outputs
+//! ([`serialize_makecall_error`]: the `MakecallError` itself).
 //!
 //! Timers (a dial's deadline) live here as `gloo_timers` handles: dropping a
 //! handle cancels it, so a settled, aborted or closed dial leaves no timer.
@@ -17,10 +20,13 @@ use std::rc::{Rc, Weak};
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::prelude::*;
 
-use crate::dialplan::{self, Plan, Rejection};
-use crate::error::{codes, Error};
-use crate::gadget::{self, GadgetConfig, GadgetCore, Output};
-use crate::json::{self, ObjectWriter, Value};
+use serde::Serialize;
+use serde_wasm_bindgen::Serializer;
+
+use crate::dialplan::{self, InvalidNumber, Plan, Rejection, Validation};
+use crate::error::{Code, Error};
+use crate::gadget::{self, CanDial, GadgetConfig, GadgetCore, Output};
+use crate::json::{self, Value};
 use crate::make_call::{self, MakeCallOptions};
 use crate::message;
 use crate::model::{Call, Message};
@@ -34,26 +40,88 @@ use crate::tracker;
 static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
     lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
 
-/// Marks a failure in a returned string.
-const FAILURE: char = '!';
+/// Plain objects and arrays, numbers as JS numbers (no `Map`, no BigInt).
+const SERIALIZER: Serializer = Serializer::json_compatible();
 
-fn failure(error: &Error) -> String {
-    let mut out = String::with_capacity(64 + error.message.len());
-    out.push(FAILURE);
-    write_error(error, &mut out);
-    out
+/// A core shape as a JS value. The shapes hold only strings, numbers,
+/// booleans, sequences and structs, which serde-wasm-bindgen never refuses.
+fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
+    value.serialize(&SERIALIZER).unwrap_or(JsValue::UNDEFINED)
 }
 
-fn write_error(error: &Error, out: &mut String) {
-    let mut object = ObjectWriter::new(out);
-    object
-        .str("code", error.code)
-        .str("message", &error.message);
-    if let Some(index) = error.index {
-        object.uint("index", index as u64);
+thread_local! {
+    /// The glue's `MakecallError` class (see [`set_error_class`]).
+    static ERROR_CLASS: RefCell<Option<js_sys::Function>> = const { RefCell::new(None) };
+}
+
+/// Tells the core which class its errors are: the glue's `MakecallError`,
+/// given once at `init()`, so errors thrown here and in JS are one class.
+#[wasm_bindgen]
+pub fn set_error_class(class: js_sys::Function) {
+    ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(class));
+}
+
+/// The one place errors are made: `new MakecallError(code, message, fields)`
+/// from serialised error fields (`{code, message, ...}`). Without a class
+/// (the boundary's own tests) it is an `Error` named `MakecallError` with
+/// the same own properties.
+fn make_error(fields: JsValue) -> JsValue {
+    let read =
+        |key: &str| js_sys::Reflect::get(&fields, &JsValue::from_str(key)).unwrap_or_default();
+    let (code, message) = (read("code"), read("message"));
+    let class = ERROR_CLASS.with(|slot| slot.borrow().clone());
+    if let Some(class) = class {
+        if let Ok(error) =
+            js_sys::Reflect::construct(&class, &js_sys::Array::of3(&code, &message, &fields))
+        {
+            return error;
+        }
     }
-    object.opt_str("path", error.path.as_deref());
-    object.finish();
+    let error = js_sys::Error::new(&message.as_string().unwrap_or_default());
+    error.set_name("MakecallError");
+    js_sys::Object::assign(&error, fields.unchecked_ref());
+    error.into()
+}
+
+/// The `MakecallError` of an error's fields, to throw.
+fn thrown<T: Serialize + ?Sized>(fields: &T) -> JsValue {
+    make_error(to_js(fields))
+}
+
+/// A core result as an export's: the value, or the error to throw.
+fn answer<T: Serialize>(result: Result<T, Error>) -> Result<JsValue, JsValue> {
+    match result {
+        Ok(value) => Ok(to_js(&value)),
+        Err(error) => Err(thrown(&error)),
+    }
+}
+
+/// Serialises an error inside an output as the `MakecallError` itself (see
+/// `error::AsMakecallError`).
+pub(crate) fn serialize_makecall_error<T: Serialize + ?Sized, S: serde::Serializer>(
+    fields: &T,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serde_wasm_bindgen::preserve::serialize(&thrown(fields), serializer)
+}
+
+/// Serialises call variables as an object of own data properties, in
+/// order. serde-wasm-bindgen fills objects by assignment (`obj[key] =
+/// value`), which for the key `__proto__` sets the prototype (or, for a
+/// string, does nothing) instead of adding data: `Object.fromEntries`
+/// defines every key as an own property.
+pub(crate) fn serialize_own_entries<S: serde::Serializer>(
+    entries: &[(String, String)],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    let pairs: js_sys::Array = entries
+        .iter()
+        .map(|(name, value)| {
+            js_sys::Array::of2(&JsValue::from_str(name), &JsValue::from_str(value))
+        })
+        .collect();
+    let object = js_sys::Object::from_entries(&pairs).unwrap_or_else(|_| js_sys::Object::new());
+    serde_wasm_bindgen::preserve::serialize(&object, serializer)
 }
 
 /// Copies a JS string into wasm when it can be within the input limit.
@@ -76,7 +144,7 @@ fn bounded_string(input: &JsValue, what: &str) -> Option<Result<String, Error>> 
 /// whole, so its exact size in bytes is not known.
 fn too_large(what: &str) -> Error {
     Error::new(
-        codes::TOO_LARGE,
+        Code::TooLarge,
         msg!(
             what,
             " is more than ",
@@ -104,7 +172,7 @@ fn json_text_from_js(input: &JsValue, what: &str) -> Result<String, Error> {
         return bounded_string(text.as_ref(), what).unwrap_or_else(|| Ok(String::new()));
     }
     Err(Error::new(
-        codes::NOT_AN_OBJECT,
+        Code::NotAnObject,
         msg!(
             what,
             " must be an object or a JSON string, not ",
@@ -115,7 +183,7 @@ fn json_text_from_js(input: &JsValue, what: &str) -> Result<String, Error> {
 
 fn not_json(what: &str) -> Error {
     Error::new(
-        codes::INVALID_INPUT,
+        Code::InvalidInput,
         msg!(
             what,
             " cannot be converted to JSON (a cycle, or a BigInt value)"
@@ -159,7 +227,7 @@ fn options_from_js(input: &JsValue, what: &str) -> Result<OptionsInput, Error> {
         return json_text_from_js(input, what).map(OptionsInput::Json);
     }
     Err(Error::new(
-        codes::INVALID_INPUT,
+        Code::InvalidInput,
         msg!(what, " must be an object or a string, not ", js_type(input)),
     ))
 }
@@ -182,26 +250,30 @@ fn number_from_js(input: &JsValue) -> Result<Result<String, Rejection>, Error> {
         return make_call::number_text_from_f64(number).map(Ok);
     }
     Err(Error::new(
-        codes::INVALID_INPUT,
+        Code::InvalidInput,
         msg!("a number must be a string, not ", js_type(input)),
     ))
 }
 
-/// The `validateNumber` JSON of a number argument under `plan`; an
-/// oversized input's result has no `input` (the glue puts the argument there).
-fn validate_js(input: &JsValue, plan: &Plan) -> String {
+/// `validateNumber`'s result for a number argument, read by
+/// `validate` (the plan's, or the gadget's); an oversized input's result
+/// has no `input` (the glue puts the argument there). Only an argument of
+/// the wrong type throws.
+fn validation_js(
+    input: &JsValue,
+    validate: impl FnOnce(&str) -> Result<dialplan::ValidNumber, Rejection>,
+) -> Result<JsValue, JsValue> {
     match number_from_js(input) {
-        Ok(Ok(text)) => validation_json(&text, plan),
-        Ok(Err(rejection)) => validation_failure_json(rejection),
-        Err(error) => failure(&error),
+        Ok(Ok(text)) => Ok(to_js(&Validation {
+            result: &validate(&text),
+            input: Some(&text),
+        })),
+        Ok(Err(rejection)) => Ok(to_js(&Validation {
+            result: &Err(rejection),
+            input: None,
+        })),
+        Err(error) => Err(thrown(&error)),
     }
-}
-
-/// The `validateNumber` JSON of a number refused unread (no `input`).
-fn validation_failure_json(rejection: Rejection) -> String {
-    let mut out = String::with_capacity(160);
-    dialplan::write_validation_json(&Err(rejection), None, &mut out);
-    out
 }
 
 /// A compiled dial plan, so repeated validations skip re-reading the options.
@@ -212,20 +284,19 @@ pub struct DialPlan {
 
 #[wasm_bindgen]
 impl DialPlan {
-    /// Compiles plan options (used by [`compile_plan`], since a constructor
-    /// cannot return a failure string).
+    /// Compiles plan options (for [`compile_plan`]).
     fn from_js(input: &JsValue) -> Result<DialPlan, Error> {
         // Whatever is wrong with a plan (its type, an option, bad JSON) is
         // reported as INVALID_PLAN, the one code callers check for plans.
         let as_plan_error = |mut error: Error| {
-            error.code = codes::INVALID_PLAN;
+            error.code = Code::InvalidPlan;
             error
         };
         let options = options_from_js(input, "the plan").map_err(as_plan_error)?;
         let value = options.value().map_err(as_plan_error)?;
         // COUNTRY_NOT_LOADED is not a malformed plan: it asks for loadCountries.
         let plan = Plan::from_value(value.as_ref()).map_err(|error| {
-            if error.code == codes::COUNTRY_NOT_LOADED {
+            if error.code == Code::CountryNotLoaded {
                 error
             } else {
                 as_plan_error(error)
@@ -234,74 +305,38 @@ impl DialPlan {
         Ok(DialPlan { plan })
     }
 
-    /// Validates a number under this plan; returns the `validateNumber` result as JSON.
-    pub fn validate(&self, input: JsValue) -> String {
-        validate_js(&input, &self.plan)
+    /// Validates a number under this plan: the `validateNumber` result.
+    pub fn validate(&self, input: JsValue) -> Result<JsValue, JsValue> {
+        validation_js(&input, |text| dialplan::validate(text, &self.plan))
     }
 
-    /// `formatNumber(input, style, plan)`: the formatted number as a JSON
-    /// string, or the failure (the validation code of a refused number).
-    pub fn format(&self, input: JsValue, style: &str) -> String {
+    /// `formatNumber(input, style, plan)`: the formatted number; throws the
+    /// validation code of a refused number.
+    pub fn format(&self, input: JsValue, style: &str) -> Result<String, JsValue> {
         let Some(style) = crate::numbering::formatting::Style::from_name(style) else {
-            return failure(
+            return Err(thrown(
                 &Error::new(
-                    codes::INVALID_INPUT,
+                    Code::InvalidInput,
                     "the style is \"national\", \"international\" or \"e164\"",
                 )
                 .with_path("style"),
-            );
+            ));
         };
         let text = match number_from_js(&input) {
             Ok(Ok(text)) => text,
-            Ok(Err(rejection)) => return failure(&rejection.to_error()),
-            Err(error) => return failure(&error),
+            Ok(Err(rejection)) => return Err(thrown(&rejection.to_error())),
+            Err(error) => return Err(thrown(&error)),
         };
-        match dialplan::format_number(&text, style, &self.plan) {
-            Ok(formatted) => {
-                let mut out = String::with_capacity(formatted.len() + 2);
-                json::write_string(&mut out, &formatted);
-                out
-            }
-            Err(rejection) => failure(&rejection.to_error()),
-        }
+        dialplan::format_number(&text, style, &self.plan)
+            .map_err(|rejection| thrown(&rejection.to_error()))
     }
 }
 
-fn validation_json(text: &str, plan: &Plan) -> String {
-    let result = dialplan::validate(text, plan);
-    let mut out = String::with_capacity(96 + 2 * text.len());
-    dialplan::write_validation_json(&result, Some(text), &mut out);
-    out
-}
-
-/// Compiles plan options into a [`DialPlan`]; a bad plan returns `undefined`
-/// and its error through [`last_error`].
+/// Compiles plan options into a [`DialPlan`]; throws `INVALID_PLAN` (or
+/// `COUNTRY_NOT_LOADED`).
 #[wasm_bindgen]
-pub fn compile_plan(input: JsValue) -> Option<DialPlan> {
-    match DialPlan::from_js(&input) {
-        Ok(plan) => Some(plan),
-        Err(error) => {
-            set_last_error(error);
-            None
-        }
-    }
-}
-
-thread_local! {
-    static LAST_ERROR: RefCell<Option<Error>> = const { RefCell::new(None) };
-}
-
-fn set_last_error(error: Error) {
-    LAST_ERROR.with(|slot| *slot.borrow_mut() = Some(error));
-}
-
-/// The error of the last constructor-like call that returned `undefined`, as a failure string.
-#[wasm_bindgen]
-pub fn last_error() -> String {
-    LAST_ERROR.with(|slot| match slot.borrow_mut().take() {
-        Some(error) => failure(&error),
-        None => failure(&Error::new(codes::INVALID_INPUT, "unknown error")),
-    })
+pub fn compile_plan(input: JsValue) -> Result<DialPlan, JsValue> {
+    DialPlan::from_js(&input).map_err(|error| thrown(&error))
 }
 
 /// The URL of the page this module runs in (`location.href`), the packet
@@ -317,49 +352,35 @@ fn frame_url() -> Option<String> {
         .as_string()
 }
 
-/// `buildMakeCall(number, options?)` as JSON; an invalid number fails with the
-/// validation code and the failed validation result under `validation`.
+/// `buildMakeCall(number, options?)`: the MakeCall request; an invalid
+/// number throws its validation code with the failed validation result
+/// under `validation`.
 #[wasm_bindgen]
-pub fn build_make_call(number: JsValue, options: JsValue) -> String {
-    let run = || -> Result<String, String> {
-        let number = number_from_js(&number).map_err(|e| failure(&e))?;
-        let options_input = options_from_js(&options, "the options").map_err(|e| failure(&e))?;
-        let options_value = options_input.value().map_err(|e| failure(&e))?;
-        let options =
-            MakeCallOptions::from_value_in_frame(options_value.as_ref(), frame_url().as_deref())
-                .map_err(|e| failure(&e))?;
-        let built = match &number {
-            Ok(text) => make_call::build_make_call(text, &options),
-            Err(rejection) => Err(make_call::BuildError::Invalid(rejection.clone())),
-        };
-        let text = number.as_ref().ok().map(String::as_str);
-        built.map_err(|error| match error {
-            make_call::BuildError::Envelope(error) => failure(&error),
-            make_call::BuildError::Invalid(rejection) => {
-                let mut out = String::new();
-                out.push(FAILURE);
-                let mut object = ObjectWriter::new(&mut out);
-                object
-                    .str("code", rejection.code)
-                    .str("message", &rejection.message);
-                if let Some(index) = rejection.index {
-                    object.uint("index", index as u64);
-                }
-                object.raw("validation", |out| {
-                    dialplan::write_validation_json(&Err(rejection.clone()), text, out)
-                });
-                object.finish();
-                out
-            }
-        })
+pub fn build_make_call(number: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let number = number_from_js(&number).map_err(|e| thrown(&e))?;
+    let options_input = options_from_js(&options, "the options").map_err(|e| thrown(&e))?;
+    let options_value = options_input.value().map_err(|e| thrown(&e))?;
+    let options =
+        MakeCallOptions::from_value_in_frame(options_value.as_ref(), frame_url().as_deref())
+            .map_err(|e| thrown(&e))?;
+    let built = match &number {
+        Ok(text) => make_call::build_make_call(text, &options),
+        Err(rejection) => Err(make_call::BuildError::Invalid(rejection.clone())),
     };
-    run().unwrap_or_else(|failure| failure)
+    match built {
+        Ok(request) => Ok(to_js(&request)),
+        Err(make_call::BuildError::Envelope(error)) => Err(thrown(&error)),
+        Err(make_call::BuildError::Invalid(rejection)) => Err(thrown(&InvalidNumber {
+            rejection: &rejection,
+            input: number.as_ref().ok().map(String::as_str),
+        })),
+    }
 }
 
-/// `parseMessage(input)` as JSON.
+/// `parseMessage(input)`: the parsed message.
 #[wasm_bindgen]
-pub fn parse_message(input: JsValue) -> String {
-    message_json(message_from_js(&input))
+pub fn parse_message(input: JsValue) -> Result<JsValue, JsValue> {
+    answer(message_from_js(&input))
 }
 
 /// A message from JS: JSON text, or an object (see [`json_text_from_js`]).
@@ -375,13 +396,6 @@ fn call_from_js(
     read: fn(&Value<'_>) -> Result<Call, Error>,
 ) -> Result<Call, Error> {
     read(&json::parse_lenient(&json_text_from_js(input, what)?)?)
-}
-
-fn message_json(parsed: Result<Message, Error>) -> String {
-    match parsed {
-        Ok(message) => message.to_json(),
-        Err(error) => failure(&error),
-    }
 }
 
 thread_local! {
@@ -456,22 +470,22 @@ fn parse_staged<T>(
         _ => return Err(too_large(what)),
     }
     if len > staged_capacity() {
-        return Err(Error::new(codes::INVALID_INPUT, "no staged text"));
+        return Err(Error::new(Code::InvalidInput, "no staged text"));
     }
     STAGED.with(|staged| {
         let staged = staged.borrow();
         // Always valid UTF-8 from encodeInto; checked so a misuse fails cleanly.
         match staged.get(..len).map(std::str::from_utf8) {
             Some(Ok(text)) => read(text),
-            _ => Err(Error::new(codes::INVALID_INPUT, "no staged text")),
+            _ => Err(Error::new(Code::InvalidInput, "no staged text")),
         }
     })
 }
 
-/// `parseMessage(text)` of text staged by [`stage_text`], as JSON.
+/// `parseMessage(text)` of text staged by [`stage_text`].
 #[wasm_bindgen]
-pub fn parse_message_staged(len: usize, status: u32) -> String {
-    message_json(parse_staged(
+pub fn parse_message_staged(len: usize, status: u32) -> Result<JsValue, JsValue> {
+    answer(parse_staged(
         len,
         status,
         "the message",
@@ -479,51 +493,35 @@ pub fn parse_message_staged(len: usize, status: u32) -> String {
     ))
 }
 
-/// `parseStateChange(text)` of text staged by [`stage_text`], as JSON.
+/// `parseStateChange(text)` of text staged by [`stage_text`].
 #[wasm_bindgen]
-pub fn parse_state_change_staged(len: usize, status: u32) -> String {
-    call_json(parse_staged(len, status, "the message", |text| {
+pub fn parse_state_change_staged(len: usize, status: u32) -> Result<JsValue, JsValue> {
+    answer(parse_staged(len, status, "the message", |text| {
         message::parse_state_change_value(&json::parse_lenient(text)?)
     }))
 }
 
-/// `parseStateChange(input)` as JSON (the call only).
+/// `parseStateChange(input)`: the call only.
 #[wasm_bindgen]
-pub fn parse_state_change(input: JsValue) -> String {
-    call_json(call_from_js(
+pub fn parse_state_change(input: JsValue) -> Result<JsValue, JsValue> {
+    answer(call_from_js(
         &input,
         "the message",
         message::parse_state_change_value,
     ))
 }
 
-fn call_json(parsed: Result<Call, Error>) -> String {
-    match parsed {
-        Ok(call) => {
-            let mut out = String::with_capacity(512);
-            call.write_json(&mut out);
-            out
-        }
-        Err(error) => failure(&error),
-    }
-}
-
-/// `redactNumber(text)`: every digit but the last four hidden, as a JSON
-/// string (a failure for text over the input limit, refused uncopied).
+/// `redactNumber(text)`: every digit but the last four hidden (throws
+/// for text over the input limit, refused uncopied).
 #[wasm_bindgen]
-pub fn redact_number(text: JsValue) -> String {
+pub fn redact_number(text: JsValue) -> Result<String, JsValue> {
     match bounded_string(&text, "the text") {
-        Some(Ok(text)) => {
-            let redacted = gadget::redact_number(&text);
-            let mut out = String::with_capacity(redacted.len() + 2);
-            json::write_string(&mut out, &redacted);
-            out
-        }
-        Some(Err(error)) => failure(&error),
-        None => failure(&Error::new(
-            codes::INVALID_INPUT,
+        Some(Ok(text)) => Ok(gadget::redact_number(&text)),
+        Some(Err(error)) => Err(thrown(&error)),
+        None => Err(thrown(&Error::new(
+            Code::InvalidInput,
             msg!("the text must be a string, not ", js_type(&text)),
-        )),
+        ))),
     }
 }
 
@@ -539,41 +537,26 @@ pub fn metadata_version() -> String {
     crate::numbering::metadata_version().to_string()
 }
 
-/// `loadCountries` step 1: the metadata files the regions need (JSON array
+/// `loadCountries` step 1: the metadata files the regions need (an array
 /// of file names) for a JSON request (`["GB"]` or `"all"`).
 #[wasm_bindgen]
-pub fn metadata_files(request: &str) -> String {
-    let parsed = match json::parse(request) {
-        Ok(value) => value,
-        Err(error) => return failure(&error),
-    };
-    match crate::numbering::files_for(&parsed) {
-        Ok(files) => {
-            let mut out = String::from("[");
-            for (i, file) in files.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json::write_string(&mut out, file);
-            }
-            out.push(']');
-            out
-        }
-        Err(error) => failure(&error),
-    }
+pub fn metadata_files(request: &str) -> Result<JsValue, JsValue> {
+    let parsed = json::parse(request).map_err(|error| thrown(&error))?;
+    answer(crate::numbering::files_for(&parsed))
 }
 
 /// `loadCountries` step 2: adds one metadata file's bytes; returns its
-/// calling code as a JSON string.
+/// calling code.
 #[wasm_bindgen]
-pub fn load_metadata(bytes: &[u8]) -> String {
-    match crate::numbering::load(bytes) {
-        Ok(code) => msg!("\"", code, "\""),
-        Err(_) => failure(&Error::new(
-            codes::INVALID_INPUT,
-            "not a numbering metadata file of this makecall version",
-        )),
-    }
+pub fn load_metadata(bytes: &[u8]) -> Result<String, JsValue> {
+    crate::numbering::load(bytes)
+        .map(|code| code.to_string())
+        .map_err(|_| {
+            thrown(&Error::new(
+                Code::InvalidInput,
+                "not a numbering metadata file of this makecall version",
+            ))
+        })
 }
 
 /// `new AsYouType(country?)`: the as-you-type formatter (wrapped by the
@@ -585,18 +568,15 @@ pub struct AsYouTypeFormatter {
 
 #[wasm_bindgen]
 impl AsYouTypeFormatter {
-    /// `.input(text)`: the number typed so far, formatted, as a JSON string
-    /// (or the failure of a text that is not a string or is too long).
-    pub fn input(&mut self, text: JsValue) -> String {
+    /// `.input(text)`: the number typed so far, formatted; throws for a
+    /// text that is not a string or is too long.
+    pub fn input(&mut self, text: JsValue) -> Result<String, JsValue> {
         let text = match number_from_js(&text) {
             Ok(Ok(text)) => text,
-            Ok(Err(rejection)) => return failure(&rejection.to_error()),
-            Err(error) => return failure(&error),
+            Ok(Err(rejection)) => return Err(thrown(&rejection.to_error())),
+            Err(error) => return Err(thrown(&error)),
         };
-        let formatted = self.inner.input(&text);
-        let mut out = String::with_capacity(formatted.len() + 2);
-        json::write_string(&mut out, formatted);
-        out
+        Ok(self.inner.input(&text).to_string())
     }
 
     /// `.reset()`: forgets what was typed.
@@ -606,33 +586,29 @@ impl AsYouTypeFormatter {
 }
 
 /// Creates an as-you-type formatter for a region (`"GB"`; `undefined` or
-/// `null`: `+` numbers only); an unknown or unloaded region returns
-/// `undefined` and its error through [`last_error`].
+/// `null`: `+` numbers only); throws for an unknown or unloaded region.
 #[wasm_bindgen]
-pub fn as_you_type(country: JsValue) -> Option<AsYouTypeFormatter> {
+pub fn as_you_type(country: JsValue) -> Result<AsYouTypeFormatter, JsValue> {
     let region = if country.is_undefined() || country.is_null() {
         Ok(None)
     } else {
         match country.dyn_ref::<js_sys::JsString>() {
             Some(text) if text.length() <= 8 => {
-                dialplan::country_named(&String::from(text), "country", codes::INVALID_INPUT)
+                dialplan::country_named(&String::from(text), "country", Code::InvalidInput)
                     .map(Some)
             }
             _ => Err(Error::new(
-                codes::INVALID_INPUT,
+                Code::InvalidInput,
                 "the country is an ISO 3166 region code such as \"GB\"",
             )
             .with_path("country")),
         }
     };
     match region {
-        Ok(region) => Some(AsYouTypeFormatter {
+        Ok(region) => Ok(AsYouTypeFormatter {
             inner: crate::numbering::as_you_type::AsYouType::new(region),
         }),
-        Err(error) => {
-            set_last_error(error);
-            None
-        }
+        Err(error) => Err(thrown(&error)),
     }
 }
 
@@ -642,10 +618,9 @@ pub struct Tracker {
     inner: tracker::CallTracker,
 }
 
-/// Creates a call tracker from `{ maxEndedCalls? }`; bad options return
-/// `undefined` and their error through [`last_error`].
+/// Creates a call tracker from `{ maxEndedCalls? }`; throws for bad options.
 #[wasm_bindgen]
-pub fn create_tracker(options: JsValue) -> Option<Tracker> {
+pub fn create_tracker(options: JsValue) -> Result<Tracker, JsValue> {
     let max = options_from_js(&options, "the options").and_then(|input| {
         let value = input.value()?;
         let field = match &value {
@@ -656,7 +631,7 @@ pub fn create_tracker(options: JsValue) -> Option<Tracker> {
             None => None,
             Some(_) => {
                 return Err(Error::new(
-                    codes::INVALID_INPUT,
+                    Code::InvalidInput,
                     "the tracker options must be an object",
                 ))
             }
@@ -667,69 +642,47 @@ pub fn create_tracker(options: JsValue) -> Option<Tracker> {
                 .whole_number("maxEndedCalls", 0, tracker::MAX_ENDED_CALLS_LIMIT as u64)
                 .map(|max| max as usize)
                 .map_err(|message| {
-                    Error::new(codes::INVALID_INPUT, message).with_path("maxEndedCalls")
+                    Error::new(Code::InvalidInput, message).with_path("maxEndedCalls")
                 }),
         }
     });
     match max {
-        Ok(max) => Some(Tracker {
+        Ok(max) => Ok(Tracker {
             inner: tracker::CallTracker::new(max),
         }),
-        Err(error) => {
-            set_last_error(error);
-            None
-        }
+        Err(error) => Err(thrown(&error)),
     }
 }
 
 #[wasm_bindgen]
 impl Tracker {
-    /// Applies a state-change message (or a parsed call); returns `{change, call}` as JSON.
-    pub fn apply(&mut self, input: JsValue) -> String {
+    /// Applies a state-change message (or a parsed call): `{change, call}`.
+    pub fn apply(&mut self, input: JsValue) -> Result<JsValue, JsValue> {
         let call = call_from_js(&input, "the event", message::parse_call_or_message);
         self.apply_call(call)
     }
 
     /// [`Tracker::apply`] of text staged by [`stage_text`].
-    pub fn apply_staged(&mut self, len: usize, status: u32) -> String {
+    pub fn apply_staged(&mut self, len: usize, status: u32) -> Result<JsValue, JsValue> {
         let call = parse_staged(len, status, "the event", |text| {
             message::parse_call_or_message(&json::parse_lenient(text)?)
         });
         self.apply_call(call)
     }
 
-    fn apply_call(&mut self, call: Result<Call, Error>) -> String {
-        match call {
-            Ok(call) => {
-                let (change, snapshot) = self.inner.apply(&call, js_sys::Date::now());
-                let mut out = String::with_capacity(512);
-                ObjectWriter::new(&mut out)
-                    .str("change", change.as_str())
-                    .raw("call", |out| snapshot.write_json(out))
-                    .finish();
-                out
-            }
-            Err(error) => failure(&error),
-        }
+    fn apply_call(&mut self, call: Result<Call, Error>) -> Result<JsValue, JsValue> {
+        let call = call.map_err(|error| thrown(&error))?;
+        let (change, snapshot) = self.inner.apply(&call, js_sys::Date::now());
+        Ok(to_js(&tracker::Applied {
+            change,
+            call: &snapshot,
+        }))
     }
 
-    /// Every tracked call, as a JSON array.
-    pub fn calls(&self) -> String {
-        snapshots_json(&self.inner.calls())
+    /// Every tracked call, oldest first.
+    pub fn calls(&self) -> JsValue {
+        to_js(&self.inner.calls())
     }
-}
-
-fn snapshots_json(calls: &[tracker::CallSnapshot]) -> String {
-    let mut out = String::with_capacity(64 + 256 * calls.len());
-    out.push('[');
-    for (i, call) in calls.iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        call.write_json(&mut out);
-    }
-    out.push(']');
-    out
 }
 
 /// State shared between the gadget object and its timers.
@@ -754,13 +707,9 @@ impl Shared {
                 self.timers.borrow_mut().retain(|(id, _)| id != dial_id);
             }
         }
-        let mut out = String::with_capacity(256 * outputs.len());
-        gadget::write_outputs_json(&outputs, &mut out);
         // A throwing callback is the glue's fault; it is not allowed to
         // unwind through the core, so its error is dropped here.
-        let _ = self
-            .on_output
-            .call1(&JsValue::NULL, &JsValue::from_str(&out));
+        let _ = self.on_output.call1(&JsValue::NULL, &to_js(&outputs));
     }
 }
 
@@ -770,34 +719,31 @@ pub struct Gadget {
     shared: Rc<Shared>,
 }
 
-/// Creates a gadget core; a bad configuration returns `undefined` and its
-/// error through [`last_error`]. `on_output` receives each batch of outputs as JSON.
+/// Creates a gadget core; throws for a bad configuration. `on_output`
+/// receives each batch of outputs as an array.
 #[wasm_bindgen]
-pub fn create_gadget(options: JsValue, on_output: js_sys::Function) -> Option<Gadget> {
+pub fn create_gadget(options: JsValue, on_output: js_sys::Function) -> Result<Gadget, JsValue> {
     let config = options_from_js(&options, "the options").and_then(|input| {
         GadgetConfig::from_value_in_frame(input.value()?.as_ref(), frame_url().as_deref())
     });
     match config {
-        Ok(config) => Some(Gadget {
+        Ok(config) => Ok(Gadget {
             shared: Rc::new(Shared {
                 core: RefCell::new(GadgetCore::new(config)),
                 timers: RefCell::new(Vec::new()),
                 on_output,
             }),
         }),
-        Err(error) => {
-            set_last_error(error);
-            None
-        }
+        Err(error) => Err(thrown(&error)),
     }
 }
 
 #[wasm_bindgen]
 impl Gadget {
-    /// Starts a dial: returns `{dialId, message, dial, timeoutMs, publish}` as
-    /// JSON, or a failure. The glue publishes `message` only when `publish`
-    /// is true; otherwise it comes later as a `publish` output, or never.
-    pub fn dial(&self, input: JsValue) -> String {
+    /// Starts a dial: `{dialId, message, dial, timeoutMs, publish}`, or
+    /// throws why not. The glue publishes `message` only when `publish` is
+    /// true; otherwise it comes later as a `publish` output, or never.
+    pub fn dial(&self, input: JsValue) -> Result<JsValue, JsValue> {
         let started = match number_from_js(&input) {
             Ok(Ok(text)) => self
                 .shared
@@ -805,27 +751,11 @@ impl Gadget {
                 .borrow_mut()
                 .start_dial(&text, js_sys::Date::now()),
             Ok(Err(rejection)) => Err(self.shared.core.borrow().refuse_dial(rejection)),
-            Err(error) => return failure(&error),
+            Err(error) => return Err(thrown(&error)),
         };
-        match started {
-            Ok(started) => {
-                self.arm_timer(started.dial_id, started.timeout_ms);
-                let mut out = String::with_capacity(160 + started.message_json.len());
-                ObjectWriter::new(&mut out)
-                    .uint("dialId", u64::from(started.dial_id))
-                    .raw("message", |out| out.push_str(&started.message_json))
-                    .str("dial", &started.dial)
-                    .uint("timeoutMs", u64::from(started.timeout_ms))
-                    .bool("publish", started.publish_now)
-                    .finish();
-                out
-            }
-            Err(error) => {
-                let mut out = String::from(FAILURE);
-                gadget::write_dial_error_json(&error, &mut out);
-                out
-            }
-        }
+        let started = started.map_err(|error| thrown(&error))?;
+        self.arm_timer(started.dial_id, started.timeout_ms);
+        Ok(to_js(&started))
     }
 
     fn arm_timer(&self, dial_id: u32, timeout_ms: u32) {
@@ -914,97 +844,64 @@ impl Gadget {
         self.shared.timers.borrow_mut().clear();
     }
 
-    /// Validates a number under the gadget's plan (`validateNumber`'s JSON).
-    pub fn validate(&self, input: JsValue) -> String {
-        match number_from_js(&input) {
-            Ok(Ok(text)) => {
-                let result = self.shared.core.borrow().validate(&text);
-                let mut out = String::with_capacity(96 + 2 * text.len());
-                dialplan::write_validation_json(&result, Some(&text), &mut out);
-                out
-            }
-            Ok(Err(rejection)) => validation_failure_json(rejection),
-            Err(error) => failure(&error),
-        }
+    /// Validates a number under the gadget's plan (`validateNumber`'s result).
+    pub fn validate(&self, input: JsValue) -> Result<JsValue, JsValue> {
+        validation_js(&input, |text| self.shared.core.borrow().validate(text))
     }
 
     /// Whether a dial may start now: `{ok:true}` or `{ok:false, code, message}`.
-    pub fn can_dial(&self) -> String {
-        let mut out = String::with_capacity(128);
-        match self.shared.core.borrow().can_dial() {
-            Ok(()) => out.push_str("{\"ok\":true}"),
-            Err(error) => {
-                let mut object = ObjectWriter::new(&mut out);
-                object
-                    .bool("ok", false)
-                    .str("code", error.code)
-                    .str("message", &error.message);
-                object.finish();
-            }
-        }
-        out
+    pub fn can_dial(&self) -> JsValue {
+        to_js(&CanDial(&self.shared.core.borrow().can_dial()))
     }
 
-    /// The tracked calls, as a JSON array.
-    pub fn calls(&self) -> String {
-        snapshots_json(&self.shared.core.borrow().calls())
+    /// The tracked calls.
+    pub fn calls(&self) -> JsValue {
+        to_js(&self.shared.core.borrow().calls())
     }
 
-    /// The last known agent as JSON, or `null`.
-    pub fn agent(&self) -> String {
-        match self.shared.core.borrow().agent() {
-            Some(agent) => {
-                let mut out = String::with_capacity(256);
-                agent.write_json(&mut out);
-                out
-            }
-            None => "null".to_string(),
-        }
-    }
-
-    /// What a `register` hook is told: `{channel, source?, envelope, responseUrl?}`.
-    pub fn registration(&self) -> String {
-        let mut out = String::with_capacity(128);
+    /// The last known agent, or `null`.
+    pub fn agent(&self) -> JsValue {
         self.shared
             .core
             .borrow()
-            .config()
-            .form
-            .write_registration_json(&mut out);
-        out
+            .agent()
+            .map_or(JsValue::NULL, to_js)
+    }
+
+    /// What a `register` hook is told: `{channel, source?, envelope, responseUrl?}`.
+    pub fn registration(&self) -> JsValue {
+        to_js(&self.shared.core.borrow().config().form.registration())
     }
 
     /// Takes the subscriber id a `register` hook answered (a non-empty string
-    /// or a whole number): `""`, or a `NOT_REGISTERED` failure.
-    pub fn set_subscriber_id(&self, id: JsValue) -> String {
+    /// or a whole number); throws `NOT_REGISTERED` for anything else.
+    pub fn set_subscriber_id(&self, id: JsValue) -> Result<(), JsValue> {
         let text = if let Some(text) = id.as_string() {
             Ok(Value::String(text.into()))
         } else if let Some(n) = id.as_f64() {
             make_call::number_text_from_f64(n).map(|digits| Value::Number(digits.into()))
         } else {
-            Err(Error::new(codes::INVALID_INPUT, msg!("a ", js_type(&id))))
+            Err(Error::new(Code::InvalidInput, msg!("a ", js_type(&id))))
         };
         let result = text.and_then(|value| self.shared.core.borrow_mut().set_subscriber_id(&value));
-        match result {
-            Ok(()) => String::new(),
-            Err(error) => failure(&Error::new(
-                codes::NOT_REGISTERED,
+        result.map_err(|error| {
+            thrown(&Error::new(
+                Code::NotRegistered,
                 msg!(
                     "the register hook must answer the subscriber id as a non-empty string or a whole number (",
                     error.message,
                     ")"
                 ),
-            )),
-        }
+            ))
+        })
     }
 
-    /// The channel's documented agent-state request, as JSON: `""` when the
-    /// channel documents none (Finesse), or a failure (`NOT_REGISTERED`).
-    pub fn agent_state_request(&self) -> String {
+    /// The channel's documented agent-state request: `undefined` when the
+    /// channel documents none (Finesse); throws `NOT_REGISTERED`.
+    pub fn agent_state_request(&self) -> Result<JsValue, JsValue> {
         match self.shared.core.borrow().agent_state_request() {
-            None => String::new(),
-            Some(Ok(json)) => json,
-            Some(Err(error)) => failure(&error),
+            None => Ok(JsValue::UNDEFINED),
+            Some(request) => answer(request),
         }
     }
 

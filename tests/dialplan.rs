@@ -7,7 +7,7 @@
 )]
 
 use makecall::dialplan::{
-    validate, write_validation_json, DialFormat, NumberKind, Plan, Preset, Rejection, ValidNumber,
+    validate, DialFormat, NumberKind, Plan, Preset, Rejection, ValidNumber, Validation,
     UNICODE_DIGIT_ZEROS,
 };
 use makecall::json::Value;
@@ -50,7 +50,7 @@ fn err(input: &str, plan: &Plan) -> Rejection {
     }
 }
 fn code(input: &str, plan: &Plan) -> &'static str {
-    err(input, plan).code
+    err(input, plan).code.as_str()
 }
 fn dial(input: &str, plan: &Plan) -> String {
     ok(input, plan).dial
@@ -178,7 +178,7 @@ fn every_validation_code_is_reachable() {
 #[test]
 fn too_long_has_no_index_and_invalid_character_has_one() {
     let r = err(&"5".repeat(50), &Plan::default());
-    assert_eq!((r.code, r.index), ("TOO_LONG", None));
+    assert_eq!((r.code.as_str(), r.index), ("TOO_LONG", None));
     let r = err("12", &Plan::default());
     assert_eq!(r.index, None);
 }
@@ -225,7 +225,7 @@ fn other_punctuation_is_an_invalid_character() {
     ] {
         let r = err(input, &Plan::default());
         assert_eq!(
-            (r.code, r.index),
+            (r.code.as_str(), r.index),
             ("INVALID_CHARACTER", Some(index)),
             "{input}"
         );
@@ -251,7 +251,7 @@ fn plus_star_and_hash_rules() {
     ] {
         let r = err(input, &d);
         assert_eq!(
-            (r.code, r.index),
+            (r.code.as_str(), r.index),
             ("INVALID_CHARACTER", Some(index)),
             "{input}"
         );
@@ -661,6 +661,15 @@ fn plan_errors_carry_the_path() {
 
 // ---- JSON result ----
 
+/// The serialised `validateNumber` shape, as JSON text.
+fn write_validation_json(
+    result: &Result<ValidNumber, Rejection>,
+    input: Option<&str>,
+    out: &mut String,
+) {
+    out.push_str(&serde_json::to_string(&Validation { result, input }).unwrap());
+}
+
 #[test]
 fn validation_json_shapes() {
     let mut out = String::new();
@@ -900,12 +909,12 @@ fn a_null_country_code_clears_the_country_and_what_the_preset_derived_from_it() 
 fn a_country_plan_needs_its_data_loaded() {
     let error = plan_err(obj(vec![("country", s("GB"))]));
     assert_eq!(
-        (error.code, error.path.as_deref()),
+        (error.code.as_str(), error.path.as_deref()),
         ("COUNTRY_NOT_LOADED", Some("country"))
     );
     let error = plan_err(obj(vec![("country", s("ZZ"))]));
     assert_eq!(
-        (error.code, error.path.as_deref()),
+        (error.code.as_str(), error.path.as_deref()),
         ("INVALID_PLAN", Some("country"))
     );
     let v = ok("(613) 555-0123", &plan(obj(vec![("country", s("CA"))])));

@@ -8,7 +8,7 @@
     clippy::panic
 )]
 
-use makecall::error::codes;
+use makecall::error::Code;
 use makecall::message::parse_message_text;
 use makecall::model::{AgentState, CallState, Direction, Message};
 
@@ -114,9 +114,9 @@ fn ids_stay_strings_and_fall_back_to_the_uri() {
     assert_eq!(call.call_id, "42");
     assert!(call.participants.is_empty());
     let err = parse_message_text(&dialog("add", r#"{"state":"INITIATING"}"#)).unwrap_err();
-    assert_eq!(err.code, codes::MISSING_CALL_ID);
+    assert_eq!(err.code, Code::MissingCallId);
     let err = parse_message_text(r#"{"finesse":"dialog","event":"add"}"#).unwrap_err();
-    assert_eq!(err.code, codes::MISSING_CALL);
+    assert_eq!(err.code, Code::MissingCall);
 }
 
 #[test]
@@ -132,14 +132,14 @@ fn limits_hold_for_finesse_dialogs_too() {
         parse_message_text(&dialog("change", &data))
             .unwrap_err()
             .code,
-        codes::LIMIT_EXCEEDED
+        Code::LimitExceeded
     );
     let long = format!(r#"{{"id":"{}","state":"ACTIVE"}}"#, "9".repeat(300));
     assert_eq!(
         parse_message_text(&dialog("change", &long))
             .unwrap_err()
             .code,
-        codes::LIMIT_EXCEEDED
+        Code::LimitExceeded
     );
 }
 
@@ -177,7 +177,9 @@ fn make_call_errors_keep_type_and_text_but_not_the_number() {
     assert_eq!(error.status.as_deref(), Some("400"));
     assert_eq!(error.error_type.as_deref(), Some("Invalid Destination"));
     assert_eq!(error.error_message.as_deref(), Some("Invalid Destination"));
-    assert!(!parse_message_text(rsp).unwrap().to_json().contains("9999"));
+    assert!(!serde_json::to_string(&parse_message_text(rsp).unwrap())
+        .unwrap()
+        .contains("9999"));
 
     // 503 with an empty body: the status only.
     let Message::WorkspaceError { error, .. } =
@@ -210,6 +212,6 @@ fn an_unknown_kind_is_other_and_plain_messages_are_unaffected() {
     // A non-string "finesse" key is not our envelope.
     assert_eq!(
         parse_message_text(r#"{"finesse":1}"#).unwrap_err().code,
-        codes::NOT_A_WORKSPACE_MESSAGE
+        Code::NotAWorkspaceMessage
     );
 }

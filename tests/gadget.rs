@@ -7,17 +7,30 @@
 )]
 
 use makecall::dialplan::{validate, Plan, Preset};
-use makecall::error::{codes, Error};
+use makecall::error::{Code, Error};
 use makecall::gadget::{
-    address_plan, agent_allowed, is_dialer_call, redact_number, same_destination,
-    write_dial_error_json, write_outputs_json, AgentPolicy, DialError, GadgetConfig, GadgetCore,
-    Output, Placed,
+    address_plan, agent_allowed, is_dialer_call, redact_number, same_destination, AgentPolicy,
+    DialError, GadgetConfig, GadgetCore, Output, Placed,
 };
 use makecall::json::Value;
 use makecall::model::{
     Agent, AgentState, Call, CallState, Direction, Envelope, Message, WorkspaceError,
 };
 use makecall::tracker::Change;
+
+/// The outputs as the JSON text of their serialised shape.
+fn write_outputs_json(outputs: &[Output], out: &mut String) {
+    out.push_str(&serde_json::to_string(outputs).unwrap());
+}
+
+/// A dial error's `MakecallError` fields as JSON text.
+fn write_dial_error_json(error: &DialError, out: &mut String) {
+    out.push_str(&serde_json::to_string(error).unwrap());
+}
+
+fn json<T: serde::Serialize + ?Sized>(value: &T) -> String {
+    serde_json::to_string(value).unwrap()
+}
 
 const NUMBER: &str = "(608) 555-9000";
 const DIGITS: &str = "6085559000";
@@ -87,7 +100,7 @@ fn only_settled(outputs: &[Output]) -> (u32, Result<Placed, DialError>) {
     all.into_iter().next().unwrap()
 }
 
-fn error_code(outputs: &[Output]) -> &'static str {
+fn error_code(outputs: &[Output]) -> makecall::error::Code {
     only_settled(outputs).1.unwrap_err().code
 }
 
@@ -151,11 +164,11 @@ fn config_rejects_bad_values_with_their_path() {
     ];
     for (key, value) in cases {
         let err = GadgetConfig::from_value(Some(&obj(&[(key, value.clone())]))).unwrap_err();
-        assert_eq!(err.code, codes::INVALID_INPUT, "{key} = {value:?}");
+        assert_eq!(err.code, Code::InvalidInput, "{key} = {value:?}");
         assert_eq!(err.path.as_deref(), Some(key), "{key} = {value:?}");
     }
     let err = GadgetConfig::from_value(Some(&string("ready"))).unwrap_err();
-    assert_eq!(err.code, codes::INVALID_INPUT);
+    assert_eq!(err.code, Code::InvalidInput);
     // The upper bound itself is accepted.
     let max = obj(&[("dialTimeoutMs", num("600000"))]);
     assert_eq!(
@@ -176,7 +189,7 @@ fn start_dial_builds_the_make_call_message() {
     assert_eq!(started.dial, DIGITS);
     assert_eq!(started.timeout_ms, 15_000);
     assert_eq!(
-        started.message_json,
+        json(&started.message),
         r#"{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000"}"#
     );
     assert_eq!(core.pending_dial(), Some(1));
@@ -185,7 +198,7 @@ fn start_dial_builds_the_make_call_message() {
     let mut core = GadgetCore::new(config);
     let started = core.start_dial(DIGITS, 0.0).unwrap();
     assert_eq!(
-        started.message_json,
+        json(&started.message),
         r#"{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000","source":"my-crm"}"#
     );
 }
@@ -203,11 +216,11 @@ fn dial_ids_increment() {
 fn invalid_numbers_are_rejected_with_the_reason() {
     let mut core = core();
     let err = core.start_dial("", 0.0).unwrap_err();
-    assert_eq!(err.code, codes::DIAL_INVALID_NUMBER);
-    assert_eq!(err.reason, Some(codes::EMPTY));
+    assert_eq!(err.code, Code::InvalidNumber);
+    assert_eq!(err.reason, Some(Code::Empty));
     let err = core.start_dial("12", 0.0).unwrap_err();
-    assert_eq!(err.code, codes::DIAL_INVALID_NUMBER);
-    assert_eq!(err.reason, Some(codes::TOO_SHORT));
+    assert_eq!(err.code, Code::InvalidNumber);
+    assert_eq!(err.reason, Some(Code::TooShort));
     assert!(!err.message.is_empty());
     assert_eq!(core.pending_dial(), None);
 }
@@ -217,15 +230,15 @@ fn one_dial_at_a_time() {
     let mut core = core();
     let first = core.start_dial(NUMBER, 0.0).unwrap();
     let err = core.start_dial("6085551234", 1.0).unwrap_err();
-    assert_eq!(err.code, codes::DIAL_IN_PROGRESS);
-    assert_eq!(core.can_dial().unwrap_err().code, codes::DIAL_IN_PROGRESS);
+    assert_eq!(err.code, Code::DialInProgress);
+    assert_eq!(core.can_dial().unwrap_err().code, Code::DialInProgress);
     // The pending dial is unaffected and still settles.
     let out = core.handle(msg(outbound("100", CallState::Initiating, DIGITS)), 2.0);
     let (id, outcome) = only_settled(&out);
     assert_eq!(id, first.dial_id);
     assert_eq!(outcome.unwrap().call_id, "100");
     // Its call is live now: one call at a time.
-    assert_eq!(core.can_dial().unwrap_err().code, codes::CALL_IN_PROGRESS);
+    assert_eq!(core.can_dial().unwrap_err().code, Code::CallInProgress);
     core.handle(msg(outbound("100", CallState::Dropped, DIGITS)), 3.0);
     assert!(core.can_dial().is_ok());
 }
@@ -257,10 +270,10 @@ fn no_dial_while_the_agent_has_a_live_call() {
             assert_eq!(only_settled(&out).0, dial_id);
         }
         let refused = core.can_dial().unwrap_err();
-        assert_eq!(refused.code, codes::CALL_IN_PROGRESS, "{state:?}");
+        assert_eq!(refused.code, Code::CallInProgress, "{state:?}");
         assert_eq!(refused.call_id.as_deref(), Some("700"));
         let err = core.start_dial("6085551234", 9.0).unwrap_err();
-        assert_eq!(err.code, codes::CALL_IN_PROGRESS, "{state:?}");
+        assert_eq!(err.code, Code::CallInProgress, "{state:?}");
         assert_eq!(core.pending_dial(), None, "nothing was started");
     }
     // A call the workspace reports (inbound, a dialer's) counts as well.
@@ -269,7 +282,7 @@ fn no_dial_while_the_agent_has_a_live_call() {
     core.handle(msg(outbound("700", CallState::Dropped, DIGITS)), 10.0);
     assert!(core.can_dial().is_ok(), "ended: the agent may dial again");
     core.handle(msg(inbound), 11.0);
-    assert_eq!(core.can_dial().unwrap_err().code, codes::CALL_IN_PROGRESS);
+    assert_eq!(core.can_dial().unwrap_err().code, Code::CallInProgress);
     let mut ended = Call::new("701", CallState::WrapUp);
     ended.direction = Direction::Inbound;
     core.handle(msg(ended), 12.0);
@@ -295,7 +308,7 @@ fn allow_dial_during_call_is_a_boolean_option() {
     );
     let err = GadgetConfig::from_value(Some(&obj(&[("allowDialDuringCall", string("yes"))])))
         .unwrap_err();
-    assert_eq!(err.code, codes::INVALID_INPUT);
+    assert_eq!(err.code, Code::InvalidInput);
     assert_eq!(err.path.as_deref(), Some("allowDialDuringCall"));
 }
 
@@ -311,13 +324,10 @@ fn the_agents_own_extension_from_the_agent_event_is_refused() {
         }),
         0.0,
     );
-    assert_eq!(
-        core.validate("5024").unwrap_err().code,
-        codes::OWN_EXTENSION
-    );
+    assert_eq!(core.validate("5024").unwrap_err().code, Code::OwnExtension);
     let err = core.start_dial("50-24", 1.0).unwrap_err();
-    assert_eq!(err.code, codes::DIAL_INVALID_NUMBER);
-    assert_eq!(err.reason, Some(codes::OWN_EXTENSION));
+    assert_eq!(err.code, Code::InvalidNumber);
+    assert_eq!(err.reason, Some(Code::OwnExtension));
     assert!(!err.message.contains("5024"), "{}", err.message);
     assert!(core.validate("5025").is_ok());
 }
@@ -357,9 +367,9 @@ fn agent_not_ready_refuses_the_dial() {
     assert!(matches!(&out[..], [Output::Agent(a)] if a.state == AgentState::NotReady));
     assert_eq!(core.agent().unwrap().state, AgentState::NotReady);
     let err = core.start_dial(NUMBER, 1.0).unwrap_err();
-    assert_eq!(err.code, codes::AGENT_NOT_READY);
+    assert_eq!(err.code, Code::AgentNotReady);
     assert!(err.message.contains("NOT_READY") && err.message.contains("\"ready\""));
-    assert_eq!(core.can_dial().unwrap_err().code, codes::AGENT_NOT_READY);
+    assert_eq!(core.can_dial().unwrap_err().code, Code::AgentNotReady);
     assert_eq!(core.pending_dial(), None);
     // Once Ready, the dial goes.
     core.handle(agent_msg(AgentState::Ready), 2.0);
@@ -373,7 +383,7 @@ fn not_ready_policy_refuses_ready_and_unknown_agent_is_allowed() {
     core.handle(agent_msg(AgentState::Ready), 0.0);
     assert_eq!(
         core.start_dial(NUMBER, 1.0).unwrap_err().code,
-        codes::AGENT_NOT_READY
+        Code::AgentNotReady
     );
     let mut core = core_with(AgentPolicy::Any);
     core.handle(agent_msg(AgentState::Talking), 0.0);
@@ -421,8 +431,8 @@ fn call_failed_with_cause() {
         call.cause = Some(cause.to_string());
         let out = core.handle(msg(call), 1.0);
         let err = only_settled(&out).1.unwrap_err();
-        assert_eq!(err.code, codes::CALL_FAILED);
-        assert_eq!(err.cause.as_deref(), Some(cause));
+        assert_eq!(err.code, Code::CallFailed);
+        assert_eq!(err.state_cause.as_deref(), Some(cause));
         assert_eq!(err.call_id.as_deref(), Some("55"));
         assert!(err.message.contains(cause));
         assert!(!err.message.contains(DIGITS), "{}", err.message);
@@ -454,7 +464,7 @@ fn timeout_settles_with_a_redacted_message() {
     let started = core.start_dial(NUMBER, 0.0).unwrap();
     assert!(core.timeout(started.dial_id + 1).is_empty(), "other id");
     let err = only_settled(&core.timeout(started.dial_id)).1.unwrap_err();
-    assert_eq!(err.code, codes::TIMEOUT);
+    assert_eq!(err.code, Code::Timeout);
     assert_eq!(err.message, "no call for ••••••9000 within 15000 ms");
     // Already settled: a second timeout does nothing, and the late call doesn't settle.
     assert!(core.timeout(started.dial_id).is_empty());
@@ -467,24 +477,21 @@ fn timeout_settles_with_a_redacted_message() {
 fn abort_and_close() {
     let mut core = core();
     let started = core.start_dial(NUMBER, 0.0).unwrap();
-    assert_eq!(error_code(&core.abort(started.dial_id)), codes::ABORTED);
+    assert_eq!(error_code(&core.abort(started.dial_id)), Code::Aborted);
     assert!(core.abort(started.dial_id).is_empty());
 
     let started = core.start_dial(NUMBER, 1.0).unwrap();
-    assert_eq!(error_code(&core.close()), codes::CLOSED);
+    assert_eq!(error_code(&core.close()), Code::Closed);
     assert!(core.is_closed());
     assert!(core.close().is_empty());
     assert!(core.timeout(started.dial_id).is_empty());
-    assert_eq!(
-        core.start_dial(NUMBER, 2.0).unwrap_err().code,
-        codes::CLOSED
-    );
-    assert_eq!(core.can_dial().unwrap_err().code, codes::CLOSED);
+    assert_eq!(core.start_dial(NUMBER, 2.0).unwrap_err().code, Code::Closed);
+    assert_eq!(core.can_dial().unwrap_err().code, Code::Closed);
     assert!(core
         .handle(msg(outbound("1", CallState::Initiating, DIGITS)), 3.0)
         .is_empty());
     assert!(core
-        .handle(Err(Error::new(codes::INVALID_JSON, "x")), 3.0)
+        .handle(Err(Error::new(Code::InvalidJson, "x")), 3.0)
         .is_empty());
     assert!(core.calls().is_empty());
 }
@@ -675,11 +682,11 @@ fn settle_once_under_every_interleaving() {
         assert_eq!(dial_id, id);
         // The first event decides the outcome.
         let expected = match order[0] {
-            Ev::Timeout => Err(codes::TIMEOUT),
-            Ev::Abort => Err(codes::ABORTED),
-            Ev::Close => Err(codes::CLOSED),
+            Ev::Timeout => Err(Code::Timeout),
+            Ev::Abort => Err(Code::Aborted),
+            Ev::Close => Err(Code::Closed),
             Ev::Placed => Ok(CallState::Initiating),
-            Ev::Failed => Err(codes::CALL_FAILED),
+            Ev::Failed => Err(Code::CallFailed),
         };
         assert_eq!(
             outcome.map(|p| p.state).map_err(|e| e.code),
@@ -705,7 +712,7 @@ fn a_stale_dial_id_does_not_touch_the_next_dial() {
 #[test]
 fn parse_errors_go_to_error_listeners_and_other_messages_are_ignored() {
     let mut core = core();
-    let error = Error::new(codes::INVALID_JSON, "bad").at(3);
+    let error = Error::new(Code::InvalidJson, "bad").at(3);
     assert_eq!(
         core.handle(Err(error.clone()), 0.0),
         vec![Output::Error(error)]
@@ -942,17 +949,15 @@ fn outputs_json() {
     let mut outputs = core.handle(msg(outbound("7", CallState::Initiating, DIGITS)), 5.0);
     outputs.extend(core.handle(agent_msg(AgentState::Talking), 6.0));
     outputs.push(Output::Error(
-        Error::new(codes::INVALID_JSON, "bad")
-            .at(4)
-            .with_path("a.b"),
+        Error::new(Code::InvalidJson, "bad").at(4).with_path("a.b"),
     ));
     outputs.push(Output::Settled {
         dial_id: 2,
         outcome: Err(DialError {
-            code: codes::CALL_FAILED,
+            code: Code::CallFailed,
             message: "failed".into(),
             reason: None,
-            cause: Some("BUSY".into()),
+            state_cause: Some("BUSY".into()),
             call_id: Some("8".into()),
             workspace: None,
         }),
@@ -960,11 +965,11 @@ fn outputs_json() {
     let mut out = String::new();
     write_outputs_json(&outputs, &mut out);
     let expected = concat!(
-        r#"[{"type":"call","change":"new","dialled":true,"call":{"callId":"7","state":"initiating","direction":"outbound","toAddress":"6085559000","startedAt":5,"updatedAt":5,"history":[{"state":"initiating","at":5}]}},"#,
+        r#"[{"type":"call","change":"new","dialled":true,"call":{"callId":"7","state":"initiating","direction":"outbound","toAddress":"6085559000","startedAt":5.0,"updatedAt":5.0,"history":[{"state":"initiating","at":5.0}]}},"#,
         r#"{"type":"settled","dialId":1,"ok":true,"result":{"callId":"7","state":"initiating","dial":"6085559000"}},"#,
         r#"{"type":"agent","agent":{"state":"TALKING","rawState":"TALKING"}},"#,
         r#"{"type":"error","error":{"code":"INVALID_JSON","message":"bad","index":4,"path":"a.b"}},"#,
-        r#"{"type":"settled","dialId":2,"ok":false,"error":{"code":"CALL_FAILED","message":"failed","cause":"BUSY","callId":"8"}}]"#,
+        r#"{"type":"settled","dialId":2,"ok":false,"error":{"code":"CALL_FAILED","message":"failed","stateCause":"BUSY","callId":"8"}}]"#,
     );
     assert_eq!(out, expected);
 
@@ -975,10 +980,10 @@ fn outputs_json() {
     let mut out = String::new();
     write_dial_error_json(
         &DialError {
-            code: codes::DIAL_INVALID_NUMBER,
+            code: Code::InvalidNumber,
             message: "too short".into(),
-            reason: Some(codes::TOO_SHORT),
-            cause: None,
+            reason: Some(Code::TooShort),
+            state_cause: None,
             call_id: None,
             workspace: None,
         },
@@ -1038,7 +1043,7 @@ fn a_workspace_error_rejects_the_pending_dial_at_once() {
     let (dial_id, outcome) = only_settled(&outputs);
     assert_eq!(dial_id, started.dial_id);
     let error = outcome.unwrap_err();
-    assert_eq!(error.code, codes::WORKSPACE_ERROR);
+    assert_eq!(error.code, Code::WorkspaceError);
     let workspace = error.workspace.as_deref().unwrap();
     assert_eq!(workspace.error_type.as_deref(), Some("Invalid State"));
     assert_eq!(
@@ -1088,8 +1093,8 @@ fn a_busy_cause_on_the_participant_reaches_call_failed() {
     let parsed = makecall::message::parse_message_text(text);
     let outputs = core.handle(parsed, 1.0);
     let error = only_settled(&outputs).1.unwrap_err();
-    assert_eq!(error.code, codes::CALL_FAILED);
-    assert_eq!(error.cause.as_deref(), Some("BUSY"));
+    assert_eq!(error.code, Code::CallFailed);
+    assert_eq!(error.state_cause.as_deref(), Some("BUSY"));
 }
 
 // ---------------------------------------------------------------- envelopes and channels
@@ -1104,10 +1109,10 @@ fn core_from(options: Value<'static>) -> GadgetCore {
 #[test]
 fn a_packet_gadget_refuses_dials_until_registration_gives_the_subscriber_id() {
     let mut core = core_from(obj(&[("envelope", string("packet"))]));
-    assert_eq!(core.can_dial().unwrap_err().code, codes::NOT_REGISTERED);
+    assert_eq!(core.can_dial().unwrap_err().code, Code::NotRegistered);
     assert_eq!(
         core.start_dial(NUMBER, 0.0).unwrap_err().code,
-        codes::NOT_REGISTERED
+        Code::NotRegistered
     );
     assert_eq!(core.pending_dial(), None);
     assert!(core.set_subscriber_id(&string("")).is_err());
@@ -1116,7 +1121,7 @@ fn a_packet_gadget_refuses_dials_until_registration_gives_the_subscriber_id() {
     assert!(core.can_dial().is_ok());
     let started = core.start_dial(NUMBER, 0.0).unwrap();
     assert_eq!(
-        started.message_json,
+        json(&started.message),
         r#"{"channel":"Finesse","topic":"","subTopic":"","message":{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000","source":"makecall"},"ResponseUrl":"https://gadget.example.net/","subscriberID":"66517761"}"#
     );
 }
@@ -1126,11 +1131,11 @@ fn the_cisco_channel_gadget_sends_set_make_call_and_may_ask_for_the_agent_state(
     let mut core = core_from(obj(&[("channel", string("Cisco"))]));
     let started = core.start_dial(NUMBER, 0.0).unwrap();
     assert_eq!(
-        started.message_json,
+        json(&started.message),
         r#"{"channel":"Cisco","topic":"InboundCall","subtopic":"SetMakeCall","source":"makecall","data":{"toAddress":"6085559000"}}"#
     );
     assert_eq!(
-        core.agent_state_request().unwrap().unwrap(),
+        json(&core.agent_state_request().unwrap().unwrap()),
         r#"{"channel":"Cisco","topic":"Agent","subtopic":"GetAgentState","source":"makecall"}"#
     );
     // The Finesse channel documents no agent-state request: nothing to send.
@@ -1143,10 +1148,7 @@ fn publishes(outputs: &[Output]) -> Vec<(u32, String)> {
     outputs
         .iter()
         .filter_map(|o| match o {
-            Output::Publish {
-                dial_id,
-                message_json,
-            } => Some((*dial_id, message_json.clone())),
+            Output::Publish { dial_id, message } => Some((*dial_id, json(message))),
             _ => None,
         })
         .collect()
@@ -1178,13 +1180,13 @@ fn a_dial_while_disconnected_is_held_and_published_on_connect() {
     assert_eq!(out[0], Output::Connection { connected: true });
     assert_eq!(
         publishes(&out),
-        vec![(started.dial_id, started.message_json.clone())]
+        vec![(started.dial_id, json(&started.message))]
     );
     // Handed out once: a second report (or a reconnect) does not repeat it.
     assert!(publishes(&core.connection(false)).is_empty());
     assert!(publishes(&core.connection(true)).is_empty());
     // Sent, so its deadline is an ordinary TIMEOUT.
-    assert_eq!(error_code(&core.timeout(started.dial_id)), codes::TIMEOUT);
+    assert_eq!(error_code(&core.timeout(started.dial_id)), Code::Timeout);
 }
 
 #[test]
@@ -1192,7 +1194,7 @@ fn a_deadline_before_connecting_is_not_connected_and_withdraws_the_message() {
     let mut core = disconnected_core();
     let started = core.start_dial(NUMBER, 0.0).unwrap();
     let err = only_settled(&core.timeout(started.dial_id)).1.unwrap_err();
-    assert_eq!(err.code, codes::NOT_CONNECTED);
+    assert_eq!(err.code, Code::NotConnected);
     assert!(err.message.contains("nothing was sent"), "{}", err.message);
     assert!(!err.message.contains(DIGITS), "{}", err.message);
     // The late connection publishes nothing.
@@ -1205,13 +1207,13 @@ fn abort_and_close_before_connecting_withdraw_the_message() {
     let mut core = disconnected_core();
     let started = core.start_dial(NUMBER, 0.0).unwrap();
     let err = only_settled(&core.abort(started.dial_id)).1.unwrap_err();
-    assert_eq!(err.code, codes::ABORTED);
+    assert_eq!(err.code, Code::Aborted);
     assert!(err.message.ends_with("nothing was sent"), "{}", err.message);
     assert!(publishes(&core.connection(true)).is_empty());
 
     let mut core = disconnected_core();
     core.start_dial(NUMBER, 0.0).unwrap();
-    assert_eq!(error_code(&core.close()), codes::CLOSED);
+    assert_eq!(error_code(&core.close()), Code::Closed);
     assert!(core.connection(true).is_empty());
 }
 
@@ -1220,14 +1222,14 @@ fn a_refused_subscription_settles_the_dial_and_blocks_dials_until_reconnected() 
     let mut core = core();
     let started = core.start_dial(NUMBER, 0.0).unwrap();
     let out = core.subscription_refused("topic makecall.events refused");
-    assert!(matches!(&out[0], Output::Error(e) if e.code == codes::SUBSCRIBE_REFUSED));
+    assert!(matches!(&out[0], Output::Error(e) if e.code == Code::SubscribeRefused));
     let (id, outcome) = only_settled(&out);
     assert_eq!(id, started.dial_id);
-    assert_eq!(outcome.unwrap_err().code, codes::SUBSCRIBE_REFUSED);
+    assert_eq!(outcome.unwrap_err().code, Code::SubscribeRefused);
     // Nothing can be heard, so nothing is sent.
-    assert_eq!(core.can_dial().unwrap_err().code, codes::SUBSCRIBE_REFUSED);
+    assert_eq!(core.can_dial().unwrap_err().code, Code::SubscribeRefused);
     let err = core.start_dial(NUMBER, 1.0).unwrap_err();
-    assert_eq!(err.code, codes::SUBSCRIBE_REFUSED);
+    assert_eq!(err.code, Code::SubscribeRefused);
     assert!(err.message.contains("makecall.events refused"));
     // A new connection subscribes again: dials are possible.
     core.connection(false);
@@ -1240,7 +1242,7 @@ fn a_refusal_while_held_says_nothing_was_sent() {
     let mut core = disconnected_core();
     core.start_dial(NUMBER, 0.0).unwrap();
     let err = only_settled(&core.subscription_refused("")).1.unwrap_err();
-    assert_eq!(err.code, codes::SUBSCRIBE_REFUSED);
+    assert_eq!(err.code, Code::SubscribeRefused);
     assert!(err.message.ends_with("nothing was sent"), "{}", err.message);
     assert!(publishes(&core.connection(true)).is_empty());
 }
@@ -1326,8 +1328,8 @@ fn no_make_call_is_handed_out_after_its_dial_settled_in_any_order() {
                 // TIMEOUT only for a sent MakeCall, NOT_CONNECTED only for a held one.
                 if let Err(error) = &outcome {
                     let sent = handed.contains(&id);
-                    assert!(error.code != codes::TIMEOUT || sent, "{seq:?}");
-                    assert!(error.code != codes::NOT_CONNECTED || !sent, "{seq:?}");
+                    assert!(error.code != Code::Timeout || sent, "{seq:?}");
+                    assert!(error.code != Code::NotConnected || !sent, "{seq:?}");
                 }
                 settled_ids.push(id);
             }
@@ -1343,13 +1345,10 @@ fn timeout_only_after_the_message_went_out() {
     // published before it is TIMEOUT.
     let mut core = disconnected_core();
     let first = core.start_dial(NUMBER, 0.0).unwrap();
-    assert_eq!(
-        error_code(&core.timeout(first.dial_id)),
-        codes::NOT_CONNECTED
-    );
+    assert_eq!(error_code(&core.timeout(first.dial_id)), Code::NotConnected);
     let second = core.start_dial(NUMBER, 0.0).unwrap();
     assert_eq!(publishes(&core.connection(true)).len(), 1);
-    assert_eq!(error_code(&core.timeout(second.dial_id)), codes::TIMEOUT);
+    assert_eq!(error_code(&core.timeout(second.dial_id)), Code::Timeout);
 }
 
 #[test]
@@ -1380,7 +1379,7 @@ fn a_workspace_error_settles_only_a_sent_dial_with_its_status() {
     let (id, outcome) = only_settled(&core.handle(refusal(), 1.0));
     assert_eq!(id, started.dial_id);
     let err = outcome.unwrap_err();
-    assert_eq!(err.code, codes::WORKSPACE_ERROR);
+    assert_eq!(err.code, Code::WorkspaceError);
     assert!(
         err.message.contains("(Invalid Destination)"),
         "{}",
@@ -1404,13 +1403,13 @@ fn publish_and_connection_outputs_as_json() {
             Output::Connection { connected: true },
             Output::Publish {
                 dial_id: 3,
-                message_json: r#"{"a":1}"#.into(),
+                message: makecall::make_call::make_call_message("5024", "Finesse", None),
             },
         ],
         &mut out,
     );
     assert_eq!(
         out,
-        r#"[{"type":"connection","connected":true},{"type":"publish","dialId":3,"message":{"a":1}}]"#
+        r#"[{"type":"connection","connected":true},{"type":"publish","dialId":3,"message":{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"5024"}}]"#
     );
 }

@@ -31,7 +31,7 @@
 use std::path::{Path, PathBuf};
 
 use makecall::dialplan::{validate, Plan};
-use makecall::error::{codes, Error};
+use makecall::error::{Code, Error};
 use makecall::gadget::{GadgetConfig, GadgetCore, Output};
 use makecall::json::{self, Value};
 use makecall::make_call::number_text_from_f64;
@@ -152,7 +152,7 @@ fn number_input(input: &Value) -> Result<String, Error> {
     match input {
         Value::String(text) => Ok(text.to_string()),
         Value::Number(text) => number_text_from_f64(text.parse::<f64>().unwrap()),
-        _ => Err(Error::new(codes::INVALID_INPUT, "not a string or number")),
+        _ => Err(Error::new(Code::InvalidInput, "not a string or number")),
     }
 }
 
@@ -268,12 +268,17 @@ fn check_message(name: &str, case: &Value, result: &Result<Message, Error>) {
         Ok(message) => message,
         Err(error) => return check_error(name, case, error),
     };
-    assert_eq!(expect, "ok", "{name}: parsed as {}", message.to_json());
+    assert_eq!(
+        expect,
+        "ok",
+        "{name}: parsed as {}",
+        serde_json::to_string(&message).unwrap()
+    );
     if let Some(kind) = text_of(case, "kind") {
         assert_eq!(kind_of(message), kind, "{name}: kind");
     }
     if let Some(Value::Object(fields)) = get(case, "fields") {
-        let json = message.to_json();
+        let json = serde_json::to_string(&message).unwrap();
         let written = json::parse(&json).unwrap();
         for (path, want) in fields {
             assert_eq!(
@@ -352,25 +357,25 @@ fn the_corpus_has_at_least_150_cases_with_every_error_code() {
         .collect();
     assert!(all.len() >= 150);
     for code in [
-        codes::INVALID_JSON,
-        codes::NOT_AN_OBJECT,
-        codes::NOT_A_WORKSPACE_MESSAGE,
-        codes::MISSING_CALL,
-        codes::MISSING_CALL_ID,
-        codes::TOO_LARGE,
-        codes::TOO_DEEP,
-        codes::INVALID_INPUT,
-        codes::INVALID_PLAN,
-        codes::EMPTY,
-        codes::INVALID_CHARACTER,
-        codes::TOO_SHORT,
-        codes::TOO_LONG,
-        codes::INVALID_NUMBER,
-        codes::OWN_EXTENSION,
-        codes::BLOCKED,
-        codes::LIMIT_EXCEEDED,
+        Code::InvalidJson,
+        Code::NotAnObject,
+        Code::NotAWorkspaceMessage,
+        Code::MissingCall,
+        Code::MissingCallId,
+        Code::TooLarge,
+        Code::TooDeep,
+        Code::InvalidInput,
+        Code::InvalidPlan,
+        Code::Empty,
+        Code::InvalidCharacter,
+        Code::TooShort,
+        Code::TooLong,
+        Code::InvalidNumber,
+        Code::OwnExtension,
+        Code::Blocked,
+        Code::LimitExceeded,
     ] {
-        assert!(all.contains(&code), "no case expects {code}");
+        assert!(all.contains(&code.as_str()), "no case expects {code:?}");
     }
 }
 

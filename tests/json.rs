@@ -6,7 +6,7 @@
     clippy::panic
 )]
 
-use makecall::error::codes;
+use makecall::error::Code;
 use makecall::json::{loose_eq, parse, parse_lenient, Value, MAX_DEPTH, MAX_INPUT_BYTES};
 
 fn s(text: &str) -> Value<'static> {
@@ -29,7 +29,7 @@ fn obj(entries: &[(&str, Value<'static>)]) -> Value<'static> {
 /// Parses `text` expecting INVALID_JSON and returns (index, message).
 fn invalid(text: &str) -> (usize, String) {
     let err = parse(text).unwrap_err();
-    assert_eq!(err.code, codes::INVALID_JSON, "{text:?}: {err}");
+    assert_eq!(err.code, Code::InvalidJson, "{text:?}: {err:?}");
     (err.index.expect("an index"), err.message)
 }
 
@@ -245,20 +245,20 @@ fn depth_limit() {
 
     let deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
     let err = parse(&deep).unwrap_err();
-    assert_eq!(err.code, codes::TOO_DEEP);
+    assert_eq!(err.code, Code::TooDeep);
     assert_eq!(err.index, Some(MAX_DEPTH));
 
     let mixed = format!("{}{{}}", "[{\"k\":".repeat(MAX_DEPTH / 2));
-    assert_eq!(parse(&mixed).unwrap_err().code, codes::TOO_DEEP);
+    assert_eq!(parse(&mixed).unwrap_err().code, Code::TooDeep);
 }
 
 #[test]
 fn a_flood_of_brackets_fails_fast_without_overflowing_the_stack() {
     let flood = "[".repeat(100_000);
     let err = parse(&flood).unwrap_err();
-    assert_eq!(err.code, codes::TOO_DEEP);
+    assert_eq!(err.code, Code::TooDeep);
     let flood = "{\"a\":".repeat(100_000);
-    assert_eq!(parse(&flood).unwrap_err().code, codes::TOO_DEEP);
+    assert_eq!(parse(&flood).unwrap_err().code, Code::TooDeep);
 }
 
 #[test]
@@ -268,11 +268,11 @@ fn size_limit() {
     assert!(parse(&big).is_ok());
     let too_big = format!("\"{}\"", "a".repeat(MAX_INPUT_BYTES - 1));
     let err = parse(&too_big).unwrap_err();
-    assert_eq!(err.code, codes::TOO_LARGE);
+    assert_eq!(err.code, Code::TooLarge);
     assert_eq!(err.index, None);
     // Checked before parsing: even garbage reports TOO_LARGE.
     let garbage = "}".repeat(MAX_INPUT_BYTES + 1);
-    assert_eq!(parse(&garbage).unwrap_err().code, codes::TOO_LARGE);
+    assert_eq!(parse(&garbage).unwrap_err().code, Code::TooLarge);
 }
 
 #[test]
@@ -295,7 +295,7 @@ fn lenient_parse_takes_no_break_spaces_between_tokens_only() {
     );
     // The strict parser rejects the same text at the first no-break space.
     let err = parse(text).unwrap_err();
-    assert_eq!((err.code, err.index), (codes::INVALID_JSON, Some(0)));
+    assert_eq!((err.code, err.index), (Code::InvalidJson, Some(0)));
     // Other Unicode spaces are still not whitespace, and the tolerances of
     // `parse` (BOM, trailing commas) still apply.
     assert_eq!(parse_lenient("[1,\u{2003}2]").unwrap_err().index, Some(3));

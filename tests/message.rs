@@ -9,7 +9,7 @@
 
 use std::path::{Path, PathBuf};
 
-use makecall::error::codes;
+use makecall::error::Code;
 use makecall::json::{self, Value};
 use makecall::message::{
     parse_call_or_message, parse_message_text, parse_message_value, parse_state_change_value,
@@ -70,9 +70,14 @@ fn every_fixture_matches_its_expected_output() {
         let text = std::fs::read_to_string(&input).unwrap();
         let parsed =
             parse_message_text(&text).unwrap_or_else(|err| panic!("{}: {err:?}", input.display()));
-        assert_eq!(parsed.to_json(), expected.trim_end(), "{}", input.display());
+        assert_eq!(
+            serde_json::to_string(&parsed).unwrap(),
+            expected.trim_end(),
+            "{}",
+            input.display()
+        );
         // The writer's output is strict JSON.
-        assert!(json::parse(&parsed.to_json()).is_ok());
+        assert!(json::parse(&serde_json::to_string(&parsed).unwrap()).is_ok());
     }
 }
 
@@ -82,7 +87,7 @@ fn the_seed_sample_is_verbatim_and_not_strict_json() {
     // Its trailing comma, and the no-break spaces it is indented with.
     assert!(seed.contains("\"08234567899\",\n"));
     assert!(seed.contains('\u{a0}'));
-    assert_eq!(json::parse(&seed).unwrap_err().code, codes::INVALID_JSON);
+    assert_eq!(json::parse(&seed).unwrap_err().code, Code::InvalidJson);
     let reference = Path::new("/work/shared/reference/seed-make-a-call.txt");
     if let Ok(page) = std::fs::read_to_string(reference) {
         assert!(page.contains(&seed), "the fixture is not a verbatim copy");
@@ -212,7 +217,7 @@ fn a_message_given_as_json_text_keeps_the_tolerances() {
 fn a_broken_json_string_payload_reports_its_path() {
     let text = r#"{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":"{\"call\": ]"}"#;
     let err = error_of(text);
-    assert_eq!(err.code, codes::INVALID_JSON);
+    assert_eq!(err.code, Code::InvalidJson);
     assert_eq!(err.index, Some(9));
     assert_eq!(err.path.as_deref(), Some("message"));
 }
@@ -303,7 +308,7 @@ fn non_scalar_and_boolean_fields_are_absent() {
     assert_eq!(call.to_address, None);
     assert_eq!(call.cause, None);
     let err = error_of(&finesse(r#"{"id":true}"#));
-    assert_eq!(err.code, codes::MISSING_CALL_ID);
+    assert_eq!(err.code, Code::MissingCallId);
 }
 
 #[test]
@@ -506,7 +511,7 @@ fn prototype_keys_in_call_variables_stay_plain_data() {
         ]
     );
     let mut out = String::new();
-    call.write_json(&mut out);
+    out.push_str(&serde_json::to_string(&call).unwrap());
     assert!(
         out.contains(r#""callVariables":{"constructor":"c","prototype":"p","__proto__":"text"}"#)
     );
@@ -548,7 +553,10 @@ fn agent_state_vocabulary() {
 fn agent_of(text: &str) -> makecall::model::Agent {
     match message(text) {
         Message::AgentState { agent, .. } => agent,
-        other => panic!("not an agent message: {}", other.to_json()),
+        other => panic!(
+            "not an agent message: {}",
+            serde_json::to_string(&other).unwrap()
+        ),
     }
 }
 
@@ -632,7 +640,7 @@ fn packets_unwrap_a_few_levels_then_stop() {
     }
     assert_eq!(call_of(&text).call_id, "1");
     let err = error_of(&wrap(&text));
-    assert_eq!(err.code, codes::TOO_DEEP);
+    assert_eq!(err.code, Code::TooDeep);
 }
 
 // ---------------------------------------------------------------------------
@@ -641,22 +649,22 @@ fn packets_unwrap_a_few_levels_then_stop() {
 #[test]
 fn invalid_json_reports_the_js_index() {
     let err = error_of("{\"channel\":\"Finesse\" \"topic\":\"x\"}");
-    assert_eq!(err.code, codes::INVALID_JSON);
+    assert_eq!(err.code, Code::InvalidJson);
     assert_eq!(err.index, Some(21));
     let err = error_of("{\"channel\":\"😀\",}x");
-    assert_eq!((err.code, err.index), (codes::INVALID_JSON, Some(17)));
+    assert_eq!((err.code, err.index), (Code::InvalidJson, Some(17)));
 }
 
 #[test]
 fn not_an_object() {
     for text in ["[]", "\"text\"", "42", "null", "true"] {
         let err = error_of(text);
-        assert_eq!(err.code, codes::NOT_AN_OBJECT, "{text}");
+        assert_eq!(err.code, Code::NotAnObject, "{text}");
     }
     assert!(error_of("[1]").message.contains("array"));
     assert_eq!(
         parse_call_or_message(&Value::Null).unwrap_err().code,
-        codes::NOT_AN_OBJECT
+        Code::NotAnObject
     );
 }
 
@@ -673,11 +681,7 @@ fn not_a_workspace_message() {
         r#"{"channel":"Finesse","topic":3}"#,
         r#"{"call":{"id":"1","event":"active"}}"#,
     ] {
-        assert_eq!(
-            error_of(text).code,
-            codes::NOT_A_WORKSPACE_MESSAGE,
-            "{text}"
-        );
+        assert_eq!(error_of(text).code, Code::NotAWorkspaceMessage, "{text}");
     }
 }
 
@@ -687,10 +691,10 @@ fn not_a_state_change() {
         let text = fixture(name);
         let value = json::parse(&text).unwrap();
         let err = parse_state_change_value(&value).unwrap_err();
-        assert_eq!(err.code, codes::NOT_A_STATE_CHANGE, "{name}");
+        assert_eq!(err.code, Code::NotAStateChange, "{name}");
         assert_eq!(
             parse_call_or_message(&value).unwrap_err().code,
-            codes::NOT_A_STATE_CHANGE
+            Code::NotAStateChange
         );
     }
 }
@@ -704,7 +708,7 @@ fn missing_call() {
         r#"{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":null}}"#,
         r#"{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","data":"6085559000"}"#,
     ] {
-        assert_eq!(error_of(text).code, codes::MISSING_CALL, "{text}");
+        assert_eq!(error_of(text).code, Code::MissingCall, "{text}");
     }
 }
 
@@ -716,25 +720,21 @@ fn missing_call_id() {
         r#"{"id":"  ","ResponseActual":{"id":""}}"#,
         r#"{"ResponseActual":{"dialog":{"state":"ACTIVE"}}}"#,
     ] {
-        assert_eq!(
-            error_of(&finesse(call)).code,
-            codes::MISSING_CALL_ID,
-            "{call}"
-        );
+        assert_eq!(error_of(&finesse(call)).code, Code::MissingCallId, "{call}");
     }
 }
 
 #[test]
 fn too_large_and_too_deep() {
     let padding = " ".repeat(json::MAX_INPUT_BYTES);
-    assert_eq!(error_of(&format!("{{}}{padding}")).code, codes::TOO_LARGE);
+    assert_eq!(error_of(&format!("{{}}{padding}")).code, Code::TooLarge);
     let deep = format!(
         r#"{{"channel":"Finesse","topic":"x","message":{}{}}}"#,
         "[".repeat(70),
         "]".repeat(70)
     );
     let err = error_of(&deep);
-    assert_eq!(err.code, codes::TOO_DEEP);
+    assert_eq!(err.code, Code::TooDeep);
     assert!(err.index.is_some());
 }
 
@@ -752,7 +752,7 @@ fn participant_limit() {
         MAX_PARTICIPANTS
     );
     let err = error_of(&participants(MAX_PARTICIPANTS + 1));
-    assert_eq!(err.code, codes::LIMIT_EXCEEDED);
+    assert_eq!(err.code, Code::LimitExceeded);
     assert_eq!(err.path.as_deref(), Some("call.participants"));
 }
 
@@ -770,7 +770,7 @@ fn call_variable_limit() {
         MAX_CALL_VARIABLES
     );
     let err = error_of(&flat(MAX_CALL_VARIABLES + 1));
-    assert_eq!(err.code, codes::LIMIT_EXCEEDED);
+    assert_eq!(err.code, Code::LimitExceeded);
     assert_eq!(err.path.as_deref(), Some("call.callVariables"));
 
     let listed = |n: usize| {
@@ -788,7 +788,7 @@ fn call_variable_limit() {
     );
     assert_eq!(
         error_of(&listed(MAX_CALL_VARIABLES + 1)).code,
-        codes::LIMIT_EXCEEDED
+        Code::LimitExceeded
     );
     // Skipped entries (empty values, duplicates) do not count.
     let mut text = flat(MAX_CALL_VARIABLES);
@@ -813,7 +813,7 @@ fn a_call_round_trips_through_its_js_shape() {
     ] {
         let call = call_of(&fixture(name));
         let mut out = String::new();
-        call.write_json(&mut out);
+        out.push_str(&serde_json::to_string(&call).unwrap());
         let value = json::parse(&out).unwrap();
         assert_eq!(parse_call_or_message(&value).unwrap(), call, "{name}");
     }
@@ -835,7 +835,7 @@ fn a_hand_built_call_round_trips() {
     ];
     call.call_variables = vec![("__proto__".into(), "x".into()), ("k".into(), "v".into())];
     let mut out = String::new();
-    call.write_json(&mut out);
+    out.push_str(&serde_json::to_string(&call).unwrap());
     assert_eq!(
         parse_call_or_message(&json::parse(&out).unwrap()).unwrap(),
         call
@@ -843,7 +843,7 @@ fn a_hand_built_call_round_trips() {
     for state in CallState::ALL {
         let call = Call::new("1", state);
         let mut out = String::new();
-        call.write_json(&mut out);
+        out.push_str(&serde_json::to_string(&call).unwrap());
         assert_eq!(
             parse_call_or_message(&json::parse(&out).unwrap()).unwrap(),
             call
@@ -862,11 +862,11 @@ fn parse_call_or_message_also_takes_messages() {
         parse_call_or_message(&json::parse(text).unwrap())
             .unwrap_err()
             .code,
-        codes::NOT_A_STATE_CHANGE
+        Code::NotAStateChange
     );
     let err = parse_call_or_message(&json::parse(r#"{"callId":"","state":"active"}"#).unwrap())
         .unwrap_err();
-    assert_eq!(err.code, codes::MISSING_CALL_ID);
+    assert_eq!(err.code, Code::MissingCallId);
 }
 
 mod properties {
@@ -908,7 +908,7 @@ fn cisco_set_api_error_reads_the_nested_data_key_with_its_trailing_space() {
     let text = r#"{"channel":"Cisco","topic":"Error","subtopic":"SetAPIError","data":{"packet":"apierror","data ":{"errorType":"Invalid State","errorMessage":"CF_INVALID_OBJECT_STATE","msg":"22"}}}"#;
     let parsed = message(text);
     assert_eq!(
-        parsed.to_json(),
+        serde_json::to_string(&parsed).unwrap(),
         r#"{"kind":"error","channel":"Cisco","topic":"Error","subtopic":"SetAPIError","errorType":"Invalid State","errorMessage":"CF_INVALID_OBJECT_STATE","detail":"22"}"#
     );
 }
@@ -936,7 +936,7 @@ fn amazon_api_error_reads_the_fields_directly_under_data() {
 fn an_error_topic_without_fields_is_still_an_error_event() {
     let parsed = message(r#"{"channel":"Cisco","topic":"error","subtopic":"SetAPIError"}"#);
     assert_eq!(
-        parsed.to_json(),
+        serde_json::to_string(&parsed).unwrap(),
         r#"{"kind":"error","channel":"Cisco","topic":"error","subtopic":"SetAPIError"}"#
     );
 }
@@ -1004,7 +1004,7 @@ fn participant_causes_round_trip_through_the_js_shape() {
         "",
     ));
     let mut text = String::new();
-    call.write_json(&mut text);
+    text.push_str(&serde_json::to_string(&call).unwrap());
     assert!(
         text.contains(r#""state":"failed","cause":"BUSY""#),
         "{text}"

@@ -48,7 +48,7 @@ fn ok(input: &str, plan: &Plan) -> ValidNumber {
 fn code(input: &str, plan: &Plan) -> &'static str {
     match validate(input, plan) {
         Ok(v) => panic!("{input:?} accepted: {v:?}"),
-        Err(r) => r.code,
+        Err(r) => r.code.as_str(),
     }
 }
 
@@ -197,19 +197,19 @@ fn country_options_are_checked() {
     let s = |text: &str| Value::String(text.to_string().into());
     let error = bad(vec![("country", s("XX"))]);
     assert_eq!(
-        (error.code, error.path.as_deref()),
+        (error.code.as_str(), error.path.as_deref()),
         ("INVALID_PLAN", Some("country"))
     );
     let error = bad(vec![("country", s("GB")), ("countryCode", s("44"))]);
     assert_eq!(
-        (error.code, error.path.as_deref()),
+        (error.code.as_str(), error.path.as_deref()),
         ("INVALID_PLAN", Some("countryCode"))
     );
     let error = bad(vec![("country", s("GB")), ("preset", s("nanp"))]);
     assert_eq!(error.code, "INVALID_PLAN");
     let error = bad(vec![("accept", s("maybe"))]);
     assert_eq!(
-        (error.code, error.path.as_deref()),
+        (error.code.as_str(), error.path.as_deref()),
         ("INVALID_PLAN", Some("accept"))
     );
 }

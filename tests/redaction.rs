@@ -10,7 +10,7 @@
 )]
 
 use makecall::dialplan::{validate, Plan, Preset, UNICODE_DIGIT_ZEROS};
-use makecall::error::codes;
+use makecall::error::Code;
 use makecall::gadget::{redact_number, AgentPolicy, GadgetConfig, GadgetCore, Output};
 use makecall::json::parse;
 use makecall::make_call::number_text_from_f64;
@@ -73,22 +73,22 @@ fn plan(json: &str) -> Result<Plan, makecall::Error> {
 fn validation_messages_never_show_the_number() {
     let own = plan(r#"{"ownExtension":"6085559000"}"#).unwrap();
     let rejection = validate(DIGITS, &own).unwrap_err();
-    assert_eq!(rejection.code, codes::OWN_EXTENSION);
+    assert_eq!(rejection.code, Code::OwnExtension);
     assert_hides_number(&rejection.message, "OWN_EXTENSION");
     assert_at_most_four_digits(&rejection.message, "OWN_EXTENSION");
 
     let blocked = plan(r#"{"blockedPrefixes":["608555"]}"#).unwrap();
     let rejection = validate(DIGITS, &blocked).unwrap_err();
-    assert_eq!(rejection.code, codes::BLOCKED);
+    assert_eq!(rejection.code, Code::Blocked);
     assert_hides_number(&rejection.message, "BLOCKED");
     assert_at_most_four_digits(&rejection.message, "BLOCKED");
 
     let fullwidth = validate(&in_script(0xFF10), &blocked).unwrap_err();
-    assert_eq!(fullwidth.code, codes::BLOCKED);
+    assert_eq!(fullwidth.code, Code::Blocked);
     assert_hides_number(&fullwidth.message, "BLOCKED, fullwidth");
 
     let float = number_text_from_f64(6_085_559_000.5).unwrap_err();
-    assert_eq!(float.code, codes::INVALID_INPUT);
+    assert_eq!(float.code, Code::InvalidInput);
     assert_hides_number(&float.message, "INVALID_INPUT");
     assert!(float.message.contains(".5"), "{}", float.message);
 }
@@ -116,7 +116,7 @@ fn plan_errors_never_echo_a_number() {
         (r#"{"6085559000":1}"#, "6085559000"),
     ] {
         let error = plan(json).unwrap_err();
-        assert_eq!(error.code, codes::INVALID_PLAN, "{json}");
+        assert_eq!(error.code, Code::InvalidPlan, "{json}");
         assert_eq!(error.path.as_deref(), Some(path), "{json}");
         assert_hides_number(&error.message, json);
     }
@@ -162,11 +162,11 @@ fn dial_errors_redact_the_workspace_cause_and_the_transport_reason() {
         1.0,
     );
     let error = settled_error(&outputs);
-    assert_eq!(error.code, codes::CALL_FAILED);
+    assert_eq!(error.code, Code::CallFailed);
     assert_hides_number(&error.message, "CALL_FAILED");
     assert!(error.message.contains("Invalid Destination"));
     assert_eq!(
-        error.cause.as_deref(),
+        error.state_cause.as_deref(),
         Some(cause.as_str()),
         "the raw cause is kept"
     );
@@ -175,7 +175,7 @@ fn dial_errors_redact_the_workspace_cause_and_the_transport_reason() {
     let started = core.start_dial(DIGITS, 0.0).unwrap();
     let outputs = core.publish_failed(started.dial_id, "could not post 6085559000 to the hub");
     let error = settled_error(&outputs);
-    assert_eq!(error.code, codes::PUBLISH_FAILED);
+    assert_eq!(error.code, Code::PublishFailed);
     assert_hides_number(&error.message, "PUBLISH_FAILED");
     assert!(error.message.contains("could not post"));
 }

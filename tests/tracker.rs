@@ -305,15 +305,18 @@ fn snapshot_json_shape() {
     t.apply(&call("16930170", Initiating), 1000.0);
     let (_, snap) = t.apply(&c, 1500.5);
     assert_eq!(
-        snap.to_json(),
-        r#"{"callId":"16930170","state":"initiated","previousState":"initiating","direction":"outbound","toAddress":"908688553209","startedAt":1000,"updatedAt":1500.5,"history":[{"state":"initiating","at":1000},{"state":"initiated","at":1500.5}]}"#
+        serde_json::to_string(&snap).unwrap(),
+        r#"{"callId":"16930170","state":"initiated","previousState":"initiating","direction":"outbound","toAddress":"908688553209","startedAt":1000.0,"updatedAt":1500.5,"history":[{"state":"initiating","at":1000.0},{"state":"initiated","at":1500.5}]}"#
     );
     let (_, snap) = t.apply(&unknown("x", "Odd\"State"), 1.0);
     assert_eq!(
-        snap.to_json(),
-        r#"{"callId":"x","state":"unknown","direction":"unknown","startedAt":1,"updatedAt":1,"history":[{"state":"unknown","raw":"Odd\"State","at":1}]}"#
+        serde_json::to_string(&snap).unwrap(),
+        r#"{"callId":"x","state":"unknown","direction":"unknown","startedAt":1.0,"updatedAt":1.0,"history":[{"state":"unknown","raw":"Odd\"State","at":1.0}]}"#
     );
-    let mut out = String::new();
-    makecall::tracker::write_apply_json(Change::New, &snap, &mut out);
+    let out = serde_json::to_string(&makecall::tracker::Applied {
+        change: Change::New,
+        call: &snap,
+    })
+    .unwrap();
     assert!(out.starts_with(r#"{"change":"new","call":{"callId":"x""#));
 }

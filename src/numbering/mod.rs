@@ -20,7 +20,7 @@ pub mod program;
 
 use std::sync::{Mutex, OnceLock};
 
-use crate::error::{codes, Error};
+use crate::error::{Code, Error};
 use crate::json::Value;
 use crate::text::{msg, Quoted};
 
@@ -193,7 +193,7 @@ pub fn files_for(request: &Value<'_>) -> Result<Vec<String>, Error> {
             for (i, item) in items.iter().enumerate() {
                 let Value::String(name) = item else {
                     return Err(Error::new(
-                        codes::INVALID_INPUT,
+                        Code::InvalidInput,
                         msg!(
                             "a country is an ISO 3166 region code such as \"GB\", not a ",
                             item.type_name()
@@ -207,7 +207,7 @@ pub fn files_for(request: &Value<'_>) -> Result<Vec<String>, Error> {
                     .map(|c| c.to_ascii_uppercase())
                     .collect();
                 let code = index().calling_code_of(&upper).ok_or_else(|| {
-                    Error::new(codes::INVALID_INPUT, msg!("unknown country ", Quoted(name)))
+                    Error::new(Code::InvalidInput, msg!("unknown country ", Quoted(name)))
                         .with_path(msg!("[", i, "]"))
                 })?;
                 codes.push(code);
@@ -215,7 +215,7 @@ pub fn files_for(request: &Value<'_>) -> Result<Vec<String>, Error> {
         }
         other => {
             return Err(Error::new(
-                codes::INVALID_INPUT,
+                Code::InvalidInput,
                 msg!(
                     "loadCountries takes an array of region codes or \"all\", not ",
                     other.describe()

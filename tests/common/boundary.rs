@@ -1,6 +1,6 @@
 // Boundary tests shared by the Node and the browser runs: they call the
-// exported functions with real JS values and check the JSON they return and
-// the failures (a leading "!" and a stable code).
+// exported functions with real JS values and check the values they return
+// and the errors they throw (a stable code).
 
 use makecall::{json, wasm};
 use wasm_bindgen::prelude::*;
@@ -14,23 +14,34 @@ fn field(value: &JsValue, key: &str) -> JsValue {
     js_sys::Reflect::get(value, &JsValue::from_str(key)).unwrap()
 }
 
-fn ok(text: String) -> JsValue {
-    assert!(!text.starts_with('!'), "unexpected failure: {text}");
-    js(&text)
+/// JSON text of a value, to compare shapes and key orders.
+fn text(value: &JsValue) -> String {
+    js_sys::JSON::stringify(value).unwrap().into()
 }
 
-fn failure_code(text: String) -> String {
-    assert!(text.starts_with('!'), "expected a failure, got {text}");
-    field(&js(&text[1..]), "code").as_string().unwrap()
-}
-
-/// `validateNumber` as the glue runs it: compile the plan (its failure is
-/// `last_error`), then validate under it.
-fn validate_number(input: JsValue, plan: JsValue) -> String {
-    match wasm::compile_plan(plan) {
-        Some(plan) => plan.validate(input),
-        None => wasm::last_error(),
+fn ok<T>(result: Result<T, JsValue>) -> T {
+    match result {
+        Ok(value) => value,
+        Err(error) => panic!("unexpected error: {:?}", field(&error, "message")),
     }
+}
+
+/// The `code` of the error a call threw.
+fn failure_code<T>(result: Result<T, JsValue>) -> String {
+    match result {
+        Ok(_) => panic!("expected an error"),
+        Err(error) => {
+            assert!(error.is_instance_of::<js_sys::Error>(), "not an Error");
+            assert_eq!(field(&error, "name"), JsValue::from_str("MakecallError"));
+            field(&error, "code").as_string().unwrap()
+        }
+    }
+}
+
+/// `validateNumber` as the glue runs it: compile the plan (which may
+/// throw), then validate under it.
+fn validate_number(input: JsValue, plan: JsValue) -> Result<JsValue, JsValue> {
+    wasm::compile_plan(plan)?.validate(input)
 }
 
 const SEED_SAMPLE: &str = r#"{"channel":"Finesse","topic":"outbound","subtopic":"OutBoundCallStateChange","message":{"source":"event","call":{"ResponseActual":{"fromAddress":"5024","id":"16931876","mediaType":"Voice","participants":{"Participant":[{"mediaAddress":"5024","mediaAddressType":"AGENT_DEVICE","state":"WRAP_UP"}]},"state":"ACTIVE","toAddress":"08234567899","mediaProperties":{"callType":"OUT","dialedNumber":"08234567899",}},"ResponseFields":{"CallState":"WRAP_UP","Type":"OB_OUT"},"id":"16931876","CallType":"OB_OUT","event":"WRAP_UP","CallVariables":{}}}}"#;
@@ -99,14 +110,14 @@ fn numbers_from_js_must_be_strings_or_safe_integers() {
 #[wasm_bindgen_test]
 fn the_packet_response_url_is_the_page_url() {
     let options = js(r#"{"envelope":"packet","subscriberId":"66517761"}"#);
-    let text = wasm::build_make_call("6085559000".into(), options);
+    let built = wasm::build_make_call("6085559000".into(), options);
     let location = js_sys::Reflect::get(&js_sys::global(), &"location".into()).unwrap();
     if location.is_object() {
         let href = js_sys::Reflect::get(&location, &"href".into()).unwrap();
         assert!(href.as_string().is_some_and(|href| !href.is_empty()));
-        assert_eq!(field(&ok(text), "ResponseUrl"), href);
+        assert_eq!(field(&ok(built), "ResponseUrl"), href);
     } else {
-        assert_eq!(failure_code(text), "INVALID_INPUT");
+        assert_eq!(failure_code(built), "INVALID_INPUT");
     }
     let given =
         js(r#"{"envelope":"packet","subscriberId":"1","responseUrl":"https://g.example/x"}"#);
@@ -119,23 +130,27 @@ fn the_packet_response_url_is_the_page_url() {
 
 #[wasm_bindgen_test]
 fn build_make_call_gives_the_documented_wire_form() {
-    let text = wasm::build_make_call("(608) 555-9000".into(), JsValue::UNDEFINED);
+    let built = ok(wasm::build_make_call(
+        "(608) 555-9000".into(),
+        JsValue::UNDEFINED,
+    ));
     assert_eq!(
-        text,
+        text(&built),
         r#"{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"6085559000"}"#
     );
-    let with_source = wasm::build_make_call(
+    let with_source = ok(wasm::build_make_call(
         JsValue::from_f64(1234567890.0),
         js(r#"{"source":"my-crm"}"#),
-    );
+    ));
     assert_eq!(
-        with_source,
+        text(&with_source),
         r#"{"channel":"Finesse","topic":"OutboundCall","subtopic":"MakeCall","data":"1234567890","source":"my-crm"}"#
     );
     let invalid = wasm::build_make_call("12".into(), JsValue::UNDEFINED);
-    assert_eq!(failure_code(invalid.clone()), "TOO_SHORT");
-    let validation = field(&js(&invalid[1..]), "validation");
+    let validation = field(invalid.as_ref().unwrap_err(), "validation");
+    assert_eq!(failure_code(invalid), "TOO_SHORT");
     assert_eq!(field(&validation, "ok"), JsValue::FALSE);
+    assert_eq!(field(&validation, "input"), JsValue::from_str("12"));
 }
 
 #[wasm_bindgen_test]
@@ -176,15 +191,15 @@ fn stage(bytes: &[u8]) -> usize {
 fn staged_text_parses_as_the_string_argument_does() {
     let len = stage(SEED_SAMPLE.as_bytes());
     assert_eq!(
-        wasm::parse_message_staged(len, wasm::STAGED_WHOLE),
-        wasm::parse_message(SEED_SAMPLE.into())
+        text(&ok(wasm::parse_message_staged(len, wasm::STAGED_WHOLE))),
+        text(&ok(wasm::parse_message(SEED_SAMPLE.into())))
     );
-    let text = "{\"channel\":\"é😀\",, }";
-    let len = stage(text.as_bytes());
-    assert_eq!(
-        wasm::parse_message_staged(len, wasm::STAGED_WHOLE),
-        wasm::parse_message(text.into())
-    );
+    let bad = "{\"channel\":\"é😀\",, }";
+    let len = stage(bad.as_bytes());
+    let staged = wasm::parse_message_staged(len, wasm::STAGED_WHOLE).unwrap_err();
+    let direct = wasm::parse_message(bad.into()).unwrap_err();
+    assert_eq!(field(&staged, "code"), field(&direct, "code"));
+    assert_eq!(field(&staged, "index"), field(&direct, "index"));
     // Misuse fails cleanly: a length past the buffer, bytes that are not
     // UTF-8, a length that cuts a character.
     assert_eq!(
@@ -302,26 +317,29 @@ fn tracker_applies_messages_and_rejects_bad_options() {
     assert_eq!(field(&first, "change").as_string().unwrap(), "new");
     let again = ok(tracker.apply(js(r#"{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":"7","event":"initiating"}}}"#)));
     assert_eq!(field(&again, "change").as_string().unwrap(), "duplicate");
-    assert!(wasm::create_tracker(js(r#"{"maxEndedCalls":-1}"#)).is_none());
-    assert_eq!(failure_code(wasm::last_error()), "INVALID_INPUT");
+    assert_eq!(
+        failure_code(wasm::create_tracker(js(r#"{"maxEndedCalls":-1}"#))),
+        "INVALID_INPUT"
+    );
 }
 
 #[wasm_bindgen_test]
 fn redaction_keeps_only_the_last_four_digits() {
-    assert_eq!(wasm::redact_number("6085559000".into()), "\"••••••9000\"");
+    assert_eq!(ok(wasm::redact_number("6085559000".into())), "••••••9000");
 }
 
 fn recording_gadget(options: &str) -> (wasm::Gadget, std::rc::Rc<std::cell::RefCell<Vec<String>>>) {
     let outputs = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
     let sink = outputs.clone();
-    let callback =
-        Closure::<dyn FnMut(String)>::new(move |json: String| sink.borrow_mut().push(json));
+    let callback = Closure::<dyn FnMut(JsValue)>::new(move |outputs: JsValue| {
+        sink.borrow_mut().push(text(&outputs))
+    });
     let function: js_sys::Function = callback
         .as_ref()
         .unchecked_ref::<js_sys::Function>()
         .clone();
     callback.forget();
-    let gadget = wasm::create_gadget(js(options), function).unwrap();
+    let gadget = ok(wasm::create_gadget(js(options), function));
     (gadget, outputs)
 }
 
@@ -336,7 +354,7 @@ async fn a_dial_with_no_answer_times_out_once_and_releases_its_timer() {
     assert_eq!(all.matches("\"TIMEOUT\"").count(), 1, "{all}");
     assert_eq!(gadget.timer_count(), 0);
     // The gadget is free for the next dial.
-    assert!(!gadget.dial("6085559000".into()).starts_with('!'));
+    assert!(gadget.dial("6085559000".into()).is_ok());
     gadget.close();
     assert_eq!(gadget.timer_count(), 0);
 }
@@ -364,4 +382,29 @@ fn close_settles_a_pending_dial_with_closed() {
     assert!(outputs.borrow().join("").contains("\"CLOSED\""));
     assert_eq!(gadget.timer_count(), 0);
     assert_eq!(failure_code(gadget.dial("6085559000".into())), "CLOSED");
+}
+
+#[wasm_bindgen_test]
+fn errors_are_made_with_the_class_the_glue_gives() {
+    let class: js_sys::Function = js_sys::Function::new_no_args(
+        "return class MakecallError extends Error { constructor(code, message, fields) { super(message); this.name = 'MakecallError'; this.code = code; for (const k of Object.keys(fields)) if (k !== 'code' && k !== 'message') this[k] = fields[k]; } }",
+    )
+    .call0(&JsValue::NULL)
+    .unwrap()
+    .unchecked_into();
+    wasm::set_error_class(class.clone());
+    let error = wasm::parse_message("{\"a\":".into()).unwrap_err();
+    assert!(error.is_instance_of::<js_sys::Error>());
+    let prototype: js_sys::Object = js_sys::Reflect::get(&class, &"prototype".into())
+        .unwrap()
+        .unchecked_into();
+    assert_eq!(js_sys::Object::get_prototype_of(&error), prototype);
+    assert_eq!(field(&error, "code"), JsValue::from_str("INVALID_JSON"));
+    assert_eq!(field(&error, "index"), JsValue::from_f64(5.0));
+    // Errors inside outputs are the class too.
+    let (gadget, _) = recording_gadget("{}");
+    let refused = gadget.dial("12".into()).unwrap_err();
+    assert_eq!(js_sys::Object::get_prototype_of(&refused), prototype);
+    assert_eq!(field(&refused, "reason"), JsValue::from_str("TOO_SHORT"));
+    gadget.close();
 }

@@ -225,6 +225,21 @@ describe("parseMessage / parseStateChange", () => {
     assert.deepEqual(parseMessage(fixture), parseMessage(SAMPLE_STATE_CHANGE), "the same message as the fixture");
   });
 
+  test("the README's quick start: the shortened state change to paste parses as the README shows", () => {
+    const parsed = parseMessage({
+      channel: "Finesse", topic: "outbound", subtopic: "OutBoundCallStateChange",
+      message: { source: "event", call: { id: "16931876", event: "INITIATED", CallType: "OB_OUT",
+        ResponseActual: { id: "16931876", state: "INITIATED", fromAddress: "5024", toAddress: "6085559000" } } },
+    });
+    assert.equal(parsed.kind, "callStateChange");
+    assert.equal(parsed.source, "event");
+    const { callId, state, rawState, direction, callType, fromAddress, toAddress } = parsed.call;
+    assert.deepEqual(
+      { callId, state, rawState, direction, callType, fromAddress, toAddress },
+      { callId: "16931876", state: "initiated", rawState: "INITIATED", direction: "outbound", callType: "OB_OUT", fromAddress: "5024", toAddress: "6085559000" },
+    );
+  });
+
   test("__proto__ in call variables is plain data", () => {
     const text = '{"channel":"Finesse","topic":"Outbound","subtopic":"OutboundCallStateChange","message":{"call":{"id":"1","event":"active","CallVariables":{"__proto__":"polluted","constructor":"x"}}}}';
     const call = parseStateChange(text);

@@ -57,7 +57,7 @@ describe("every scenario through createGadget", () => {
       message: { source: "event", call: { id: "77", event: "FAILED", CallType: "OB_OUT",
         ResponseActual: { id: "77", state: "FAILED", stateCause: "BUSY", toAddress: "6085559000" } } },
     });
-    await assert.rejects(dialling, (e) => e.code === "CALL_FAILED" && e.cause === "BUSY" && e.callId === "77");
+    await assert.rejects(dialling, (e) => e.code === "CALL_FAILED" && e.stateCause === "BUSY" && e.callId === "77");
     gadget.close();
   });
 
@@ -149,7 +149,7 @@ describe("every scenario through createGadget", () => {
     const dialling = gadget.dial("6085559000");
     // The simulator puts stateCause on the agent's participant only, as Finesse does.
     workspace.injectCall({ toAddress: "6085559000", kind: "manual", steps: [{ state: "FAILED", cause: "BUSY" }] });
-    await assert.rejects(dialling, (e) => e.code === "CALL_FAILED" && e.cause === "BUSY");
+    await assert.rejects(dialling, (e) => e.code === "CALL_FAILED" && e.stateCause === "BUSY");
     const [call] = gadget.calls();
     assert.equal(call.cause, "BUSY");
     done();

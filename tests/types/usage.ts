@@ -81,7 +81,7 @@ async function main(): Promise<void> {
     console.log(placed.callId, placed.state, placed.dial);
   } catch (error) {
     if (error instanceof MakecallError) {
-      if (error.code === "CALL_FAILED") console.log(error.cause);
+      if (error.code === "CALL_FAILED") console.log(error.stateCause);
       if (error.code === "CALL_IN_PROGRESS") console.log(error.callId);
     }
   }
@@ -127,4 +127,38 @@ async function main(): Promise<void> {
   console.log(shown, typing.reset().input("+1"), new AsYouType().input("+44"));
 }
 
+/**
+ * What the declarations must refuse: each line below fails to compile
+ * (`@ts-expect-error` itself fails if a line compiles), so loosening a type
+ * to `any` or `string` breaks the build.
+ */
+function negativeCases(gadget: Gadget, error: MakecallError): void {
+  // @ts-expect-error an error code outside the ErrorCode union
+  const code: MakecallError["code"] = "NOT_A_CODE";
+  // @ts-expect-error a MakecallError's code is one of the known codes, not any string
+  if (error.code === "CALL_FAILD") console.log(code);
+  // @ts-expect-error the dial failure's reason is stateCause; `cause` is ES2022's chained error, not declared as a string
+  const cause: string = error.cause;
+  // @ts-expect-error the constructor takes a known code
+  new MakecallError("OOPS", "no such code");
+  // @ts-expect-error validateNumber takes a string or a number
+  validateNumber({ number: "6085559000" });
+  // @ts-expect-error an unknown preset name
+  validateNumber("6085559000", "mars");
+  // @ts-expect-error an unknown plan option
+  validateNumber("6085559000", { minDigit: 3 });
+  // @ts-expect-error an unknown gadget option (the core refuses it too: INVALID_OPTIONS)
+  createGadget({ transport: gadget as unknown as Transport, dialTimeotMs: 5000 });
+  // @ts-expect-error an unknown event name
+  gadget.on("calls", () => {});
+  // @ts-expect-error dial options take an AbortSignal, not a timeout
+  void gadget.dial("6085559000", { timeoutMs: 10 });
+  // @ts-expect-error a validation result must be narrowed on ok before reading dial
+  const dial: string = validateNumber("6085559000").dial;
+  // @ts-expect-error tracker options are an object of known keys
+  new CallTracker({ maxEnded: 1 });
+  console.log(cause, dial);
+}
+
 void main();
+void negativeCases;

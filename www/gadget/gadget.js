@@ -572,7 +572,7 @@ async function main() {
       case "CALL_IN_PROGRESS":
         return ON_A_CALL;
       case "CALL_FAILED":
-        return `Call failed: ${causeWords(error.cause) || "the workspace could not place the call"}.`;
+        return `Call failed: ${causeWords(error.stateCause) || "the workspace could not place the call"}.`;
       case "TIMEOUT":
         // A no-break space: "15 s" never breaks across lines.
         return `No response from the workspace after ${timeoutSeconds}\u00a0s. The call may not have been placed.`;
