@@ -426,7 +426,7 @@ export function runProgram(code, text, full) {
 // whose automata disagree with RegExp on any of them)
 
 /** Deterministic pseudo-random numbers (xorshift32), so output is reproducible. */
-function randomSource(seed) {
+export function randomSource(seed) {
   let state = seed >>> 0 || 1;
   return (n) => {
     state ^= state << 13;

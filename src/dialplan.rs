@@ -831,33 +831,29 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
 /// extension after the region's extension prefix, ` ext. ` by default),
 /// when its calling code's data is loaded.
 fn formatted(e164: &str, country: Option<&str>, extension: Option<&str>) -> Option<Formatted> {
-    use numbering::formatting::{self, Style};
+    use numbering::formatting;
     let digits = e164.strip_prefix('+').unwrap_or(e164);
     let (code, nsn) = numbering::index().split_calling_code(digits)?;
     let data = numbering::calling_code(code)?;
     let region = country
         .and_then(|id| data.region(id))
         .or_else(|| data.regions.first())?;
-    let write = |style: Style| {
-        let text = formatting::format(nsn, region, data, style);
-        match extension {
-            Some(extension) => {
-                let prefix = if region.extension_prefix.is_empty() {
-                    " ext. "
-                } else {
-                    region.extension_prefix
-                };
-                let mut text = text;
-                text.push_str(prefix);
-                text.push_str(extension);
-                text
-            }
-            None => text,
+    let (national, international) = formatting::national_and_international(nsn, region, data);
+    let with_extension = |mut text: String| {
+        if let Some(extension) = extension {
+            let prefix = if region.extension_prefix.is_empty() {
+                " ext. "
+            } else {
+                region.extension_prefix
+            };
+            text.push_str(prefix);
+            text.push_str(extension);
         }
+        text
     };
     Some(Formatted {
-        national: write(Style::National),
-        international: write(Style::International),
+        national: with_extension(national),
+        international: with_extension(international),
     })
 }
 

@@ -50,7 +50,13 @@ pub fn split(text: &str) -> Option<Split<'_>> {
         return None;
     }
     let between = chars.get(..digits_start)?;
-    let start = (0..digits_start).find(|&start| {
+    // What introduces an extension has no digits: it starts after the last
+    // digit of the number.
+    let earliest = between
+        .iter()
+        .rposition(|&(_, ch)| digit(ch).is_some())
+        .map_or(0, |at| at + 1);
+    let start = (earliest..digits_start).find(|&start| {
         let prefix: Vec<char> = between
             .get(start..)
             .unwrap_or_default()

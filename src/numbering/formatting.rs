@@ -41,18 +41,7 @@ pub fn format(nsn: &str, region: &Region<'_>, data: &CallingCode<'_>, style: Sty
     if style == Style::E164 {
         return concat(&["+", calling_code, nsn]);
     }
-    // Regions sharing a calling code use the main region's rules.
-    let main = data.regions.first();
-    let formats = if region.formats.is_empty() {
-        main.map_or(&region.formats, |main| &main.formats)
-    } else {
-        &region.formats
-    };
-    let region_rule = if region.national_prefix_rule.is_empty() {
-        main.map_or("", |main| main.national_prefix_rule)
-    } else {
-        region.national_prefix_rule
-    };
+    let (formats, region_rule) = rules_of(region, data);
     let formatted = formats
         .iter()
         .find(|format| fits(format, nsn))
@@ -65,6 +54,66 @@ pub fn format(nsn: &str, region: &Region<'_>, data: &CallingCode<'_>, style: Sty
             concat(&["+", calling_code, " ", &body])
         }
     }
+}
+
+/// The national and the international form of `nsn` at once, as
+/// [`format`] writes them: one search for the format, one match of its
+/// pattern.
+pub fn national_and_international(
+    nsn: &str,
+    region: &Region<'_>,
+    data: &CallingCode<'_>,
+) -> (String, String) {
+    let (formats, region_rule) = rules_of(region, data);
+    let mut slots: Slots = [None; SLOTS];
+    let found = formats
+        .iter()
+        .find(|format| fits(format, nsn))
+        .filter(|format| format.pattern.run(nsn.as_bytes(), false, &mut slots));
+    let (national, international) = match found {
+        Some(format) => {
+            let rule = if format.national_prefix_rule.is_empty() {
+                region_rule
+            } else {
+                format.national_prefix_rule
+            };
+            let international = if format.international.is_empty() {
+                format.format
+            } else {
+                format.international
+            };
+            (
+                substitute(&with_first_group(format.format, rule), nsn, &slots),
+                substitute(international, nsn, &slots).map(|text| international_spacing(&text)),
+            )
+        }
+        None => (None, None),
+    };
+    let international = international.unwrap_or_else(|| nsn.to_string());
+    (
+        national.unwrap_or_else(|| nsn.to_string()),
+        concat(&["+", data.code, " ", &international]),
+    )
+}
+
+/// The formats a region's numbers are written with and its national prefix
+/// formatting rule: regions sharing a calling code use the main region's.
+fn rules_of<'r, 'a>(
+    region: &'r Region<'a>,
+    data: &'r CallingCode<'a>,
+) -> (&'r [Format<'a>], &'a str) {
+    let main = data.regions.first();
+    let formats = if region.formats.is_empty() {
+        main.map_or(&region.formats, |main| &main.formats)
+    } else {
+        &region.formats
+    };
+    let region_rule = if region.national_prefix_rule.is_empty() {
+        main.map_or("", |main| main.national_prefix_rule)
+    } else {
+        region.national_prefix_rule
+    };
+    (formats, region_rule)
 }
 
 fn concat(parts: &[&str]) -> String {

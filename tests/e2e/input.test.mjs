@@ -42,9 +42,10 @@ describe("number field and dial pad", () => {
       ["608-555-CALL", /“C” cannot be dialled/],
       ["12", /Too short/],
       ["9".repeat(41), /Too long/],
-      // The agent's own extension (from the workspace's agent event) and 911.
+      // The agent's own extension (from the workspace's agent event) and 911
+      // (an emergency number of the demo's home country, the US).
       ["5024", /^That is your own extension\.$/],
-      ["911", /^This number may not be dialled from here\.$/],
+      ["911", /^Emergency numbers cannot be dialled from here\.$/],
     ];
     for (const [input, reason] of cases) {
       await field.fill(input);
@@ -61,6 +62,9 @@ describe("number field and dial pad", () => {
 
     await field.fill("(608) 555-9000");
     assert.equal(await message.textContent(), "Will dial 6085559000.");
+    // +91 1… is India, not 911.
+    await field.fill("+91 11 2345 6789");
+    assert.equal(await message.textContent(), "Will dial +911123456789.");
     assert.equal(await field.getAttribute("aria-invalid"), "false");
     assert.ok(await call.isEnabled());
     setup.assertNoErrors(page);

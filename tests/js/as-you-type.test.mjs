@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { AsYouType as ReferenceAsYouType } from "libphonenumber-js/max";
 import { AsYouType, MakecallError, init, loadCountries } from "../../js/index.js";
-import { parsePattern, sampleOf } from "../../scripts/metadata.mjs";
+import { parsePattern, randomSource, sampleOf } from "../../scripts/metadata.mjs";
 
 const require = createRequire(import.meta.url);
 const metadata = require("libphonenumber-js/metadata.max.json");
@@ -28,21 +28,10 @@ before(async () => {
   await loadCountries("all");
 });
 
-function seeded(seed) {
-  let state = seed >>> 0 || 1;
-  return (n) => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state % n;
-  };
-}
 
 /** The example number and one number per number-type pattern. */
 function nationalNumbers(region, data) {
-  const random = seeded([...region].reduce((h, c) => h * 31 + c.charCodeAt(0), 11));
+  const random = randomSource([...region].reduce((h, c) => h * 31 + c.charCodeAt(0), 11));
   const out = new Set();
   if (examples[region]) out.add(examples[region]);
   for (const type of data[11] || []) {

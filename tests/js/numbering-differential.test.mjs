@@ -17,7 +17,7 @@ import assert from "node:assert/strict";
 import { createRequire } from "node:module";
 import { parsePhoneNumberWithError } from "libphonenumber-js/max";
 import { formatNumber, init, loadCountries, validateNumber } from "../../js/index.js";
-import { parsePattern, sampleOf, TYPES } from "../../scripts/metadata.mjs";
+import { TYPES, parsePattern, randomSource, sampleOf } from "../../scripts/metadata.mjs";
 
 const require = createRequire(import.meta.url);
 const metadata = require("libphonenumber-js/metadata.max.json");
@@ -31,17 +31,6 @@ before(async () => {
   await loadCountries("all");
 });
 
-function seeded(seed) {
-  let state = seed >>> 0 || 1;
-  return (n) => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state % n;
-  };
-}
 
 /** National significant numbers to try for a region. */
 function nationalNumbers(region, data, random) {
@@ -120,7 +109,7 @@ test("validation by country agrees with libphonenumber-js max on every region", 
     const nationalPrefix = data[5] || "";
     // (Only a prefix of digits: "8~10" waits for a dial tone, written with a `~`.)
     const idd = [data[12], data[1]].find((prefix) => prefix && /^\d+$/.test(prefix)) || "";
-    const random = seeded([...region].reduce((h, c) => h * 31 + c.charCodeAt(0), 7));
+    const random = randomSource([...region].reduce((h, c) => h * 31 + c.charCodeAt(0), 7));
     const plan = { country: region, extensionDigits: [0, 0], minDigits: 1 };
     for (const nsn of nationalNumbers(region, data, random)) {
       const forms = new Set([`+${callingCode} ${nsn}`, nsn]);

@@ -286,12 +286,13 @@ function regionsToLoad(settings) {
 /**
  * The dial plan: the configured plan (a preset name or an object), with the
  * home country's numbering rules when `country` is set. Without either, the
- * demo refuses emergency calls; the agent's own extension is refused by the
- * core from the agent event.
+ * demo reads numbers as in the US: emergency numbers (911, 112) are refused
+ * (EMERGENCY_NUMBER), and `+91 1…` stays an Indian number. The agent's own
+ * extension is refused by the core from the agent event.
  */
 function dialPlan(settings) {
   const { plan, country } = settings;
-  if (country === undefined) return plan ?? { blockedPrefixes: ["911"] };
+  if (country === undefined) return plan ?? { country: DISPLAY_COUNTRY };
   if (plan === undefined) return { country };
   return typeof plan === "string" ? { preset: plan, country } : { ...plan, country };
 }
