@@ -9,6 +9,7 @@
 //! rule fits is written as its bare digits.
 
 use super::metadata::{CallingCode, Format, Region};
+use super::parse::expand;
 use super::program::{Slots, SLOTS};
 
 /// How a number is written.
@@ -177,17 +178,7 @@ pub(crate) fn substitute(template: &str, text: &str, slots: &Slots) -> Option<St
         let stop = usize::from((*slots.get(2 * n + 1)?)?);
         text.get(start..stop)
     };
-    let mut out = String::with_capacity(template.len() + text.len());
-    let mut chars = template.chars().peekable();
-    while let Some(ch) = chars.next() {
-        match (ch, chars.peek().and_then(|next| next.to_digit(10))) {
-            ('$', Some(n)) => {
-                chars.next();
-                out.push_str(group(n as usize).unwrap_or(""));
-            }
-            _ => out.push(ch),
-        }
-    }
+    let mut out = expand(template, &group);
     out.push_str(text.get(end..)?);
     Some(out)
 }

@@ -335,8 +335,8 @@ fn position_of(hay: &[u8], needle: &[u8]) -> Option<usize> {
         .position(|window| window == needle)
 }
 
-/// A transform rule with `$1`..`$9` replaced by the groups (absent: empty).
-fn expand<'t>(rule: &str, group: &dyn Fn(usize) -> Option<&'t str>) -> String {
+/// A rule or template with `$1`..`$9` replaced by the groups (absent: empty).
+pub(crate) fn expand<'t>(rule: &str, group: &dyn Fn(usize) -> Option<&'t str>) -> String {
     let mut out = String::with_capacity(rule.len() + 8);
     let mut chars = rule.chars().peekable();
     while let Some(ch) = chars.next() {
