@@ -12,6 +12,7 @@ wasm-bindgen --target web --weak-refs --no-typescript --out-dir pkg \
 node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
   --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
   pkg/makecall_bg.wasm -o pkg/makecall_bg.wasm
+node scripts/fast-strings.mjs pkg/makecall.js
 node scripts/strip-comments.mjs pkg/makecall.js
 if [ -f scripts/build-gadget.mjs ]; then node scripts/build-gadget.mjs; fi
 printf '[build] pkg/makecall_bg.wasm: %s bytes (%s gzip)\n' \

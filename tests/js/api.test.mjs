@@ -10,6 +10,7 @@ import {
   redactNumber,
   CallTracker,
   memoryBytes,
+  inertText,
 } from "../../js/index.js";
 import { SAMPLE_STATE_CHANGE } from "../../js/simulated.js";
 import { createGadget } from "../../js/index.js";
@@ -374,5 +375,24 @@ describe("options: one reader, own properties only", () => {
     assert.deepEqual(after, before);
     assert.equal(before.message.data, "6085559000");
     assert.equal(before.letters.ok, false, "letters stay off");
+  });
+});
+
+describe("strings from the core", () => {
+  // The glue decodes short ASCII strings with its own loop and the rest with
+  // TextDecoder (scripts/fast-strings.mjs): both paths, and the switch
+  // between them, must give back exactly the string the core wrote.
+  // inertText returns printable text unchanged, so it echoes what it is given.
+  test("come back unchanged at every length around the short-string path, ASCII or not", () => {
+    const others = ["é", "€", "𝟘", "ह"];
+    for (let length = 0; length <= 40; length++) {
+      const ascii = "0123456789+abcdefghijklmnopqrstuvwxyz()- ".repeat(2).slice(0, length);
+      assert.equal(inertText(ascii, 1000), ascii, `ASCII, ${length} characters`);
+      for (const other of others) {
+        for (const text of [other + ascii, ascii + other, ascii.slice(0, length >> 1) + other + ascii.slice(length >> 1)]) {
+          assert.equal(inertText(text, 1000), text, `${JSON.stringify(text)}`);
+        }
+      }
+    }
   });
 });
