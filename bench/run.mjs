@@ -379,6 +379,14 @@ function buildTable(results) {
         "≤ 40 KB (every region)",
         status("numberingDataAll", d.eachFile.gzip <= 40 * 1024),
       );
+      const c = d.countries;
+      add(
+        `Size: numbering data of the 28 budget countries (${c.regions.join(" ")}: ${c.files} files, +1 with every NANP region) gzip, each file on its own / as one stream; raw`,
+        `${kb(c.eachFile.gzip)} / ${kb(c.concatenated.gzip)}; raw ${kb(c.eachFile.raw)} (without the embedded +1 and +91: ${kb(c.fetched.eachFile.gzip)} fetched)`,
+        "same bytes",
+        "≤ 10 KB (28 countries)",
+        status("numberingData28", c.eachFile.gzip <= 10 * 1024),
+      );
     }
   }
   {

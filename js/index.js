@@ -161,8 +161,9 @@ export function validateNumber(input, plan) {
 }
 
 /**
- * A validation whose input the core refused to copy (too long) comes back
- * without `input`: it is the argument as given.
+ * A validation of a string argument (and of one too long to copy) comes back
+ * without `input`: it is the argument as given, which the core need not send
+ * back.
  */
 function withInput(validation, input) {
   if (!("input" in validation)) validation.input = input;

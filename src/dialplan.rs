@@ -94,7 +94,7 @@ use serde::Serialize;
 
 use crate::json::{Entries, Value};
 use crate::numbering::parse::{self, check_length, LengthCheck, ParseError};
-use crate::numbering::{self, NumberType, Region, RegionError};
+use crate::numbering::{self, CallingCode, NumberType, Region, RegionError};
 use crate::text::{msg, redact_digits, serialize_as_str, Quoted, QuotedChar};
 
 /// What kind of number a valid input is.
@@ -417,6 +417,7 @@ impl Plan {
             country: None,
             number_type: None,
             dial_e164: false,
+            rules: None,
         })
     }
 
@@ -438,7 +439,9 @@ impl Plan {
         };
         let rules = parsed.rules();
         let nsn = parsed.national_number.as_bytes();
-        let number_type = rules.and_then(|region| region.number_type(nsn));
+        let number_type = parsed
+            .known_type
+            .or_else(|| rules.and_then(|region| region.number_type(nsn)));
         let valid = match rules {
             Some(region) if region.types.iter().any(Option::is_some) => number_type.is_some(),
             Some(region) => region.is_valid(nsn),
@@ -475,20 +478,23 @@ impl Plan {
             country: parsed.region.map(|region| region.id),
             number_type: if valid { number_type } else { None },
             dial_e164: plus || parsed.source == parse::Source::WithoutPlus,
+            rules: rules.map(|region| (parsed.calling_code_data, region)),
         }))
     }
 
     /// Reads an external number without `+` (digits only, access code
-    /// already removed); `None` when it is not a valid number.
-    fn read_external<'a>(&'a self, digits: &'a str) -> Option<Reading<'a>> {
+    /// already removed). When it is not a valid number: the code the
+    /// metadata refused it with, if the metadata read it (kept for
+    /// [`Plan::external_failure`], so that a refused number is not read twice).
+    fn read_external<'a>(&'a self, digits: &'a str) -> Result<Reading<'a>, Option<Code>> {
         if self.country.is_some() {
             // Not loaded: an international prefix to a calling code whose
             // data is not loaded; the plan's own rules read it.
             if let Some(result) = self.read_with_metadata(digits, false) {
-                return result.ok();
+                return result.map_err(Some);
             }
         }
-        self.external_by_rules(digits)
+        self.external_by_rules(digits).ok_or(None)
     }
 
     /// [`Plan::read_external`] by the plan's own rules only.
@@ -502,6 +508,7 @@ impl Plan {
                 country: None,
                 number_type: None,
                 dial_e164: false,
+                rules: None,
             });
         };
         if let Some(rest) = self
@@ -520,6 +527,7 @@ impl Plan {
             country: None,
             number_type: None,
             dial_e164: false,
+            rules: None,
         };
         if let Some(nsn) = self
             .trunk_prefix
@@ -535,10 +543,11 @@ impl Plan {
             .then(|| national(digits))
     }
 
-    /// Why digits that fit no form failed, for a plan with a country.
-    fn external_failure(&self, body: &str, digits: usize) -> Rejection {
+    /// Why digits that fit no form failed; `refused`: the code the metadata
+    /// refused them with ([`Plan::read_external`]'s).
+    fn external_failure(&self, body: &str, digits: usize, refused: Option<Code>) -> Rejection {
         if self.country.is_some() {
-            if let Some(Err(code)) = self.read_with_metadata(body, false) {
+            if let Some(code) = refused {
                 let by_rules = self.external_by_rules(body).is_none();
                 if !(by_rules && self.preset != Preset::Any) {
                     return metadata_failure(code, digits);
@@ -595,6 +604,9 @@ struct Reading<'a> {
     number_type: Option<NumberType>,
     /// Dialled as its E.164 whatever the dial format.
     dial_e164: bool,
+    /// The metadata it was read with: its calling code's data and the
+    /// region whose formats write it (so `formatted` looks neither up again).
+    rules: Option<(&'static CallingCode<'static>, &'static Region<'static>)>,
 }
 
 /// A number that passed validation.
@@ -700,17 +712,18 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
     let dial_string = input
         .bytes()
         .all(|b| b.is_ascii_digit() || matches!(b, b'*' | b'#' | b'+'));
-    let split = numbering::extension::split(input).filter(|split| {
-        reads_metadata
-            && !dial_string
-            && !split.number.bytes().any(|b| b == b'*' || b == b'#')
-            && split
-                .number
-                .bytes()
-                .filter(u8::is_ascii_digit)
-                .nth(1)
-                .is_some()
-    });
+    let split = (reads_metadata && !dial_string)
+        .then(|| numbering::extension::split(input))
+        .flatten()
+        .filter(|split| {
+            !split.number.bytes().any(|b| b == b'*' || b == b'#')
+                && split
+                    .number
+                    .bytes()
+                    .filter(u8::is_ascii_digit)
+                    .nth(1)
+                    .is_some()
+        });
     let (input, extension) = match split {
         Some(split) => (split.number, Some(split.extension)),
         None => (input, None),
@@ -752,12 +765,12 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
         let carried = Some(access_code)
             .filter(|code| !code.is_empty())
             .and_then(|code| body.strip_prefix(code))
-            .and_then(|rest| plan.read_external(rest).map(|reading| (rest, reading)));
+            .and_then(|rest| plan.read_external(rest).ok().map(|reading| (rest, reading)));
         let (core, reading) = match carried {
             Some(found) => found,
             None => match plan.read_external(&body) {
-                Some(reading) => (body.as_str(), reading),
-                None => return Err(plan.external_failure(&body, digits)),
+                Ok(reading) => (body.as_str(), reading),
+                Err(refused) => return Err(plan.external_failure(&body, digits, refused)),
             },
         };
         (reading.kind, core, Some(reading))
@@ -812,10 +825,11 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
         }
     }
     check_blocked(plan, &dial, access_code, core, reading.as_ref())?;
-    let (country, number_type) = reading.map_or((None, None), |r| (r.country, r.number_type));
+    let (country, number_type, rules) =
+        reading.map_or((None, None, None), |r| (r.country, r.number_type, r.rules));
     let formatted = e164
         .as_deref()
-        .and_then(|e164| formatted(e164, country, extension.as_deref()));
+        .and_then(|e164| formatted(e164, rules, country, extension.as_deref()));
     Ok(ValidNumber {
         dial,
         kind,
@@ -830,14 +844,27 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
 /// A number's national and international forms (libphonenumber's, with the
 /// extension after the region's extension prefix, ` ext. ` by default),
 /// when its calling code's data is loaded.
-fn formatted(e164: &str, country: Option<&str>, extension: Option<&str>) -> Option<Formatted> {
+/// `rules`: the metadata the number was read with, if it was (otherwise its
+/// calling code's is looked up).
+fn formatted(
+    e164: &str,
+    rules: Option<(&'static CallingCode<'static>, &'static Region<'static>)>,
+    country: Option<&str>,
+    extension: Option<&str>,
+) -> Option<Formatted> {
     use numbering::formatting;
     let digits = e164.strip_prefix('+').unwrap_or(e164);
-    let (code, nsn) = numbering::index().split_calling_code(digits)?;
-    let data = numbering::calling_code(code)?;
-    let region = country
-        .and_then(|id| data.region(id))
-        .or_else(|| data.regions.first())?;
+    let (nsn, region, data) = match rules {
+        Some((data, region)) => (digits.get(data.code.len()..)?, region, data),
+        None => {
+            let (code, nsn) = numbering::index().split_calling_code(digits)?;
+            let data = numbering::calling_code(code)?;
+            let region = country
+                .and_then(|id| data.region(id))
+                .or_else(|| data.regions.first())?;
+            (nsn, region, data)
+        }
+    };
     let (national, international) = formatting::national_and_international(nsn, region, data);
     let with_extension = |mut text: String| {
         if let Some(extension) = extension {
@@ -1047,7 +1074,7 @@ impl Serialize for Validation<'_> {
                     object.serialize_field("e164", e164)?;
                 }
                 if let Some(country) = valid.country {
-                    object.serialize_field("country", country)?;
+                    object.serialize_field("country", &StaticStr(country))?;
                 }
                 if let Some(number_type) = &valid.number_type {
                     object.serialize_field("type", number_type)?;
@@ -1072,6 +1099,16 @@ impl Serialize for Validation<'_> {
             object.serialize_field("input", input)?;
         }
         object.end()
+    }
+}
+
+/// A region code of the metadata, serialised as a static name (see
+/// [`crate::text::serialize_static_str`]).
+struct StaticStr(&'static str);
+
+impl Serialize for StaticStr {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        crate::text::serialize_static_str(self.0, serializer)
     }
 }
 
@@ -1127,41 +1164,64 @@ enum Class {
 }
 
 fn clean(input: &str, letters: bool) -> Result<Cleaned, Rejection> {
-    let mut body = String::with_capacity(input.len().min(64));
+    // By bytes, decoding only non-ASCII characters: this runs on every
+    // validation, and typed numbers are nearly always ASCII. The body holds
+    // only ASCII (digits, `*`, `#`).
+    let bytes = input.as_bytes();
+    let mut body: Vec<u8> = Vec::with_capacity(input.len().min(64));
     let mut plus = false;
+    let mut at = 0usize;
+    let mut position = 0usize;
     let mut index = 0usize;
-    for (position, ch) in input.chars().enumerate() {
-        let at = index;
-        index += ch.len_utf16();
+    while let Some(&byte) = bytes.get(at) {
+        let ch = if byte.is_ascii() {
+            char::from(byte)
+        } else {
+            match input.get(at..).and_then(|rest| rest.chars().next()) {
+                Some(ch) => ch,
+                None => break,
+            }
+        };
         let fault = |why: &str| {
             let mut rejection = Rejection::new(
                 Code::InvalidCharacter,
                 msg!(QuotedChar(ch), " at position ", position + 1, " ", why),
             );
-            rejection.index = Some(at);
+            rejection.index = Some(index);
             rejection
         };
         match classify(ch) {
-            Class::Dial(dial) if dial.is_ascii_digit() => body.push(dial),
+            Class::Dial(dial) if dial.is_ascii_digit() => body.push(ascii_byte(dial)),
             Class::Dial(dial) => {
                 if plus {
                     return Err(fault("cannot be dialled after a +"));
                 }
-                body.push(dial);
+                body.push(ascii_byte(dial));
             }
             Class::Separator => {}
             Class::Plus if plus || !body.is_empty() => {
                 return Err(fault("is a + that is not at the start"));
             }
             Class::Plus => plus = true,
-            Class::Letter(digit) if letters => body.push(digit),
+            Class::Letter(digit) if letters => body.push(ascii_byte(digit)),
             Class::Letter(_) => {
                 return Err(fault("is not a digit; letters need the letters option"))
             }
             Class::Other => return Err(fault("cannot be dialled")),
         }
+        at += ch.len_utf8();
+        position += 1;
+        index += ch.len_utf16();
     }
-    Ok(Cleaned { plus, body })
+    Ok(Cleaned {
+        plus,
+        body: String::from_utf8(body).unwrap_or_default(),
+    })
+}
+
+/// The byte of a dial character ([`classify`] gives only ASCII ones).
+fn ascii_byte(dial: char) -> u8 {
+    u8::try_from(dial).unwrap_or(b'0')
 }
 
 fn classify(ch: char) -> Class {

@@ -192,7 +192,7 @@ impl Code {
 /// A code crosses to JS as its string.
 impl serde::Serialize for Code {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(self.as_str())
+        crate::text::serialize_static_str(self.as_str(), serializer)
     }
 }
 

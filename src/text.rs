@@ -95,12 +95,24 @@ macro_rules! serialize_as_str {
     ($($type:ty),+ $(,)?) => {$(
         impl serde::Serialize for $type {
             fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
+                $crate::text::serialize_static_str(self.as_str(), serializer)
             }
         }
     )+};
 }
 pub(crate) use serialize_as_str;
+
+/// Serialises a string that lives as long as the program (a name from a
+/// fixed vocabulary, a region code of the metadata) as a unit variant: every
+/// serializer writes it as the string, and serde-wasm-bindgen keeps the JS
+/// string of each such name, so it crosses once, not on every result (a
+/// cache lookup instead of a UTF-8 decode).
+pub(crate) fn serialize_static_str<S: serde::Serializer>(
+    text: &'static str,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.serialize_unit_variant("", 0, text)
+}
 
 /// Every numeric character of `text` except the last four replaced by `•`
 /// (see `gadget::redact_number`). `char::is_numeric` covers every Unicode

@@ -403,17 +403,20 @@ fn number_from_js(input: &JsValue) -> Result<Result<String, Rejection>, Error> {
 }
 
 /// `validateNumber`'s result for a number argument, read by
-/// `validate` (the plan's, or the gadget's); an oversized input's result
-/// has no `input` (the glue puts the argument there). Only an argument of
-/// the wrong type throws.
+/// `validate` (the plan's, or the gadget's). The result of a string
+/// argument, and of an oversized one, has no `input`: the glue puts the
+/// argument there, which saves a string crossing per call; a JS number's
+/// result has the text it was read as. Only an argument of the wrong type
+/// throws.
 fn validation_js(
     input: &JsValue,
     validate: impl FnOnce(&str) -> Result<dialplan::ValidNumber, Rejection>,
 ) -> Result<JsValue, JsValue> {
+    let is_string = input.is_string();
     match number_from_js(input) {
         Ok(Ok(text)) => Ok(to_js(&Validation {
             result: &validate(&text),
-            input: Some(&text),
+            input: (!is_string).then_some(text.as_str()),
         })),
         Ok(Err(rejection)) => Ok(to_js(&Validation {
             result: &Err(rejection),

@@ -33,46 +33,53 @@ pub fn split(text: &str) -> Option<Split<'_>> {
     // Spaces and punctuation after the number are not part of it.
     let text = text
         .trim_end_matches(|ch: char| ch.is_whitespace() || super::formatting::is_punctuation(ch));
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
     // The digits of the suffix: the trailing run, before an optional `#`.
-    let mut end = chars.len();
-    let hash = chars.last().is_some_and(|&(_, ch)| ch == '#');
-    if hash {
-        end -= 1;
+    // Read from the end by characters, without collecting the text: most
+    // numbers have no extension, and this runs on every validation.
+    let hash = text.ends_with('#');
+    let body = if hash {
+        text.get(..text.len() - 1)?
+    } else {
+        text
+    };
+    let mut digits_start = body.len();
+    let mut digit_count = 0usize;
+    for (at, ch) in body.char_indices().rev() {
+        if digit(ch).is_none() {
+            break;
+        }
+        digits_start = at;
+        digit_count += 1;
+        if digit_count > MAX_EXTENSION_DIGITS {
+            return None;
+        }
     }
-    let digits_start = chars
-        .get(..end)?
-        .iter()
-        .rposition(|&(_, ch)| digit(ch).is_none())
-        .map_or(0, |at| at + 1);
-    let digit_count = end - digits_start;
-    if digit_count == 0 || digit_count > MAX_EXTENSION_DIGITS {
+    if digit_count == 0 {
         return None;
     }
-    let between = chars.get(..digits_start)?;
+    let between = body.get(..digits_start)?;
     // What introduces an extension has no digits: it starts after the last
     // digit of the number.
     let earliest = between
-        .iter()
-        .rposition(|&(_, ch)| digit(ch).is_some())
-        .map_or(0, |at| at + 1);
-    let start = (earliest..digits_start).find(|&start| {
-        let prefix: Vec<char> = between
-            .get(start..)
-            .unwrap_or_default()
-            .iter()
-            .map(|&(_, ch)| ch)
-            .collect();
-        prefix_allows(&prefix, digit_count, hash)
-    })?;
-    let (byte_start, _) = *chars.get(start)?;
-    let extension = chars
-        .get(digits_start..end)?
-        .iter()
-        .filter_map(|&(_, ch)| digit(ch))
+        .char_indices()
+        .rev()
+        .find(|&(_, ch)| digit(ch).is_some())
+        .map_or(0, |(at, ch)| at + ch.len_utf8());
+    let start = between
+        .get(earliest..)?
+        .char_indices()
+        .map(|(at, _)| earliest + at)
+        .find(|&start| {
+            let prefix: Vec<char> = between.get(start..).unwrap_or_default().chars().collect();
+            prefix_allows(&prefix, digit_count, hash)
+        })?;
+    let extension = body
+        .get(digits_start..)?
+        .chars()
+        .filter_map(digit)
         .collect();
     Some(Split {
-        number: text.get(..byte_start)?,
+        number: text.get(..start)?,
         extension,
     })
 }

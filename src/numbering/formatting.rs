@@ -71,30 +71,32 @@ pub fn national_and_international(
         .iter()
         .find(|format| fits(format, nsn))
         .filter(|format| format.pattern.run(nsn.as_bytes(), false, &mut slots));
-    let (national, international) = match found {
-        Some(format) => {
-            let rule = if format.national_prefix_rule.is_empty() {
-                region_rule
-            } else {
-                format.national_prefix_rule
-            };
-            let international = if format.international.is_empty() {
-                format.format
-            } else {
-                format.international
-            };
-            (
-                substitute(&with_first_group(format.format, rule), nsn, &slots),
-                substitute(international, nsn, &slots).map(|text| international_spacing(&text)),
-            )
+    // The international form is written straight after its `+<code> `.
+    let mut international = String::with_capacity(2 * nsn.len() + data.code.len() + 2);
+    international.push('+');
+    international.push_str(data.code);
+    international.push(' ');
+    let national = found.and_then(|format| {
+        let rule = if format.national_prefix_rule.is_empty() {
+            region_rule
+        } else {
+            format.national_prefix_rule
+        };
+        let template = if format.international.is_empty() {
+            format.format
+        } else {
+            format.international
+        };
+        match substitute(template, nsn, &slots) {
+            Some(text) => push_spaced(&mut international, &text),
+            None => international.push_str(nsn),
         }
-        None => (None, None),
-    };
-    let international = international.unwrap_or_else(|| nsn.to_string());
-    (
-        national.unwrap_or_else(|| nsn.to_string()),
-        concat(&["+", data.code, " ", &international]),
-    )
+        substitute(&with_first_group(format.format, rule), nsn, &slots)
+    });
+    if found.is_none() {
+        international.push_str(nsn);
+    }
+    (national.unwrap_or_else(|| nsn.to_string()), international)
 }
 
 /// The formats a region's numbers are written with and its national prefix
@@ -219,19 +221,34 @@ pub(crate) fn with_first_group(format: &str, rule: &str) -> String {
 /// punctuation becomes one space, and the ends are trimmed.
 pub(crate) fn international_spacing(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_spaced(&mut out, text);
+    out
+}
+
+/// [`international_spacing`] of `text`, written at the end of `out` (the
+/// ends trimmed as if `out` were empty): runs of other characters are
+/// copied whole, not character by character.
+fn push_spaced(out: &mut String, text: &str) {
+    let start = out.len();
+    let mut run_start = None;
     let mut pending_space = false;
-    for ch in text.chars() {
+    for (at, ch) in text.char_indices() {
         if is_punctuation(ch) {
-            pending_space = !out.is_empty();
-        } else {
+            if let Some(from) = run_start.take() {
+                out.push_str(text.get(from..at).unwrap_or(""));
+            }
+            pending_space = out.len() > start;
+        } else if run_start.is_none() {
             if pending_space {
                 out.push(' ');
                 pending_space = false;
             }
-            out.push(ch);
+            run_start = Some(at);
         }
     }
-    out
+    if let Some(from) = run_start {
+        out.push_str(text.get(from..).unwrap_or(""));
+    }
 }
 
 /// libphonenumber's `VALID_PUNCTUATION`: dashes, slashes, dots, spaces,

@@ -22,7 +22,7 @@
 //!    start the national number, or (for regions without leading digits) in
 //!    which it is a valid number, is its region.
 
-use super::metadata::{CallingCode, Region};
+use super::metadata::{CallingCode, NumberType, Region};
 use super::program::{Slots, MAX_TEXT};
 
 /// libphonenumber's bounds on a national significant number.
@@ -84,6 +84,10 @@ pub struct Parsed {
     pub carrier_code: Option<String>,
     /// How the calling code was found.
     pub source: Source,
+    /// The number's type in [`Parsed::region`] when telling the region
+    /// apart already found it (regions without leading digits are told by
+    /// their types); `None` when it was not computed.
+    pub known_type: Option<NumberType>,
 }
 
 impl Parsed {
@@ -155,7 +159,9 @@ pub fn parse(
         return Err(ParseError::InvalidCountryCode);
     };
     let (national_number, carrier_code) = extract_national_number(number, selected, data);
-    let region = region_of(data, national_number.as_bytes()).or(match source {
+    let found = region_and_type(data, national_number.as_bytes());
+    let known_type = found.and_then(|(_, number_type)| number_type);
+    let region = found.map(|(region, _)| region).or(match source {
         Source::National => default,
         _ => None,
     });
@@ -172,6 +178,7 @@ pub fn parse(
         national_number,
         carrier_code,
         source,
+        known_type,
     })
 }
 
@@ -338,29 +345,51 @@ fn position_of(hay: &[u8], needle: &[u8]) -> Option<usize> {
 /// A rule or template with `$1`..`$9` replaced by the groups (absent: empty).
 pub(crate) fn expand<'t>(rule: &str, group: &dyn Fn(usize) -> Option<&'t str>) -> String {
     let mut out = String::with_capacity(rule.len() + 8);
-    let mut chars = rule.chars().peekable();
-    while let Some(ch) = chars.next() {
-        match (ch, chars.peek().and_then(|next| next.to_digit(10))) {
-            ('$', Some(n)) => {
-                chars.next();
-                out.push_str(group(n as usize).unwrap_or(""));
+    // By bytes (`$` and digits are ASCII, so every cut is at a character
+    // boundary), copying the text between the tokens whole.
+    let bytes = rule.as_bytes();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(&byte) = bytes.get(at) {
+        let digit = bytes.get(at + 1).copied().filter(u8::is_ascii_digit);
+        match (byte, digit) {
+            (b'$', Some(digit)) => {
+                out.push_str(rule.get(copied..at).unwrap_or(""));
+                out.push_str(group(usize::from(digit - b'0')).unwrap_or(""));
+                at += 2;
+                copied = at;
             }
-            _ => out.push(ch),
+            _ => at += 1,
         }
     }
+    out.push_str(rule.get(copied..).unwrap_or(""));
     out
 }
 
 /// The region of a calling code that a national number belongs to.
 pub fn region_of<'r, 'a>(data: &'r CallingCode<'a>, nsn: &[u8]) -> Option<&'r Region<'a>> {
+    region_and_type(data, nsn).map(|(region, _)| region)
+}
+
+/// [`region_of`], with the number's type there when it took finding it
+/// (a region without leading digits is the number's when the number has a
+/// type there), so that it is not looked for twice.
+fn region_and_type<'r, 'a>(
+    data: &'r CallingCode<'a>,
+    nsn: &[u8],
+) -> Option<(&'r Region<'a>, Option<NumberType>)> {
     if let [only] = data.regions.as_slice() {
-        return Some(only);
+        return Some((only, None));
     }
-    data.regions.iter().find(|region| {
+    data.regions.iter().find_map(|region| {
         if region.leading_digits.is_empty() {
-            region.number_type(nsn).is_some()
+            let number_type = region.number_type(nsn)?;
+            Some((region, Some(number_type)))
         } else {
-            region.leading_digits.match_start(nsn).is_some()
+            region
+                .leading_digits
+                .match_start(nsn)
+                .map(|_| (region, None))
         }
     })
 }
