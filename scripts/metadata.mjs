@@ -7,11 +7,12 @@
 //   metadata/index.bin      every calling code and its regions, the version
 //   metadata/cc-<code>.bin  the regions of one calling code
 //
-// Every pattern is compiled here, at build time, into a digit automaton: the
-// number-type patterns of a region into one minimised DFA whose accepting
-// states say which types matched, every other pattern (international prefix,
-// national prefix for parsing, leading digits, format patterns) into a small
-// backtracking program with capture slots. The wasm carries no regex engine.
+// Every pattern is compiled here, at build time, into a digit automaton: a
+// small program for a backtracking matcher with capture slots
+// (src/numbering/program.rs), checked against the pattern's JavaScript
+// RegExp, and stored as tokens that keep the pattern's nesting (the reader
+// links them into jump offsets); each file stores a program once however
+// often its regions use it. The wasm carries no regex engine.
 //
 // The patterns may use only digits, `\d`, classes of digits, groups
 // (capturing or not), alternation, `?` and bounded repeats `{n}` / `{n,m}`
@@ -54,7 +55,7 @@ export function emergencyPattern(region) {
 }
 
 /** Bumped when the binary layout changes (the Rust reader checks it). */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** The number types in the order of libphonenumber-js's compact metadata. */
 export const TYPES = [
@@ -270,98 +271,102 @@ export function compileProgram(tree) {
   return code;
 }
 
-function varintSize(v) {
-  let size = 1;
-  while (v >= 0x80) {
-    v = Math.floor(v / 128);
-    size++;
-  }
-  return size;
-}
+/** Tokens of a stored program; see src/numbering/program.rs. */
+export const TOKEN = {
+  DIGIT: 0x00, // 0x00..0x09: that digit
+  ANY: 0x0a, // any digit
+  SET: 0x0b, // mask (u16): a digit in the set
+  GROUP: 0x0c, // opens a group of alternatives
+  OR: 0x0d, // the next alternative of the innermost open group (or of the program)
+  CLOSE: 0x0e, // closes the innermost group, capturing or optional
+  CAPTURE: 0x0f, // opens a capturing group (numbered in order, from 1)
+  REPEAT: 0x10, // mask (u16), min (u8), max (u8): min to max digits of the set, greedy
+  REPEAT_ANY: 0x90, // min (u8), max (u8): min to max digits, greedy
+  OPTIONAL: 0x11, // opens a group tried once, then skipped (greedy `?`)
+  END: 0x12, // only at the end of the text ($)
+  RANGE: 0x20, // 0x20 + 10 × low + high: a digit from low to high (low < high, not 0-9)
+};
 
 /**
- * The program's bytes. Forward offsets are varints, so an instruction's
- * size depends on the distance it jumps: sizes are recomputed until stable.
+ * The stored form of a pattern: a token stream that keeps the tree's
+ * nesting instead of jump offsets (offsets depend on sizes and defeat gzip;
+ * a group's tokens repeat wherever the group does). The reader links it
+ * into [`compileProgram`]'s instructions in one pass (`program::link`).
  */
-function encodeProgram(code) {
-  const sizes = code.map(() => 1);
-  let offsets = [];
-  for (;;) {
-    offsets = [0];
-    for (const size of sizes) offsets.push(offsets[offsets.length - 1] + size);
-    let changed = false;
-    code.forEach((inst, i) => {
-      let size;
-      switch (inst.op) {
-        case OP.SET:
-          size = 3;
-          break;
-        case OP.REPEAT:
-          size = inst.mask === ALL_DIGITS ? 3 : 5;
-          break;
-        case OP.SPLIT:
-        case OP.JUMP:
-          size = 1 + varintSize(offsets[inst.to] - offsets[i + 1]);
-          break;
-        case OP.SAVE:
-          size = 2;
-          break;
-        default:
-          size = 1;
-      }
-      if (size !== sizes[i]) {
-        sizes[i] = size;
-        changed = true;
-      }
-    });
-    if (!changed) break;
-  }
-  const w = new Writer();
-  code.forEach((inst, i) => {
-    switch (inst.op) {
-      case OP.DIGIT:
-        w.u8(inst.digit);
-        break;
-      case OP.SET:
-        w.u8(OP.SET);
-        w.u8(inst.mask);
-        w.u8(inst.mask >> 8);
-        break;
-      case OP.REPEAT:
-        // The any-digit repeat drops the mask: REPEAT with bit 0x80 set.
-        if (inst.mask === ALL_DIGITS) {
-          w.u8(OP.REPEAT | 0x80);
-        } else {
-          w.u8(OP.REPEAT);
-          w.u8(inst.mask);
-          w.u8(inst.mask >> 8);
+export function encodeTokens(tree) {
+  const out = [];
+  const set = (mask) => {
+    if (mask === ALL_DIGITS) return out.push(TOKEN.ANY);
+    if ((mask & (mask - 1)) === 0) return out.push(TOKEN.DIGIT + Math.log2(mask));
+    const low = Math.log2(mask & -mask);
+    const high = 31 - Math.clz32(mask);
+    if (mask === ((1 << (high + 1)) - 1) - ((1 << low) - 1)) return out.push(TOKEN.RANGE + 10 * low + high);
+    out.push(TOKEN.SET, mask & 0xff, mask >> 8);
+  };
+  const singleSet = (node) => {
+    while (node.t === "group" && node.capture === null) node = node.body;
+    if (node.t === "cat" && node.items.length === 1) return singleSet(node.items[0]);
+    return node.t === "set" ? node : null;
+  };
+  // `inGroup`: an alternation here is the body of a group already open.
+  function gen(node, inGroup) {
+    switch (node.t) {
+      case "set":
+        set(node.mask);
+        return;
+      case "cat":
+        node.items.forEach((item) => gen(item, false));
+        return;
+      case "alt":
+        if (!inGroup) out.push(TOKEN.GROUP);
+        node.items.forEach((item, i) => {
+          if (i > 0) out.push(TOKEN.OR);
+          gen(item, false);
+        });
+        if (!inGroup) out.push(TOKEN.CLOSE);
+        return;
+      case "group":
+        if (node.capture === null) return gen(node.body, inGroup);
+        out.push(TOKEN.CAPTURE);
+        gen(node.body, true);
+        out.push(TOKEN.CLOSE);
+        return;
+      case "rep": {
+        const single = singleSet(node.body);
+        if (single && node.max > 1) {
+          if (single.mask === ALL_DIGITS) out.push(TOKEN.REPEAT_ANY);
+          else out.push(TOKEN.REPEAT, single.mask & 0xff, single.mask >> 8);
+          out.push(node.min, node.max);
+          return;
         }
-        w.u8(inst.min);
-        w.u8(inst.max);
-        break;
-      case OP.SPLIT:
-      case OP.JUMP:
-        w.u8(inst.op);
-        w.varint(offsets[inst.to] - offsets[i + 1]);
-        break;
-      case OP.SAVE:
-        w.u8(OP.SAVE);
-        w.u8(inst.slot);
-        break;
-      default:
-        w.u8(inst.op);
+        for (let i = 0; i < node.min; i++) gen(node.body, false);
+        // Optional copies nest (x(x)?)?: the same instructions as
+        // compileProgram's skips of all of them at once.
+        for (let i = node.min; i < node.max; i++) {
+          out.push(TOKEN.OPTIONAL);
+          gen(node.body, true);
+        }
+        for (let i = node.min; i < node.max; i++) out.push(TOKEN.CLOSE);
+        return;
+      }
+      case "end":
+        out.push(TOKEN.END);
+        return;
     }
-  });
-  if (w.bytes.length > 0xffff) throw new Error("a program larger than 64 KiB");
-  return w.bytes;
+  }
+  // The program itself is the outermost group of alternatives.
+  gen(tree, true);
+  if (out.length > 0xffff) throw new Error("a program larger than 64 KiB");
+  return out;
 }
 
 /**
  * A JS run of a program over `text` from position 0 (the reference for the
  * Rust matcher): the capture slots of the first match, or null. `full`
- * demands that the match end at the end of `text`.
+ * demands that the match end at the end of `text`; `partial` also accepts
+ * a text that ends where the program still wants a digit.
  */
-export function runProgram(code, text, full) {
+export function runProgram(code, text, full, partial = false) {
   const stack = [{ pc: 0, pos: 0, slots: [] }];
   const seen = new Set();
   const isIn = (mask, pos) => {
@@ -383,6 +388,9 @@ export function runProgram(code, text, full) {
       continue;
     }
     const inst = code[pc];
+    // Partially (`Program::could_start`): the end of the text where a digit
+    // is wanted is a match, as are too few digits of a repeat there.
+    if (partial && pos === text.length && [OP.DIGIT, OP.ANY, OP.SET, OP.REPEAT].includes(inst.op)) return slots;
     switch (inst.op) {
       case OP.DIGIT:
         if (isIn(1 << inst.digit, pos)) stack.push({ pc: pc + 1, pos: pos + 1, slots });
@@ -396,6 +404,7 @@ export function runProgram(code, text, full) {
       case OP.REPEAT: {
         let count = 0;
         while (count < inst.max && isIn(inst.mask, pos + count)) count++;
+        if (partial && count < inst.min && pos + count === text.length) return slots;
         // Fewest pushed first, so the greediest is tried first.
         for (let n = inst.min; n <= count; n++) stack.push({ pc: pc + 1, pos: pos + n, slots });
         break;
@@ -544,16 +553,87 @@ function lengthMask(lengths, where) {
   return mask >>> 0;
 }
 
-/** A pattern as a checked, encoded program; an empty blob for no pattern. */
-function program(where, source, random, { full = false, allowEnd = false } = {}) {
-  if (!source) return [];
+/** A pattern compiled and checked against its RegExp: its tree and instructions. */
+function compiled(where, source, random, { full = false, allowEnd = false } = {}) {
   const { tree } = parsePattern(source, where, allowEnd);
   const code = compileProgram(tree);
   checkProgram(where, source, tree, code, random, full);
-  return encodeProgram(code);
+  return { tree, code };
 }
 
-function regionRecord(region, data, random) {
+/**
+ * The programs of one file, each stored once: records refer to them by
+ * number (0: no pattern, n: the n-th program stored), so a pattern that
+ * several regions or formats share (NANP's toll-free and premium ranges,
+ * `\d{7}`) costs one byte per further use.
+ */
+class ProgramTable {
+  constructor() {
+    this.programs = [];
+    this.numbers = new Map();
+  }
+  /** The number of a pattern's program (checked and stored on first use). */
+  add(where, source, random, options) {
+    if (!source) return 0;
+    const tokens = encodeTokens(compiled(where, source, random, options).tree);
+    const key = Buffer.from(tokens).toString("latin1");
+    let number = this.numbers.get(key);
+    if (number === undefined) {
+      this.programs.push(tokens);
+      number = this.programs.length;
+      this.numbers.set(key, number);
+    }
+    return number;
+  }
+}
+
+/**
+ * Which leading-digits patterns of a format the reader may replace by a
+ * partial match of the last one (bit i: pattern i). The as-you-type
+ * formatter tries pattern i only on national numbers of i + 3 digits
+ * (pattern 0 also on 1 and 2 digits, partially), so pattern i can go when,
+ * on every string of those lengths, it says what "a start of a match of the
+ * last pattern" says. That is checked here on all such strings (a search
+ * over their prefixes that stops where both answers are settled).
+ */
+function derivedLeadingDigits(where, leading, random) {
+  if (!leading || leading.length < 2) return 0;
+  const last = compiled(`${where} leading digits ${leading.length - 1}`, leading[leading.length - 1], random).code;
+  let derived = 0;
+  for (let i = 0; i < leading.length - 1; i++) {
+    const code = compiled(`${where} leading digits ${i}`, leading[i], random).code;
+    const startsEqual = i > 0 || SHORT_STARTS.every((text) => couldStart(code, text) === couldStart(last, text));
+    if (startsEqual && sameAsStartOfLast(code, last, i + 3)) derived |= 1 << i;
+  }
+  return derived;
+}
+
+const DIGITS = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+/** Every text of 1 or 2 digits. */
+const SHORT_STARTS = DIGITS.flatMap((a) => [a, ...DIGITS.map((b) => a + b)]);
+
+/** Whether `code` matching a start of `text` (`^(?:p)`) and `couldStart(last, text)` agree on every text of `length` digits. */
+function sameAsStartOfLast(code, last, length) {
+  const agree = (prefix) => {
+    const matched = runProgram(code, prefix, false) !== null;
+    const lastMatched = runProgram(last, prefix, false) !== null;
+    if (prefix.length === length) return matched === couldStart(last, prefix);
+    // Settled for every longer text: a match at the start stays one, and
+    // a text no match can start stays one.
+    const settled = matched || !couldStart(code, prefix);
+    const lastSettled = lastMatched || !couldStart(last, prefix);
+    if (settled && lastSettled) return matched === lastMatched;
+    return DIGITS.every((digit) => agree(prefix + digit));
+  };
+  return agree("");
+}
+
+/** Whether the whole of `text` could start a match of `code` (or a match ends inside it): `Program::could_start`. */
+function couldStart(code, text) {
+  return runProgram(code, text, false, true) !== null;
+}
+
+function regionRecord(region, data, random, table) {
   const [
     callingCode,
     idd,
@@ -571,8 +651,8 @@ function regionRecord(region, data, random) {
     extPrefix,
   ] = data;
   const w = new Writer();
+  const program = (where, source, options) => w.varint(table.add(where, source, random, options));
   w.str(region);
-  w.str(callingCode);
   w.str(nationalPrefix || "");
   w.str(transformRule || "");
   w.str(preferredIdd || "");
@@ -583,15 +663,15 @@ function regionRecord(region, data, random) {
   // prefix as digits arrive (libphonenumber-js's COMPLEX_NATIONAL_PREFIX).
   w.u8((nationalPrefixOptional ? 1 : 0) | (nationalPrefixForParsing && /[^\d\[\]]/.test(nationalPrefixForParsing) ? 2 : 0));
   w.u32(lengthMask(possibleLengths, region));
-  w.blob(program(`${region} international prefix`, idd, random));
+  program(`${region} international prefix`, idd);
   // Without its own pattern, the national prefix itself is removed when parsing.
   const forParsing = nationalPrefixForParsing || nationalPrefix || "";
-  w.blob(program(`${region} national prefix for parsing`, forParsing, random, { allowEnd: true }));
+  program(`${region} national prefix for parsing`, forParsing, { allowEnd: true });
   // The transform rule applies only when the pattern's last group took part.
   w.u8(forParsing ? parsePattern(forParsing, region, true).captures : 0);
-  w.blob(program(`${region} leading digits`, leadingDigits, random));
+  program(`${region} leading digits`, leadingDigits);
 
-  w.blob(program(`${region} general`, general, random, { full: true }));
+  program(`${region} general`, general, { full: true });
   // Types: which exist, their possible lengths (0 = the region's), patterns.
   // An empty pattern (mobile equal to fixed line, removed as a duplicate) is
   // "present, empty": it makes fixed-line numbers fixedLineOrMobile.
@@ -601,7 +681,7 @@ function regionRecord(region, data, random) {
   for (const [i, name] of TYPES.entries()) {
     if (!(present & (1 << i))) continue;
     w.u32(lengthMask(types[i][1], `${region} ${name}`));
-    w.blob(program(`${region} ${name}`, types[i][0], random, { full: true }));
+    program(`${region} ${name}`, types[i][0], { full: true });
   }
 
   // Formats (only the main region of a shared calling code has them).
@@ -610,7 +690,7 @@ function regionRecord(region, data, random) {
     const [pattern, template, leading, ruleOverride, optional, international] = format;
     const where = `${region} format ${index}`;
     checkAsYouTypeFormat(where, pattern, [template, international, ruleOverride]);
-    w.blob(program(where, pattern, random, { full: true }));
+    program(where, pattern, { full: true });
     w.str(template);
     w.str(international || "");
     w.str(ruleOverride || "");
@@ -618,10 +698,13 @@ function regionRecord(region, data, random) {
     // `\d` in the first leading-digits pattern as two literal characters, so
     // that pattern matches no 1- or 2-digit start.
     w.u8((optional ? 1 : 0) | (leading && leading[0] && leading[0].includes("\\d") ? 2 : 0));
-    w.varint((leading || []).length);
-    for (const [i, ld] of (leading || []).entries()) w.blob(program(`${where} leading digits ${i}`, ld, random));
+    const levels = leading || [];
+    const derived = derivedLeadingDigits(where, levels, random);
+    w.varint(levels.length);
+    w.varint(derived);
+    for (const [i, ld] of levels.entries()) if (!(derived & (1 << i))) program(`${where} leading digits ${i}`, ld);
   }
-  w.blob(program(`${region} emergency`, emergencyPattern(region), random, { full: true }));
+  program(`${region} emergency`, emergencyPattern(region), { full: true });
   return w.bytes;
 }
 
@@ -663,20 +746,24 @@ export function compile() {
   for (const code of codes) {
     const regions = byCode.get(code);
     const random = randomSource(Number(code) * 7919);
-    const w = new Writer();
-    w.u8(FORMAT_VERSION);
-    w.str(code);
-    w.varint(regions.length);
+    const table = new ProgramTable();
     index.str(code);
     index.varint(regions.length);
-    for (const region of regions) {
+    const records = regions.map((region) => {
       // Non-geographic calling codes (+800, +882, ...) are region "001".
       const data = region === "001" ? metadata.nonGeographic[code] : metadata.countries[region];
       if (!data) throw new Error(`no metadata for ${region} (+${code})`);
       if (data[0] !== code) throw new Error(`${region}: calling code ${data[0]}, listed under ${code}`);
-      w.blob(regionRecord(region, data, random));
       index.str(region);
-    }
+      return regionRecord(region, data, random, table);
+    });
+    const w = new Writer();
+    w.u8(FORMAT_VERSION);
+    w.str(code);
+    w.varint(table.programs.length);
+    for (const tokens of table.programs) w.blob(tokens);
+    w.varint(records.length);
+    for (const record of records) w.blob(record);
     files.set(`cc-${code}.bin`, Buffer.from(w.bytes));
   }
   files.set("index.bin", Buffer.from(index.bytes));

@@ -893,11 +893,16 @@ fn leading_digits_fit(format: &Format<'_>, nsn: &[u8], pattern_index: usize) -> 
     if count == 0 {
         return true;
     }
-    let Some(pattern) = format.leading_digits.get(pattern_index.min(count - 1)) else {
+    let level = pattern_index.min(count - 1);
+    let Some(pattern) = format.leading_digits.get(level) else {
         return true;
     };
     if nsn.len() < MIN_LEADING_DIGITS {
         return !format.leading_digits_need_three && pattern.could_start(nsn);
+    }
+    // A pattern the generator derived from the last one (not stored).
+    if format.leading_digits_partial & (1 << level) != 0 {
+        return pattern.could_start(nsn);
     }
     let head = nsn.get(..nsn.len().min(MAX_TEXT)).unwrap_or(nsn);
     pattern.match_start(head).is_some()

@@ -12,37 +12,48 @@
 //! region count and the regions (strings; `001` is a non-geographic code).
 //!
 //! `cc-<code>.bin`: format version (u8), the calling code (string), the
-//! region count, then each region record as a varint length and its bytes:
+//! program table (a count, then each stored program, tokens as
+//! [`super::program`] describes them, as a varint length and its bytes),
+//! then the region count and each region record as a varint length and its
+//! bytes. A record names a program by its *number*: 0 for no pattern, n for
+//! the n-th program of the table (a pattern used several times in a file is
+//! stored once). Records:
 //!
-//! 1. region (`GB`, `001`), calling code, national prefix, national prefix
-//!    transform rule, preferred international prefix, extension prefix,
-//!    national prefix formatting rule (strings); flags (u8, bit 0: the
-//!    national prefix is optional when formatting; bit 1: the region's own
-//!    national prefix for parsing is a pattern beyond digits and classes);
+//! 1. region (`GB`, `001`), national prefix, national prefix transform rule,
+//!    preferred international prefix, extension prefix, national prefix
+//!    formatting rule (strings); flags (u8, bit 0: the national prefix is
+//!    optional when formatting; bit 1: the region's own national prefix for
+//!    parsing is a pattern beyond digits and classes);
 //! 2. possible lengths (u32, bit n: n digits);
 //! 3. programs: international prefix, national prefix for parsing,
 //!    then the number of groups of the national prefix for parsing (u8),
 //!    leading digits (regions sharing a calling code), general pattern;
 //! 4. the types present (varint, bit i: [`NumberType::ALL`]`[i]` in the
 //!    metadata's order), then per present type its possible lengths (u32,
-//!    0: the region's) and its pattern (program; empty: libphonenumber
+//!    0: the region's) and its pattern (program; none: libphonenumber
 //!    removed it as equal to the fixed-line one);
 //! 5. the formats: a count, then each format's pattern (program), format,
 //!    international format (empty: the same), national prefix formatting
 //!    rule (empty: the region's) (strings), flags (u8, bit 0: the national
 //!    prefix is optional; bit 1: the first leading-digits pattern has `\d`,
 //!    which libphonenumber-js's as-you-type partial matcher cannot read),
-//!    the count of leading-digits programs and those;
-//! 6. the emergency numbers (program; empty: none known), from Google's
+//!    the count of leading-digits patterns, the *derived* ones (varint, bit
+//!    i: pattern i is not stored, a partial match of the last pattern says
+//!    the same, see [`Format::leading_digits_partial`]) and the programs of
+//!    the others;
+//! 6. the emergency numbers (program; none known: 0), from Google's
 //!    short-number metadata.
+//!
+//! The programs are linked into instructions when a file is read
+//! ([`LinkedFile::new`]); [`CallingCode::parse`] reads the linked file.
 //!
 //! A reader never trusts the bytes: a malformed file gives `None`, never a
 //! panic, and every count is bounded by the bytes left.
 
-use super::program::Program;
+use super::program::{self, Program};
 
 /// The binary layout version this reader understands.
-pub const FORMAT_VERSION: u8 = 2;
+pub const FORMAT_VERSION: u8 = 3;
 
 /// The number types of libphonenumber, in the order of its metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -137,6 +148,11 @@ pub struct Format<'a> {
     /// Whether the first leading-digits pattern has `\d`: libphonenumber-js's
     /// as-you-type formatter then lets no 1- or 2-digit number match it.
     pub leading_digits_need_three: bool,
+    /// Bit i: leading-digits pattern i is the last pattern read partially
+    /// ([`Program::could_start`]): the generator found that on every number
+    /// of i + 3 digits (and for pattern 0 of 1 or 2 digits too) that says
+    /// what the metadata's own pattern i says, and did not store it.
+    pub leading_digits_partial: u32,
 }
 
 /// The numbering plan of one region.
@@ -277,20 +293,75 @@ pub struct CallingCode<'a> {
     pub regions: Vec<Region<'a>>,
 }
 
-impl<'a> CallingCode<'a> {
-    /// Reads a `cc-<code>.bin` file; `None` when it is malformed or of
-    /// another format version.
-    pub fn parse(bytes: &'a [u8]) -> Option<CallingCode<'a>> {
+/// A `cc-<code>.bin` file with its programs linked for the matcher: what
+/// [`CallingCode::parse`] reads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkedFile {
+    /// The file's bytes.
+    file: Vec<u8>,
+    /// Where the region records start in `file`.
+    records_at: usize,
+    /// The linked programs, back to back.
+    code: Vec<u8>,
+    /// Where each program of the table ends in `code` (it starts where the
+    /// one before ends).
+    ends: Vec<usize>,
+}
+
+impl LinkedFile {
+    /// Links the program table of a `cc-<code>.bin` file; `None` when the
+    /// file is of another format version or a program is malformed.
+    pub fn new(bytes: &[u8]) -> Option<LinkedFile> {
         let mut reader = Reader { bytes };
         if reader.u8()? != FORMAT_VERSION {
             return None;
         }
-        let code = reader.str()?;
+        reader.str()?;
+        let count = reader.count()?;
+        let mut code = Vec::new();
+        let mut ends = Vec::with_capacity(count);
+        for _ in 0..count {
+            code.extend_from_slice(&program::link(reader.blob()?)?);
+            ends.push(code.len());
+        }
+        Some(LinkedFile {
+            records_at: bytes.len() - reader.bytes.len(),
+            file: bytes.to_vec(),
+            code,
+            ends,
+        })
+    }
+
+    /// Program number `number` of the table (0: none).
+    fn program(&self, number: usize) -> Option<Program<'_>> {
+        if number == 0 {
+            return Some(Program::default());
+        }
+        let start = match number {
+            1 => 0,
+            _ => *self.ends.get(number - 2)?,
+        };
+        let end = *self.ends.get(number - 1)?;
+        self.code.get(start..end).map(Program::new)
+    }
+}
+
+impl<'a> CallingCode<'a> {
+    /// Reads a linked `cc-<code>.bin` file; `None` when it is malformed.
+    pub fn parse(linked: &'a LinkedFile) -> Option<CallingCode<'a>> {
+        let mut header = Reader {
+            bytes: linked.file.get(..linked.records_at)?,
+        };
+        header.u8()?;
+        let code = header.str()?;
+        let mut reader = Reader {
+            bytes: linked.file.get(linked.records_at..)?,
+        };
         let count = reader.count()?;
         let mut regions = Vec::with_capacity(count);
         for _ in 0..count {
             let record = reader.blob()?;
-            regions.push(parse_region(record)?);
+            regions.push(parse_region(record, code, linked)?);
         }
         reader
             .bytes
@@ -304,10 +375,14 @@ impl<'a> CallingCode<'a> {
     }
 }
 
-fn parse_region(bytes: &[u8]) -> Option<Region<'_>> {
+fn parse_region<'a>(
+    bytes: &'a [u8],
+    calling_code: &'a str,
+    linked: &'a LinkedFile,
+) -> Option<Region<'a>> {
     let mut reader = Reader { bytes };
+    let mut program = |reader: &mut Reader<'a>| linked.program(reader.varint()?);
     let id = reader.str()?;
-    let calling_code = reader.str()?;
     let national_prefix = reader.str()?;
     let transform_rule = reader.str()?;
     let preferred_international_prefix = reader.str()?;
@@ -317,33 +392,30 @@ fn parse_region(bytes: &[u8]) -> Option<Region<'_>> {
     let national_prefix_optional = region_flags & 1 != 0;
     let complex_national_prefix = region_flags & 2 != 0;
     let possible_lengths = reader.u32()?;
-    let international_prefix = reader.program()?;
-    let national_prefix_for_parsing = reader.program()?;
+    let international_prefix = program(&mut reader)?;
+    let national_prefix_for_parsing = program(&mut reader)?;
     let national_prefix_groups = usize::from(reader.u8()?);
-    let leading_digits = reader.program()?;
-    let general = reader.program()?;
+    let leading_digits = program(&mut reader)?;
+    let general = program(&mut reader)?;
     let present = reader.varint()?;
     let mut types = [None; 10];
     for (i, slot) in types.iter_mut().enumerate() {
         if present & (1 << i) != 0 {
             let lengths = reader.u32()?;
-            let pattern = reader.program()?;
+            let pattern = program(&mut reader)?;
             *slot = Some(TypeDesc { lengths, pattern });
         }
     }
     let format_count = reader.count()?;
     let mut formats = Vec::with_capacity(format_count);
     for _ in 0..format_count {
-        let pattern = reader.program()?;
+        let pattern = program(&mut reader)?;
         let format = reader.str()?;
         let international = reader.str()?;
         let national_prefix_rule = reader.str()?;
         let flags = reader.u8()?;
-        let leading_count = reader.count()?;
-        let mut leading_digits = Vec::with_capacity(leading_count);
-        for _ in 0..leading_count {
-            leading_digits.push(reader.program()?);
-        }
+        let (leading_digits, leading_digits_partial) =
+            leading_digits_of(&mut reader, &mut program)?;
         formats.push(Format {
             pattern,
             format,
@@ -352,9 +424,10 @@ fn parse_region(bytes: &[u8]) -> Option<Region<'_>> {
             national_prefix_optional: flags & 1 != 0,
             leading_digits,
             leading_digits_need_three: flags & 2 != 0,
+            leading_digits_partial,
         });
     }
-    let emergency = reader.program()?;
+    let emergency = program(&mut reader)?;
     reader.bytes.is_empty().then_some(Region {
         emergency,
         id,
@@ -375,6 +448,35 @@ fn parse_region(bytes: &[u8]) -> Option<Region<'_>> {
         types,
         formats,
     })
+}
+
+/// The leading-digits patterns of a format and its derived-pattern mask:
+/// the stored programs, each derived one filled in with the last.
+fn leading_digits_of<'a>(
+    reader: &mut Reader<'a>,
+    program: &mut impl FnMut(&mut Reader<'a>) -> Option<Program<'a>>,
+) -> Option<(Vec<Program<'a>>, u32)> {
+    let count = reader.count()?;
+    let derived = u32::try_from(reader.varint()?).ok()?;
+    // The last pattern is stored, and the mask names only patterns before it.
+    if count > 32 || (derived != 0 && derived >> (count.max(1) - 1) != 0) {
+        return None;
+    }
+    let mut patterns = Vec::with_capacity(count);
+    for level in 0..count {
+        patterns.push(if derived & (1 << level) == 0 {
+            program(reader)?
+        } else {
+            Program::default()
+        });
+    }
+    let last = patterns.last().copied().unwrap_or_default();
+    for (level, pattern) in patterns.iter_mut().enumerate() {
+        if derived & (1 << level) != 0 {
+            *pattern = last;
+        }
+    }
+    Some((patterns, derived))
 }
 
 /// Every calling code and its regions, from `index.bin`.
@@ -499,9 +601,5 @@ impl<'a> Reader<'a> {
 
     fn str(&mut self) -> Option<&'a str> {
         core::str::from_utf8(self.blob()?).ok()
-    }
-
-    fn program(&mut self) -> Option<Program<'a>> {
-        self.blob().map(Program::new)
     }
 }

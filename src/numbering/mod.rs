@@ -24,7 +24,7 @@ use crate::error::{Code, Error};
 use crate::json::Value;
 use crate::text::{msg, Quoted};
 
-pub use metadata::{CallingCode, Format, Index, NumberType, Region, TypeDesc};
+pub use metadata::{CallingCode, Format, Index, LinkedFile, NumberType, Region, TypeDesc};
 pub use program::Program;
 
 /// `metadata/index.bin`: every calling code and its regions.
@@ -62,7 +62,9 @@ pub fn embedded() -> &'static [CallingCode<'static>] {
     EMBEDDED.get_or_init(|| {
         EMBEDDED_BYTES
             .iter()
-            .filter_map(|bytes| CallingCode::parse(bytes))
+            .filter_map(|bytes| LinkedFile::new(bytes))
+            .map(|linked| &*Box::leak(Box::new(linked)))
+            .filter_map(CallingCode::parse)
             .collect()
     })
 }
@@ -124,13 +126,14 @@ pub struct MalformedData;
 /// a first load are kept for the life of the program (at most one copy per
 /// assigned calling code).
 pub fn load(bytes: &[u8]) -> Result<&'static str, MalformedData> {
-    // Read from the caller's bytes first: nothing is kept for a bad file.
-    let probe = CallingCode::parse(bytes).ok_or(MalformedData)?;
+    // Read fully before anything is kept: nothing is kept for a bad file.
+    let linked = LinkedFile::new(bytes).ok_or(MalformedData)?;
+    let probe = CallingCode::parse(&linked).ok_or(MalformedData)?;
     let code = index().assigned(probe.code).ok_or(MalformedData)?;
     if calling_code(code).is_some() {
         return Ok(code);
     }
-    let kept: &'static [u8] = Box::leak(bytes.to_vec().into_boxed_slice());
+    let kept: &'static LinkedFile = Box::leak(Box::new(linked));
     let parsed = CallingCode::parse(kept).ok_or(MalformedData)?;
     let entry: &'static CallingCode<'static> = Box::leak(Box::new(parsed));
     let mut guard = loaded()
@@ -311,7 +314,8 @@ mod tests {
         let mut regions = 0;
         for (code, ids) in &index().calling_codes {
             let bytes = std::fs::read(format!("{dir}/cc-{code}.bin")).unwrap();
-            let parsed = CallingCode::parse(&bytes).unwrap_or_else(|| panic!("cc-{code}.bin"));
+            let linked = LinkedFile::new(&bytes).unwrap_or_else(|| panic!("cc-{code}.bin"));
+            let parsed = CallingCode::parse(&linked).unwrap_or_else(|| panic!("cc-{code}.bin"));
             assert_eq!(parsed.code, *code);
             assert_eq!(index().regions_of(code), Some(ids.as_slice()));
             let parsed_ids: Vec<&str> = parsed.regions.iter().map(|r| r.id).collect();
@@ -319,7 +323,8 @@ mod tests {
             regions += parsed.regions.len();
             // Truncated files are refused, never a panic.
             for cut in [0, 1, bytes.len() / 2, bytes.len() - 1] {
-                assert!(CallingCode::parse(&bytes[..cut]).is_none());
+                let linked = LinkedFile::new(&bytes[..cut]);
+                assert!(linked.as_ref().and_then(CallingCode::parse).is_none());
             }
         }
         assert!(regions > 240, "{regions}");

@@ -11,6 +11,32 @@
 //! (a pair that failed once fails again: no back-references), texts longer
 //! than [`MAX_TEXT`] are refused, and programs are at most 64 KiB.
 //!
+//! # Stored programs and linking
+//!
+//! The files store a pattern as *tokens* that keep the pattern's nesting
+//! (groups, alternatives, optional parts) instead of jump offsets: offsets
+//! depend on the sizes around them, so the same group of a pattern would be
+//! different bytes in every place it occurs, which gzip cannot share.
+//! [`link`] turns tokens into instructions in one pass when a file is read
+//! (the generator did all the pattern work: the tokens are its compiled
+//! tree, nothing is parsed as a regex here).
+//!
+//! | token | operands | meaning |
+//! |---|---|---|
+//! | `0x00`-`0x0B`, `0x10`, `0x90` | as below | the instruction of the same byte (below) |
+//! | `0x0C` | | opens a group of alternatives |
+//! | `0x0D` | | the next alternative of the innermost group (or of the program) |
+//! | `0x0E` | | closes the innermost group |
+//! | `0x0F` | | opens a capturing group (the k-th opened: slots 2k, 2k + 1) |
+//! | `0x11` | | opens a group matched once if it can, else skipped (greedy `?`) |
+//! | `0x12` | | only at the end of the text (`$`) |
+//! | `0x20`-`0x79` | | `0x20 + 10 × low + high`: a digit from `low` to `high` (`low < high`) |
+//!
+//! Linked, alternatives `a|b|c` become `SPLIT a JUMP SPLIT b JUMP c` (each
+//! SPLIT to the next alternative, each JUMP to the end), an optional group
+//! `SPLIT body` (to its end), a capturing group `SAVE 2k body SAVE 2k+1`, a
+//! range a `SET`. Groups nest at most [`MAX_DEPTH`] deep.
+//!
 //! # Instructions
 //!
 //! Offsets are LEB128 varints counted from the end of the instruction; the
@@ -50,6 +76,170 @@ const END: u8 = 0x0F;
 const REPEAT: u8 = 0x10;
 const REPEAT_ANY: u8 = 0x90;
 const ALL_DIGITS: u16 = 0x3FF;
+
+/// Tokens of the stored form that are not instructions (see the module docs).
+mod token {
+    pub const GROUP: u8 = 0x0C;
+    pub const OR: u8 = 0x0D;
+    pub const CLOSE: u8 = 0x0E;
+    pub const CAPTURE: u8 = 0x0F;
+    pub const OPTIONAL: u8 = 0x11;
+    pub const END: u8 = 0x12;
+    pub const RANGE_FIRST: u8 = 0x20;
+    pub const RANGE_LAST: u8 = 0x20 + 89;
+}
+
+/// The deepest nesting of groups a stored program may have (the metadata's
+/// deepest is far less); deeper tokens are refused, so linking is bounded.
+pub const MAX_DEPTH: usize = 32;
+
+/// Links a stored program (tokens, see the module docs) into the
+/// instructions [`Program`] runs; `None` for malformed tokens (unbalanced
+/// groups, unknown tokens, truncated operands, more than [`MAX_DEPTH`]
+/// nested groups, more capture groups than [`SLOTS`] holds, or more than
+/// 64 KiB of instructions).
+pub fn link(tokens: &[u8]) -> Option<Vec<u8>> {
+    let mut linker = Linker {
+        tokens,
+        at: 0,
+        captures: 0,
+        code: Vec::with_capacity(tokens.len() * 2),
+    };
+    linker.alternatives(0)?;
+    (linker.at == tokens.len() && linker.code.len() <= usize::from(u16::MAX)).then_some(linker.code)
+}
+
+/// A cursor over a stored program's tokens and the instructions so far.
+struct Linker<'t> {
+    tokens: &'t [u8],
+    at: usize,
+    /// Capturing groups opened so far.
+    captures: u8,
+    code: Vec<u8>,
+}
+
+impl Linker<'_> {
+    fn peek(&self) -> Option<u8> {
+        self.tokens.get(self.at).copied()
+    }
+
+    /// Alternatives up to a `CLOSE` or the end (not taken), as
+    /// `SPLIT a JUMP SPLIT b JUMP c`: each alternative is written first,
+    /// then the SPLITs and JUMPs are put in from the last one back, when
+    /// every offset is known.
+    fn alternatives(&mut self, depth: usize) -> Option<()> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
+        let mut starts = vec![self.code.len()];
+        self.sequence(depth)?;
+        while self.peek() == Some(token::OR) {
+            self.at += 1;
+            starts.push(self.code.len());
+            self.sequence(depth)?;
+        }
+        for pair in starts.windows(2).rev() {
+            let &[start, next] = pair else { return None };
+            let jump_to = self.code.len() - next;
+            self.insert(next, JUMP, jump_to)?;
+            let split_to = next + 1 + varint_len(jump_to) - start;
+            self.insert(start, SPLIT, split_to)?;
+        }
+        Some(())
+    }
+
+    /// Puts `op offset` in at `at` (the bytes from `at` on move up).
+    fn insert(&mut self, at: usize, op: u8, offset: usize) -> Option<()> {
+        let size = 1 + varint_len(offset);
+        let end = self.code.len();
+        self.code.resize(end + size, 0);
+        self.code.copy_within(at..end, at + size);
+        let instruction = self.code.get_mut(at..at + size)?;
+        let mut value = offset;
+        for (i, byte) in instruction.iter_mut().enumerate() {
+            *byte = if i == 0 {
+                op
+            } else {
+                let more = if i + 1 < size { 0x80 } else { 0 };
+                let low = u8::try_from(value & 0x7F).unwrap_or(0) | more;
+                value >>= 7;
+                low
+            };
+        }
+        Some(())
+    }
+
+    /// Tokens up to an `OR`, a `CLOSE` or the end (not taken).
+    fn sequence(&mut self, depth: usize) -> Option<()> {
+        while let Some(token) = self.peek() {
+            self.at += 1;
+            let operands = match token {
+                token::OR | token::CLOSE => {
+                    self.at -= 1;
+                    break;
+                }
+                0..=9 | ANY => 0,
+                SET | REPEAT_ANY => 2,
+                REPEAT => 4,
+                token::END => {
+                    self.code.push(END);
+                    continue;
+                }
+                token::RANGE_FIRST..=token::RANGE_LAST => {
+                    let (low, high) = (
+                        (token - token::RANGE_FIRST) / 10,
+                        (token - token::RANGE_FIRST) % 10,
+                    );
+                    if low >= high {
+                        return None;
+                    }
+                    let mask = (1u16 << (high + 1)) - (1u16 << low);
+                    self.code.push(SET);
+                    self.code.extend_from_slice(&mask.to_le_bytes());
+                    continue;
+                }
+                token::GROUP | token::CAPTURE | token::OPTIONAL => {
+                    let start = self.code.len();
+                    let mut slot = 0;
+                    if token == token::CAPTURE {
+                        self.captures += 1;
+                        slot = self.captures * 2;
+                        if usize::from(slot) >= SLOTS {
+                            return None;
+                        }
+                        self.code.extend_from_slice(&[SAVE, slot]);
+                    }
+                    self.alternatives(depth + 1)?;
+                    if self.peek() != Some(token::CLOSE) {
+                        return None;
+                    }
+                    self.at += 1;
+                    if token == token::CAPTURE {
+                        self.code.extend_from_slice(&[SAVE, slot + 1]);
+                    } else if token == token::OPTIONAL {
+                        let skip = self.code.len() - start;
+                        self.insert(start, SPLIT, skip)?;
+                    }
+                    continue;
+                }
+                _ => return None,
+            };
+            let instruction = self.tokens.get(self.at - 1..self.at + operands)?;
+            self.code.extend_from_slice(instruction);
+            self.at += operands;
+        }
+        Some(())
+    }
+}
+
+/// The bytes of an offset as the matcher reads it (LEB128).
+fn varint_len(value: usize) -> usize {
+    match value {
+        0..=0x7F => 1,
+        0x80..=0x3FFF => 2,
+        _ => 3,
+    }
+}
 
 /// A compiled pattern. An empty program stands for an absent pattern (see
 /// [`Program::is_empty`]); running it matches the empty string.
@@ -413,6 +603,62 @@ mod tests {
     const TAIL: &[u8] = &[
         SPLIT, 10, SAVE, 2, REPEAT_ANY, 2, 2, SAVE, 3, END, JUMP, 1, 1,
     ];
+
+    #[test]
+    fn stored_tokens_link_into_the_instructions() {
+        use token::{CAPTURE, CLOSE, GROUP, OPTIONAL, OR, RANGE_FIRST};
+        // `[2-9]\d{2}`: a range token becomes a SET.
+        assert_eq!(link(&[RANGE_FIRST + 29, REPEAT_ANY, 2, 2]).unwrap(), AREA);
+        assert_eq!(link(&[CAPTURE, 1, OR, 1, 2, CLOSE, 3]).unwrap(), ALT);
+        assert_eq!(
+            link(&[CAPTURE, REPEAT_ANY, 2, 2, CLOSE, token::END, OR, 1]).unwrap(),
+            TAIL
+        );
+        // `5{0,2}` as nested optional groups: both skips go to the end.
+        assert_eq!(
+            link(&[OPTIONAL, 5, OPTIONAL, 5, CLOSE, CLOSE]).unwrap(),
+            [SPLIT, 4, 5, SPLIT, 1, 5]
+        );
+        // `(?:1|2|3)4`: every SPLIT to the next alternative, every JUMP past the last.
+        assert_eq!(
+            link(&[GROUP, 1, OR, 2, OR, 3, CLOSE, 4]).unwrap(),
+            [SPLIT, 3, 1, JUMP, 6, SPLIT, 3, 2, JUMP, 1, 3, 4]
+        );
+        // Long alternatives take varint offsets of two bytes.
+        let mut long = vec![GROUP];
+        long.extend([ANY; 200]);
+        long.extend([OR, 1, CLOSE]);
+        let code = link(&long).unwrap();
+        assert_eq!(&code[..3], &[SPLIT, 0xCA, 0x01]);
+        assert_eq!(&code[203..], &[JUMP, 1, 1]);
+        assert_eq!(link(&[]).unwrap(), Vec::<u8>::new());
+    }
+
+    #[test]
+    fn malformed_tokens_are_refused() {
+        use token::{CAPTURE, CLOSE, GROUP, OPTIONAL, RANGE_FIRST};
+        let deep: Vec<u8> = [vec![GROUP; MAX_DEPTH + 1], vec![CLOSE; MAX_DEPTH + 1]].concat();
+        let captures: Vec<u8> = [CAPTURE, 1, CLOSE].repeat(SLOTS / 2);
+        for tokens in [
+            &[GROUP, 1][..],
+            &[1, CLOSE],
+            &[OPTIONAL, 1, CLOSE, CLOSE],
+            &[SET, 1],
+            &[REPEAT, 0xFF, 0x03, 1],
+            &[RANGE_FIRST + 22],
+            &[RANGE_FIRST + 41],
+            &[0x55],
+            &[SAVE, 2],
+            &deep,
+            &captures,
+        ] {
+            assert_eq!(link(tokens), None, "{tokens:?}");
+        }
+        // As deep as allowed, and as many groups as there are slots, link.
+        let deepest: Vec<u8> = [vec![GROUP; MAX_DEPTH], vec![CLOSE; MAX_DEPTH]].concat();
+        assert!(link(&deepest).is_some());
+        assert!(link(&[CAPTURE, 1, CLOSE].repeat(SLOTS / 2 - 1)).is_some());
+    }
 
     #[test]
     fn full_and_prefix_matches() {
