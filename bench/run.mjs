@@ -15,6 +15,7 @@ import { chromium } from "playwright-core";
 // The same Chromium flags as the real-browser tests: one launch configuration.
 import { CHROMIUM_ARGS } from "../tests/e2e/helpers.mjs";
 import { demoEndToEnd, latency } from "./demo-e2e.mjs";
+import { engineShare } from "./engine-share.mjs";
 import { numberingInputs } from "./numbering-inputs.mjs";
 import { summarise } from "./workloads.mjs";
 
@@ -344,6 +345,21 @@ function buildTable(results) {
       add("Size: deployed gadget (dist/gadget, minified glue) wasm + glue gzip", `not available: ${d.reason}`, "—", "≤ 30 KB", status("size", null));
     }
     add("Size: wasm raw / gzip / brotli", `${kb(w.raw)} / ${kb(w.gzip)} / ${kb(w.brotli)}`, "same bytes", "—", "info");
+    {
+      const e = results.engineShare;
+      const figure = "Size: numbering engine in the deployed wasm, gzip: its functions (by name; a lower bound, see engine-share.mjs) + the embedded +1/+91 data";
+      if (e.available && e.sameAsDeployed) {
+        add(
+          figure,
+          `${kb(e.totalGzip)} (code ${kb(e.engine.gzip)}, ${e.engine.functions} functions, ${kb(e.engine.raw)} raw; data ${kb(e.embeddedData.gzip)}); dial plans ${kb(e.dialPlans.gzip)} more`,
+          "same bytes",
+          "≤ 5 KB",
+          status("numberingEngine", e.totalGzip <= 5 * 1024),
+        );
+      } else {
+        add(figure, `not available: ${e.available ? "the build with names differs from pkg/" : e.reason}`, "—", "≤ 5 KB", status("numberingEngine", null));
+      }
+    }
     add("Size: npm package, unminified: wasm + glue gzip (pkg/makecall.js, js/index.js, js/transports.js)", `${kb(s.package.total.gzip)} (glue ${kb(s.package.jsGlue.gzip)})`, "same bytes", "—", "info");
     add(
       `Size: js/simulated.js gzip (entry makecall/simulated; ${s.simulated.loadedByIndex ? "**imported by js/index.js**" : "not loaded by js/index.js"})`,
@@ -454,6 +470,8 @@ async function main() {
     throw new Error("pkg/ is missing: run `bash scripts/build.sh` first");
   }
   const env = { ...machine(), loadAverageAtStart: os.loadavg() };
+  console.error("[bench] the numbering engine's share of the wasm (bench/engine-share.mjs)…");
+  const engine = engineShare(root);
 
   console.error("[bench] Node figures (bench/node.mjs)…");
   const node = JSON.parse(
@@ -517,6 +535,7 @@ async function main() {
     node,
     chromium: chromiumResults,
     demo: chromiumResults.demo,
+    engineShare: engine,
   };
   const table = buildTable(results);
   results.budgets = table.budgets;

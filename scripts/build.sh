@@ -9,8 +9,10 @@ cargo build --quiet --release --target wasm32-unknown-unknown
 rm -rf pkg && mkdir -p pkg
 wasm-bindgen --target web --weak-refs --no-typescript --out-dir pkg \
   target/wasm32-unknown-unknown/release/makecall.wasm
-node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
-  --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue --strip-debug --strip-producers \
+# The optimisation and feature flags live in scripts/wasm-opt-flags, which
+# bench/engine-share.mjs reads too for its build with names.
+# shellcheck disable=SC2046
+node_modules/.bin/wasm-opt $(cat scripts/wasm-opt-flags) --strip-debug --strip-producers \
   pkg/makecall_bg.wasm -o pkg/makecall_bg.wasm
 node scripts/fast-strings.mjs pkg/makecall.js
 node scripts/strip-comments.mjs pkg/makecall.js
