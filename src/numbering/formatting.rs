@@ -69,8 +69,7 @@ pub fn national_and_international(
     let mut slots: Slots = [None; SLOTS];
     let found = formats
         .iter()
-        .find(|format| fits(format, nsn))
-        .filter(|format| format.pattern.run(nsn.as_bytes(), false, &mut slots));
+        .find(|format| fits_with_groups(format, nsn, &mut slots));
     // The international form is written straight after its `+<code> `.
     let mut international = String::with_capacity(2 * nsn.len() + data.code.len() + 2);
     international.push('+');
@@ -125,6 +124,23 @@ fn concat(parts: &[&str]) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// [`fits`], leaving in `slots` the groups of the pattern's first match at
+/// the start of `nsn` (what the format is filled with). One run of the
+/// pattern where its first match takes all of `nsn`: that match is then
+/// also the proof that the pattern matches all of it. No match at the start
+/// means no match of the whole either.
+fn fits_with_groups(format: &Format<'_>, nsn: &str, slots: &mut Slots) -> bool {
+    let leading_ok = format
+        .leading_digits
+        .last()
+        .is_none_or(|leading| leading.match_start(nsn.as_bytes()).is_some());
+    if !leading_ok || !format.pattern.run(nsn.as_bytes(), false, slots) {
+        return false;
+    }
+    let end = slots.get(1).copied().flatten().map(usize::from);
+    end == Some(nsn.len()) || format.pattern.matches(nsn.as_bytes())
 }
 
 /// Whether a rule is the one for `nsn`.
