@@ -122,11 +122,15 @@ const EMBEDDED_CODES = ["1", "91"];
  * The numbering data that loadCountries fetches (metadata/, one file per
  * calling code, each compressed on its own as a server sends it), and the
  * same files as one stream, the least a single download could cost: for
- * every region, and for the budget's 28 countries (also without the
- * embedded presets' files, which a page does not fetch).
+ * every region (and all.bin, the one file loadCountries("all") fetches),
+ * and for the budget's 28 countries (also without the embedded presets'
+ * files, which a page does not fetch).
  */
 function numberingDataSizes(measure, total) {
-  const names = readdirSync(path.join(root, "metadata")).filter((name) => name.endsWith(".bin")).sort();
+  // all.bin repeats the calling-code files (loadCountries("all") fetches it alone).
+  const names = readdirSync(path.join(root, "metadata"))
+    .filter((name) => name.endsWith(".bin") && name !== "all.bin")
+    .sort();
   const sizesOf = (chosen, label) => {
     const files = chosen.map((name) => measure(`metadata/${name}`, read(`metadata/${name}`)));
     const concatenated = measure(`${label}, concatenated`, Buffer.concat(chosen.map((name) => read(`metadata/${name}`))));
@@ -142,7 +146,16 @@ function numberingDataSizes(measure, total) {
     codes.filter((code) => !EMBEDDED_CODES.includes(code)).map((code) => `cc-${code}.bin`),
     "the 28 countries' files not embedded",
   );
-  return { ...sizesOf(names, "metadata/*.bin"), countries: { regions: BUDGET_COUNTRIES, ...countries, fetched } };
+  // Every region as a page gets it: all.bin in one request, plus what the
+  // core embeds (index.bin and the presets' files, in the wasm).
+  const bundle = measure("metadata/all.bin", read("metadata/all.bin"));
+  const embedded = sizesOf(["index.bin", ...EMBEDDED_CODES.map((code) => `cc-${code}.bin`)], "the embedded files");
+  return {
+    ...sizesOf(names, "metadata/*.bin"),
+    bundle,
+    withEmbedded: total([bundle, embedded.eachFile]),
+    countries: { regions: BUDGET_COUNTRIES, ...countries, fetched },
+  };
 }
 
 /** Fresh Node processes: module import → init() → first validateNumber. */

@@ -707,8 +707,9 @@ export function metadataVersion() {
 export async function loadCountries(countries) {
   requireInit();
   const files = core.metadata_files(JSON.stringify(countries === undefined ? null : countries));
-  // Every file is fetched at once (a page asking for "all" waits for one
-  // round trip, not two hundred), then handed to the core in the core's order.
+  // Every file is fetched at once, then handed to the core in the core's
+  // order; "all" is one file (all.bin: every calling code the core does
+  // not embed), so one request and one compressed stream.
   const contents = await Promise.all(files.map((file) => readMetadataFile(file)));
   for (const bytes of contents) core.load_metadata(bytes);
 }

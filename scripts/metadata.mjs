@@ -6,6 +6,8 @@
 //
 //   metadata/index.bin      every calling code and its regions, the version
 //   metadata/cc-<code>.bin  the regions of one calling code
+//   metadata/all.bin        every cc-<code>.bin the core does not embed, in one
+//                           file (loadCountries("all"): one request, one gzip stream)
 //
 // Every pattern is compiled here, at build time, into a digit automaton: a
 // small program for a backtracking matcher with capture slots
@@ -56,6 +58,12 @@ export function emergencyPattern(region) {
 
 /** Bumped when the binary layout changes (the Rust reader checks it). */
 export const FORMAT_VERSION = 3;
+
+/** The calling codes whose data the core embeds (src/numbering/mod.rs: the presets' +1 and +91); all.bin leaves them out. */
+export const EMBEDDED_CODES = ["1", "91"];
+
+/** What all.bin has where a cc-<code>.bin file has its calling code. */
+const BUNDLE_NAME = "all";
 
 /** The number types in the order of libphonenumber-js's compact metadata. */
 export const TYPES = [
@@ -767,6 +775,13 @@ export function compile() {
     files.set(`cc-${code}.bin`, Buffer.from(w.bytes));
   }
   files.set("index.bin", Buffer.from(index.bytes));
+  const bundled = codes.filter((code) => !EMBEDDED_CODES.includes(code));
+  const bundle = new Writer();
+  bundle.u8(FORMAT_VERSION);
+  bundle.str(BUNDLE_NAME);
+  bundle.varint(bundled.length);
+  for (const code of bundled) bundle.blob(files.get(`cc-${code}.bin`));
+  files.set("all.bin", Buffer.from(bundle.bytes));
   return files;
 }
 

@@ -44,6 +44,11 @@
 //! 6. the emergency numbers (program; none known: 0), from Google's
 //!    short-number metadata.
 //!
+//! `all.bin`: format version (u8), the string `all` where a calling-code
+//! file has its code, the number of files, then each `cc-<code>.bin` file
+//! the core does not embed as a varint length and its bytes (the data of
+//! every region in one request and one compressed stream).
+//!
 //! The programs are linked into instructions when a file is read
 //! ([`LinkedFile::new`]); [`CallingCode::parse`] reads the linked file.
 //!
@@ -477,6 +482,24 @@ fn leading_digits_of<'a>(
         }
     }
     Some((patterns, derived))
+}
+
+/// What `all.bin` has where a calling-code file has its code.
+pub const BUNDLE: &str = "all";
+
+/// The `cc-<code>.bin` files in `all.bin`; `None` when `bytes` are not a
+/// well-formed bundle of this format version (a calling-code file is not).
+pub fn bundle_files(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let mut reader = Reader { bytes };
+    if reader.u8()? != FORMAT_VERSION || reader.blob()? != BUNDLE.as_bytes() {
+        return None;
+    }
+    let count = reader.count()?;
+    let mut files = Vec::with_capacity(count);
+    for _ in 0..count {
+        files.push(reader.blob()?);
+    }
+    reader.bytes.is_empty().then_some(files)
 }
 
 /// Every calling code and its regions, from `index.bin`.

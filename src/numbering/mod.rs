@@ -122,14 +122,36 @@ fn with_loaded<T>(read: impl FnOnce(&[Option<&'static CallingCode<'static>>]) ->
 pub struct MalformedData;
 
 /// Adds the data of one calling code (the bytes of a `cc-<code>.bin` file)
-/// and returns its code. Loading a code again changes nothing; the bytes of
-/// a first load are kept for the life of the program (at most one copy per
-/// assigned calling code).
+/// and returns its code, or of every calling code in `all.bin` and returns
+/// `"all"`. Loading a code again changes nothing; the bytes of a first load
+/// are kept for the life of the program (at most one copy per assigned
+/// calling code). Every file is read fully before any is kept: nothing is
+/// kept from a malformed file or bundle.
 pub fn load(bytes: &[u8]) -> Result<&'static str, MalformedData> {
-    // Read fully before anything is kept: nothing is kept for a bad file.
+    if let Some(files) = metadata::bundle_files(bytes) {
+        let mut read = Vec::with_capacity(files.len());
+        for file in files {
+            read.push(read_file(file)?);
+        }
+        for (code, linked) in read {
+            keep(code, linked)?;
+        }
+        return Ok(metadata::BUNDLE);
+    }
+    let (code, linked) = read_file(bytes)?;
+    keep(code, linked)
+}
+
+/// A calling-code file, linked and read once to check it: its assigned code.
+fn read_file(bytes: &[u8]) -> Result<(&'static str, LinkedFile), MalformedData> {
     let linked = LinkedFile::new(bytes).ok_or(MalformedData)?;
     let probe = CallingCode::parse(&linked).ok_or(MalformedData)?;
     let code = index().assigned(probe.code).ok_or(MalformedData)?;
+    Ok((code, linked))
+}
+
+/// Keeps a checked file's data, unless its code is loaded already.
+fn keep(code: &'static str, linked: LinkedFile) -> Result<&'static str, MalformedData> {
     if calling_code(code).is_some() {
         return Ok(code);
     }
@@ -184,13 +206,23 @@ impl parse::Lookup for Loaded {
 
 /// The metadata files (`cc-44.bin`) that the regions named by `request`
 /// need and that are not loaded yet: `request` is an array of ISO 3166
-/// region codes (`["GB", "de"]`) or `"all"`. Unknown regions are an
-/// `INVALID_INPUT` error with the item's index as `path`.
+/// region codes (`["GB", "de"]`) or `"all"`, which is `all.bin` (every
+/// calling code the core does not embed, one request) unless every code is
+/// loaded. Unknown regions are an `INVALID_INPUT` error with the item's
+/// index as `path`.
 pub fn files_for(request: &Value<'_>) -> Result<Vec<String>, Error> {
     let mut codes: Vec<&'static str> = Vec::new();
     match request {
         Value::String(all) if all == "all" => {
-            codes.extend(index().calling_codes.iter().map(|(code, _)| *code));
+            let missing = index()
+                .calling_codes
+                .iter()
+                .any(|(code, _)| calling_code(code).is_none());
+            return Ok(if missing {
+                vec![msg!(metadata::BUNDLE, ".bin")]
+            } else {
+                Vec::new()
+            });
         }
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
@@ -306,6 +338,52 @@ mod tests {
         assert_eq!(india.number_type(b"1800123456"), Some(NumberType::TollFree));
         assert!(!india.is_valid(b"0123456789"));
         assert_eq!(india.national_prefix, "0");
+    }
+
+    #[test]
+    fn the_bundle_holds_every_calling_code_not_embedded_and_loads_whole_or_not_at_all() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/metadata");
+        let bundle = std::fs::read(format!("{dir}/all.bin")).unwrap();
+        let files = metadata::bundle_files(&bundle).unwrap();
+        let mut codes: Vec<&str> = embedded().iter().map(|data| data.code).collect();
+        for file in &files {
+            let cut =
+                std::fs::read(format!("{dir}/cc-{}.bin", read_file(file).unwrap().0)).unwrap();
+            assert_eq!(*file, &cut[..], "the bundle holds the files as they are");
+            codes.push(read_file(file).unwrap().0);
+        }
+        codes.sort_by_key(|code| code_value(code));
+        let all: Vec<&str> = index()
+            .calling_codes
+            .iter()
+            .map(|(code, _)| *code)
+            .collect();
+        assert_eq!(codes, all);
+        // A calling-code file is no bundle; a damaged bundle loads nothing.
+        assert!(metadata::bundle_files(EMBEDDED_BYTES[0]).is_none());
+        for cut in [1, bundle.len() / 2, bundle.len() - 1] {
+            assert!(metadata::bundle_files(&bundle[..cut]).is_none());
+        }
+        // A bundle of a good file and a bad one: the good one is not kept.
+        let first = files[0];
+        let first_code = read_file(first).unwrap().0;
+        let mut forged = vec![metadata::FORMAT_VERSION, 3, b'a', b'l', b'l', 2];
+        forged.extend_from_slice(&[u8::try_from(first.len() & 0x7F).unwrap() | 0x80]);
+        forged.push(u8::try_from(first.len() >> 7).unwrap());
+        forged.extend_from_slice(first);
+        forged.extend_from_slice(&[1, 0]);
+        assert_eq!(metadata::bundle_files(&forged).map(|f| f.len()), Some(2));
+        assert_eq!(load(&forged), Err(MalformedData));
+        assert!(calling_code(first_code).is_none());
+        assert_eq!(load(&bundle), Ok("all"));
+        assert!(index()
+            .calling_codes
+            .iter()
+            .all(|(code, _)| calling_code(code).is_some()));
+        assert_eq!(
+            files_for(&Value::String("all".into())).unwrap(),
+            Vec::<String>::new()
+        );
     }
 
     #[test]
