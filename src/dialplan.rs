@@ -82,8 +82,10 @@
 //!
 //! Extensions and feature codes are always dialled as entered. The result's
 //! `dial` is at most [`Plan::max_length`] characters (40, the CTI limit), is
-//! not the agent's [`Plan::own_extension`], and does not start with any of
-//! [`Plan::blocked_prefixes`]. Validating a `dial` again under the same plan
+//! not the agent's [`Plan::own_extension`], and is in none of its forms
+//! blocked by [`Plan::blocked_prefixes`] (national prefixes match the
+//! number as dialled and its own-country national forms, `+` prefixes its
+//! international form). Validating a `dial` again under the same plan
 //! gives the same `dial`.
 
 use std::borrow::Cow;
@@ -218,7 +220,8 @@ pub struct Plan {
     pub extension_digits: (usize, usize),
     /// The agent's own extension, which cannot be dialled (`ownExtension`).
     pub own_extension: Option<String>,
-    /// Dial prefixes that are refused (`blockedPrefixes`).
+    /// Refused prefixes (`blockedPrefixes`): national ones (digits, `*`,
+    /// `#`) and international ones (`+` and digits).
     pub blocked_prefixes: Vec<String>,
     /// Whether vanity letters become keypad digits (`letters`).
     pub letters: bool,
@@ -824,7 +827,14 @@ pub fn validate(input: &str, plan: &Plan) -> Result<ValidNumber, Rejection> {
             return Err(Rejection::own_extension());
         }
     }
-    check_blocked(plan, &dial, access_code, core, reading.as_ref())?;
+    check_blocked(
+        plan,
+        &dial,
+        access_code,
+        (!plus).then_some(core),
+        e164.as_deref(),
+        reading.as_ref(),
+    )?;
     let (country, number_type, rules) =
         reading.map_or((None, None, None), |r| (r.country, r.number_type, r.rules));
     let formatted = e164
@@ -1013,42 +1023,62 @@ fn check_emergency(
     Ok(())
 }
 
-/// Refuses a dial whose digits, with or without the access code, or whose
-/// entered national number, start with a blocked prefix.
+/// Refuses a number that starts with a blocked prefix.
+///
+/// A prefix without `+` is a national one: it is matched to the number as
+/// the site dials it (the dial string, also after the access code), to the
+/// digits as entered, and, for a number of the plan's own country (entered
+/// nationally or with `+`), to its national forms (national significant
+/// number, trunk prefix + national significant number). It is never
+/// matched to the digits of another country's `+` number: `911` blocks
+/// `911` and `9 911`, not `+91 1...` (India). A prefix with `+` is matched
+/// to the number's international form (`+1900`, `+44 9`).
 fn check_blocked(
     plan: &Plan,
     dial: &str,
     access_code: &str,
-    core: &str,
+    entered: Option<&str>,
+    e164: Option<&str>,
     reading: Option<&Reading<'_>>,
 ) -> Result<(), Rejection> {
     if plan.blocked_prefixes.is_empty() {
         return Ok(());
     }
-    let dialled = dial.strip_prefix('+').unwrap_or(dial);
-    let after_access = Some(access_code)
-        .filter(|code| !code.is_empty())
-        .and_then(|code| dialled.strip_prefix(code));
-    let candidates = [
-        Some(dialled),
-        after_access,
-        Some(core),
-        reading.and_then(|r| r.own_nsn.as_deref()),
-    ];
-    for prefix in &plan.blocked_prefixes {
-        if candidates
-            .iter()
-            .flatten()
-            .any(|text| !prefix.is_empty() && text.starts_with(prefix.as_str()))
-        {
-            // The prefix is the start of the number: not shown.
-            return Err(Rejection::new(
-                Code::Blocked,
-                "the number starts with a prefix the plan blocks (blockedPrefixes)",
-            ));
+    let international = e164.or(Some(dial).filter(|dial| dial.starts_with('+')));
+    let dialled = Some(dial).filter(|dial| !dial.starts_with('+'));
+    let after_access = dialled
+        .zip(Some(access_code).filter(|code| !code.is_empty()))
+        .and_then(|(dial, code)| dial.strip_prefix(code));
+    let own_nsn = reading.and_then(|r| r.own_nsn.as_deref());
+    let trunk = plan.trunk_prefix.as_deref().unwrap_or("");
+    let national = [dialled, after_access, entered, own_nsn];
+    let blocked = |prefix: &str| match prefix.strip_prefix('+') {
+        Some(_) => international.is_some_and(|number| number.starts_with(prefix)),
+        None => {
+            national
+                .iter()
+                .flatten()
+                .any(|form| form.starts_with(prefix))
+                || own_nsn
+                    .is_some_and(|nsn| !trunk.is_empty() && concat_starts_with(trunk, nsn, prefix))
         }
+    };
+    if plan.blocked_prefixes.iter().any(|prefix| blocked(prefix)) {
+        // The prefix is the start of the number: not shown.
+        return Err(Rejection::new(
+            Code::Blocked,
+            "the number starts with a prefix the plan blocks (blockedPrefixes)",
+        ));
     }
     Ok(())
+}
+
+/// Whether `first` followed by `second` starts with `prefix`.
+fn concat_starts_with(first: &str, second: &str, prefix: &str) -> bool {
+    match prefix.strip_prefix(first) {
+        Some(rest) => second.starts_with(rest),
+        None => first.starts_with(prefix),
+    }
 }
 
 /// The JS result of `validateNumber`: `{ok:true, dial, kind, e164?,
@@ -1746,12 +1776,17 @@ fn read_prefixes(value: &Value, path: &str) -> Result<Vec<String>, Error> {
                 ))
             }
         };
+        // `+` and digits: an international prefix; else digits, `*` and `#`.
         let dialable = |b: u8| b.is_ascii_digit() || b == b'*' || b == b'#';
-        if text.is_empty() || text.len() > DEFAULT_MAX_LENGTH || !text.bytes().all(dialable) {
+        let well_formed = match text.strip_prefix('+') {
+            Some(digits) => !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()),
+            None => !text.is_empty() && text.bytes().all(dialable),
+        };
+        if !well_formed || text.len() > DEFAULT_MAX_LENGTH {
             return Err(plan_error(
                 &item_path,
                 msg!(
-                    "a blocked prefix must be 1 to 40 of 0-9, * and #, not ",
+                    "a blocked prefix must be 1 to 40 of 0-9, * and #, or + and digits, not ",
                     Quoted(&redact_digits(text))
                 ),
             ));

@@ -405,8 +405,57 @@ fn blocked_prefix_matches_after_the_access_code() {
     assert_eq!(code("911", &p), "BLOCKED");
     assert_eq!(code("9911", &p), "BLOCKED");
     assert_eq!(code("1 900 555 0000", &p), "BLOCKED");
-    assert_eq!(code("+1 900 555 0000", &p), "BLOCKED");
+    // Without a country the plan cannot tell that +1 is its own country, so
+    // a national prefix never matches a `+` number's digits (see below).
+    assert_eq!(dial("+1 900 555 0000", &p), "+19005550000");
     assert_eq!(dial("1 800 555 0000", &p), "918005550000");
+}
+
+#[test]
+fn blocked_national_prefix_never_matches_another_countrys_plus_number() {
+    // `911` once blocked every Indian number written `+91 1...`.
+    for p in [
+        plan(obj(vec![("blockedPrefixes", arr(vec![s("911")]))])),
+        plan(obj(vec![
+            ("preset", s("nanp")),
+            ("allowEmergency", Value::Bool(true)),
+            ("blockedPrefixes", arr(vec![s("911"), s("1900")])),
+        ])),
+    ] {
+        assert_eq!(code("911", &p), "BLOCKED");
+        assert_eq!(dial("+91 11 2345 6789", &p), "+911123456789");
+    }
+}
+
+#[test]
+fn blocked_national_prefix_matches_the_own_countrys_plus_numbers_in_their_national_forms() {
+    let p = plan(obj(vec![
+        ("preset", s("nanp")),
+        ("blockedPrefixes", arr(vec![s("1900")])),
+    ]));
+    // 1900 is the trunk form of +1 900: blocked however it is written.
+    for input in ["1 900 555 0000", "+1 900 555 0000", "011 1 900 555 0000"] {
+        assert_eq!(code(input, &p), "BLOCKED", "{input}");
+    }
+    assert_eq!(dial("+1 800 555 0000", &p), "+18005550000");
+}
+
+#[test]
+fn blocked_international_prefix_matches_the_international_form() {
+    let p = plan(obj(vec![
+        ("preset", s("nanp")),
+        ("blockedPrefixes", arr(vec![s("+44"), s("+1900")])),
+    ]));
+    assert_eq!(code("+44 20 7946 0000", &p), "BLOCKED");
+    assert_eq!(code("011 44 20 7946 0000", &p), "BLOCKED");
+    assert_eq!(code("1 900 555 0000", &p), "BLOCKED");
+    assert_eq!(code("900 555 0000", &p), "BLOCKED");
+    assert_eq!(dial("+33 1 23 45 67 89", &p), "+33123456789");
+    assert_eq!(dial("800 555 0000", &p), "8005550000");
+    // Without a country only `+` numbers have an international form.
+    let bare = plan(obj(vec![("blockedPrefixes", arr(vec![s("+44")]))]));
+    assert_eq!(code("+44 20 7946 0000", &bare), "BLOCKED");
+    assert_eq!(dial("44 20 7946 0000", &bare), "442079460000");
 }
 
 #[test]
@@ -619,6 +668,18 @@ fn plan_errors_carry_the_path() {
                 arr(vec![s("911"), s("1900"), s("9 1")]),
             )]),
             "blockedPrefixes[2]",
+        ),
+        (
+            obj(vec![("blockedPrefixes", arr(vec![s("+1900"), s("+")]))]),
+            "blockedPrefixes[1]",
+        ),
+        (
+            obj(vec![("blockedPrefixes", arr(vec![s("+19*")]))]),
+            "blockedPrefixes[0]",
+        ),
+        (
+            obj(vec![("blockedPrefixes", arr(vec![s("1+9")]))]),
+            "blockedPrefixes[0]",
         ),
         (
             obj(vec![("blockedPrefixes", arr(vec![s("")]))]),

@@ -131,18 +131,30 @@ pub fn parse(
     default: Option<&'static Region<'static>>,
     lookup: &dyn Lookup,
 ) -> Result<Parsed, ParseError> {
-    let (calling_code, number, source) = if plus {
+    // `extracted`: the national number of `number` already read (with the
+    // region it was read with) while choosing the source.
+    let (calling_code, number, source, extracted) = if plus {
         let (code, rest) = split_calling_code(digits, lookup)?;
-        (code, rest, Source::Plus)
+        (code, rest, Source::Plus, None)
     } else if let Some(region) = default {
         match strip_international_prefix(digits, region) {
             Some(rest) => {
                 let (code, rest) = split_calling_code(rest, lookup)?;
-                (code, rest, Source::InternationalPrefix)
+                (code, rest, Source::InternationalPrefix, None)
             }
-            None => match without_plus(digits, region, lookup) {
-                Some(rest) => (region.calling_code, rest, Source::WithoutPlus),
-                None => (region.calling_code, digits, Source::National),
+            None => match read_without_plus(digits, region, lookup) {
+                WithoutPlus::Shorter(rest, national) => (
+                    region.calling_code,
+                    rest,
+                    Source::WithoutPlus,
+                    Some((region, national)),
+                ),
+                WithoutPlus::National(national) => (
+                    region.calling_code,
+                    digits,
+                    Source::National,
+                    national.map(|national| (region, national)),
+                ),
             },
         }
     } else {
@@ -158,8 +170,15 @@ pub fn parse(
     let Some(selected) = selected else {
         return Err(ParseError::InvalidCountryCode);
     };
-    let (national_number, carrier_code) = extract_national_number(number, selected, data);
-    let found = region_and_type(data, national_number.as_bytes());
+    let National {
+        number: national_number,
+        carrier_code,
+        found,
+    } = match extracted {
+        Some((region, national)) if std::ptr::eq(region, selected) => national,
+        _ => extract_national_number(number, selected, data),
+    };
+    let found = found.unwrap_or_else(|| region_and_type(data, national_number.as_bytes()));
     let known_type = found.and_then(|(_, number_type)| number_type);
     let region = found.map(|(region, _)| region).or(match source {
         Source::National => default,
@@ -225,35 +244,83 @@ pub fn without_plus<'d>(
     region: &'static Region<'static>,
     lookup: &dyn Lookup,
 ) -> Option<&'d str> {
-    let shorter = digits.strip_prefix(region.calling_code)?;
-    let data = lookup.calling_code(region.calling_code).ok()?;
-    let (short_national, _) = extract_national_number(shorter, region, data);
-    let (full_national, _) = extract_national_number(digits, region, data);
+    match read_without_plus(digits, region, lookup) {
+        WithoutPlus::Shorter(shorter, _) => Some(shorter),
+        WithoutPlus::National(_) => None,
+    }
+}
+
+/// What [`without_plus`] decided, with the national number it read on the
+/// way for the reading chosen, so that [`parse`] does not read it again.
+enum WithoutPlus<'d> {
+    /// The digits after the calling code, and their national number.
+    Shorter(&'d str, National),
+    /// A national number; its national number when it was read.
+    National(Option<National>),
+}
+
+fn read_without_plus<'d>(
+    digits: &'d str,
+    region: &'static Region<'static>,
+    lookup: &dyn Lookup,
+) -> WithoutPlus<'d> {
+    let Some(shorter) = digits.strip_prefix(region.calling_code) else {
+        return WithoutPlus::National(None);
+    };
+    let Ok(data) = lookup.calling_code(region.calling_code) else {
+        return WithoutPlus::National(None);
+    };
+    let short = extract_national_number(shorter, region, data);
+    let full = extract_national_number(digits, region, data);
     let fits = |nsn: &str| region.general.matches(nsn.as_bytes());
-    ((!fits(&full_national) && fits(&short_national))
-        || check_length(full_national.len(), region.possible_lengths) == LengthCheck::TooLong)
-        .then_some(shorter)
+    if (!fits(&full.number) && fits(&short.number))
+        || check_length(full.number.len(), region.possible_lengths) == LengthCheck::TooLong
+    {
+        WithoutPlus::Shorter(shorter, short)
+    } else {
+        WithoutPlus::National(Some(full))
+    }
+}
+
+/// A national number as [`extract_national_number`] reads it.
+struct National {
+    /// The national significant number.
+    number: String,
+    /// The carrier code removed with the national prefix.
+    carrier_code: Option<String>,
+    /// Its region (and type) when reading it already looked that up.
+    found: Option<Option<(&'static Region<'static>, Option<NumberType>)>>,
 }
 
 /// Removes the national prefix (and carrier code) as `region` defines it.
 fn extract_national_number(
     number: &str,
     region: &Region<'_>,
-    data: &CallingCode<'_>,
-) -> (String, Option<String>) {
+    data: &'static CallingCode<'static>,
+) -> National {
+    let kept = || National {
+        number: number.to_string(),
+        carrier_code: None,
+        found: None,
+    };
     let Some((national, carrier)) = strip_national_prefix(number, region) else {
-        return (number.to_string(), None);
+        return kept();
     };
     // Not when that makes a number fitting the general pattern stop fitting.
     if region.general.matches(number.as_bytes()) && !region.general.matches(national.as_bytes()) {
-        return (number.to_string(), None);
+        return kept();
     }
-    let lengths = region_of(data, national.as_bytes())
-        .unwrap_or(region)
-        .possible_lengths;
+    let found = region_and_type(data, national.as_bytes());
+    let lengths = found.map_or(region.possible_lengths, |(region, _)| {
+        region.possible_lengths
+    });
     match check_length(national.len(), lengths) {
-        LengthCheck::TooShort | LengthCheck::Invalid => (number.to_string(), None),
-        _ => (national, carrier),
+        LengthCheck::TooShort | LengthCheck::Invalid => kept(),
+        _ => National {
+            number: national,
+            carrier_code: carrier,
+            found: Some(found),
+        },
     }
 }
 
