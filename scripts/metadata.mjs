@@ -57,7 +57,7 @@ export function emergencyPattern(region) {
 }
 
 /** Bumped when the binary layout changes (the Rust reader checks it). */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 /** The calling codes whose data the core embeds (src/numbering/mod.rs: the presets' +1 and +91); all.bin leaves them out. */
 export const EMBEDDED_CODES = ["1", "91"];
@@ -555,7 +555,8 @@ class Writer {
 function lengthMask(lengths, where) {
   let mask = 0;
   for (const length of lengths ?? []) {
-    if (!Number.isInteger(length) || length < 1 || length > 31) throw new Error(`${where}: possible length ${length}`);
+    // The reader takes 28 bits of lengths (bit n - 1: n digits).
+    if (!Number.isInteger(length) || length < 1 || length > 28) throw new Error(`${where}: possible length ${length}`);
     mask |= 1 << length;
   }
   return mask >>> 0;
@@ -570,28 +571,27 @@ function compiled(where, source, random, { full = false, allowEnd = false } = {}
 }
 
 /**
- * The programs of one file, each stored once: records refer to them by
- * number (0: no pattern, n: the n-th program stored), so a pattern that
- * several regions or formats share (NANP's toll-free and premium ranges,
- * `\d{7}`) costs one byte per further use.
+ * The programs of one file, each stored once: the first use of a pattern
+ * stores its tokens in the record, every later use in the file names it by
+ * its number, so a pattern that several regions or formats share (NANP's
+ * toll-free and premium ranges, `\d{7}`) costs a byte or two per further
+ * use (src/numbering/metadata.rs describes the encoding).
  */
 class ProgramTable {
   constructor() {
-    this.programs = [];
+    this.count = 0;
     this.numbers = new Map();
   }
-  /** The number of a pattern's program (checked and stored on first use). */
-  add(where, source, random, options) {
-    if (!source) return 0;
+  /** Writes a pattern's program (checked on first use) into `w`. */
+  write(w, where, source, random, options) {
+    if (!source) return w.varint(0);
     const tokens = encodeTokens(compiled(where, source, random, options).tree);
     const key = Buffer.from(tokens).toString("latin1");
-    let number = this.numbers.get(key);
-    if (number === undefined) {
-      this.programs.push(tokens);
-      number = this.programs.length;
-      this.numbers.set(key, number);
-    }
-    return number;
+    const number = this.numbers.get(key);
+    if (number !== undefined) return w.varint(number * 2 + 1);
+    this.numbers.set(key, this.count++);
+    w.varint(tokens.length * 2);
+    for (const b of tokens) w.u8(b);
   }
 }
 
@@ -659,7 +659,7 @@ function regionRecord(region, data, random, table) {
     extPrefix,
   ] = data;
   const w = new Writer();
-  const program = (where, source, options) => w.varint(table.add(where, source, random, options));
+  const program = (where, source, options) => table.write(w, where, source, random, options);
   w.str(region);
   w.str(nationalPrefix || "");
   w.str(transformRule || "");
@@ -670,7 +670,7 @@ function regionRecord(region, data, random, table) {
   // and classes, so the as-you-type formatter may read another national
   // prefix as digits arrive (libphonenumber-js's COMPLEX_NATIONAL_PREFIX).
   w.u8((nationalPrefixOptional ? 1 : 0) | (nationalPrefixForParsing && /[^\d\[\]]/.test(nationalPrefixForParsing) ? 2 : 0));
-  w.u32(lengthMask(possibleLengths, region));
+  w.varint(lengthMask(possibleLengths, region) / 2);
   program(`${region} international prefix`, idd);
   // Without its own pattern, the national prefix itself is removed when parsing.
   const forParsing = nationalPrefixForParsing || nationalPrefix || "";
@@ -688,7 +688,7 @@ function regionRecord(region, data, random, table) {
   w.varint(present);
   for (const [i, name] of TYPES.entries()) {
     if (!(present & (1 << i))) continue;
-    w.u32(lengthMask(types[i][1], `${region} ${name}`));
+    w.varint(lengthMask(types[i][1], `${region} ${name}`) / 2);
     program(`${region} ${name}`, types[i][0], { full: true });
   }
 
@@ -768,8 +768,6 @@ export function compile() {
     const w = new Writer();
     w.u8(FORMAT_VERSION);
     w.str(code);
-    w.varint(table.programs.length);
-    for (const tokens of table.programs) w.blob(tokens);
     w.varint(records.length);
     for (const record of records) w.blob(record);
     files.set(`cc-${code}.bin`, Buffer.from(w.bytes));

@@ -4,33 +4,33 @@
 //! # Files
 //!
 //! Integers are LEB128 varints unless said otherwise; a *string* is a
-//! varint length and that many UTF-8 bytes; a *program* is a varint length
-//! and a [`Program`]'s bytes (length 0: no pattern); `u32` is little-endian.
+//! varint length and that many UTF-8 bytes.
 //!
 //! `index.bin`: format version (u8), the metadata version (string), the
 //! number of calling codes, then per calling code its digits (string), its
 //! region count and the regions (strings; `001` is a non-geographic code).
 //!
 //! `cc-<code>.bin`: format version (u8), the calling code (string), the
-//! program table (a count, then each stored program, tokens as
-//! [`super::program`] describes them, as a varint length and its bytes),
-//! then the region count and each region record as a varint length and its
-//! bytes. A record names a program by its *number*: 0 for no pattern, n for
-//! the n-th program of the table (a pattern used several times in a file is
-//! stored once). Records:
+//! region count, then each region record as a varint length and its bytes.
+//! A *program* in a record is a varint n: 0 for no pattern; 2 × length for
+//! a program stored here, its tokens ([`super::program`] describes them)
+//! following; 2 × k + 1 for the k-th program (from 0) stored earlier in the
+//! file (a pattern used several times in a file is stored once). *Lengths*
+//! are a set of numbers of digits (bit n: n digits) as a varint shifted
+//! right by one. Records:
 //!
 //! 1. region (`GB`, `001`), national prefix, national prefix transform rule,
 //!    preferred international prefix, extension prefix, national prefix
 //!    formatting rule (strings); flags (u8, bit 0: the national prefix is
 //!    optional when formatting; bit 1: the region's own national prefix for
 //!    parsing is a pattern beyond digits and classes);
-//! 2. possible lengths (u32, bit n: n digits);
+//! 2. possible lengths;
 //! 3. programs: international prefix, national prefix for parsing,
 //!    then the number of groups of the national prefix for parsing (u8),
 //!    leading digits (regions sharing a calling code), general pattern;
 //! 4. the types present (varint, bit i: [`NumberType::ALL`]`[i]` in the
-//!    metadata's order), then per present type its possible lengths (u32,
-//!    0: the region's) and its pattern (program; none: libphonenumber
+//!    metadata's order), then per present type its possible lengths
+//!    (none: the region's) and its pattern (program; none: libphonenumber
 //!    removed it as equal to the fixed-line one);
 //! 5. the formats: a count, then each format's pattern (program), format,
 //!    international format (empty: the same), national prefix formatting
@@ -58,7 +58,7 @@
 use super::program::{self, Program};
 
 /// The binary layout version this reader understands.
-pub const FORMAT_VERSION: u8 = 3;
+pub const FORMAT_VERSION: u8 = 4;
 
 /// The number types of libphonenumber, in the order of its metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -306,48 +306,74 @@ pub struct LinkedFile {
     file: Vec<u8>,
     /// Where the region records start in `file`.
     records_at: usize,
-    /// The linked programs, back to back.
+    /// The linked programs, back to back, in the order the file stores them.
     code: Vec<u8>,
-    /// Where each program of the table ends in `code` (it starts where the
-    /// one before ends).
+    /// Where each program ends in `code` (it starts where the one before ends).
     ends: Vec<usize>,
 }
 
+/// How a record's programs are read: the reader at a program, its program.
+type ProgramReader<'r, 'a> = dyn FnMut(&mut Reader<'a>) -> Option<Program<'a>> + 'r;
+
 impl LinkedFile {
-    /// Links the program table of a `cc-<code>.bin` file; `None` when the
-    /// file is of another format version or a program is malformed.
+    /// Links the programs of a `cc-<code>.bin` file; `None` when the file
+    /// is of another format version or malformed.
     pub fn new(bytes: &[u8]) -> Option<LinkedFile> {
         let mut reader = Reader { bytes };
         if reader.u8()? != FORMAT_VERSION {
             return None;
         }
-        reader.str()?;
-        let count = reader.count()?;
+        let calling_code = reader.str()?;
+        let records_at = bytes.len() - reader.bytes.len();
         let mut code = Vec::new();
-        let mut ends = Vec::with_capacity(count);
-        for _ in 0..count {
-            code.extend_from_slice(&program::link(reader.blob()?)?);
-            ends.push(code.len());
-        }
+        let mut ends = Vec::new();
+        // A first reading of the records links every program stored.
+        parse_records(reader.bytes, calling_code, &mut |reader| {
+            match ProgramRef::read(reader)? {
+                ProgramRef::Stored(tokens) => {
+                    code.extend_from_slice(&program::link(tokens)?);
+                    ends.push(code.len());
+                }
+                ProgramRef::Earlier(number) if number >= ends.len() => return None,
+                _ => {}
+            }
+            Some(Program::default())
+        })?;
         Some(LinkedFile {
-            records_at: bytes.len() - reader.bytes.len(),
             file: bytes.to_vec(),
+            records_at,
             code,
             ends,
         })
     }
 
-    /// Program number `number` of the table (0: none).
+    /// The linked program stored `number`-th (from 0) in the file.
     fn program(&self, number: usize) -> Option<Program<'_>> {
-        if number == 0 {
-            return Some(Program::default());
-        }
         let start = match number {
-            1 => 0,
-            _ => *self.ends.get(number - 2)?,
+            0 => 0,
+            _ => *self.ends.get(number - 1)?,
         };
-        let end = *self.ends.get(number - 1)?;
+        let end = *self.ends.get(number)?;
         self.code.get(start..end).map(Program::new)
+    }
+}
+
+/// A program in a record: none, stored here (its tokens), or stored earlier.
+enum ProgramRef<'a> {
+    None,
+    Stored(&'a [u8]),
+    /// The program stored `n`-th (from 0) in the file.
+    Earlier(usize),
+}
+
+impl<'a> ProgramRef<'a> {
+    fn read(reader: &mut Reader<'a>) -> Option<ProgramRef<'a>> {
+        let value = reader.varint()?;
+        Some(match (value / 2, value % 2) {
+            (0, 0) => ProgramRef::None,
+            (length, 0) => ProgramRef::Stored(reader.take(length)?),
+            (number, _) => ProgramRef::Earlier(number),
+        })
     }
 }
 
@@ -359,19 +385,18 @@ impl<'a> CallingCode<'a> {
         };
         header.u8()?;
         let code = header.str()?;
-        let mut reader = Reader {
-            bytes: linked.file.get(linked.records_at..)?,
-        };
-        let count = reader.count()?;
-        let mut regions = Vec::with_capacity(count);
-        for _ in 0..count {
-            let record = reader.blob()?;
-            regions.push(parse_region(record, code, linked)?);
-        }
-        reader
-            .bytes
-            .is_empty()
-            .then_some(CallingCode { code, regions })
+        let mut stored = 0;
+        let regions = parse_records(linked.file.get(linked.records_at..)?, code, &mut |reader| {
+            match ProgramRef::read(reader)? {
+                ProgramRef::None => Some(Program::default()),
+                ProgramRef::Stored(_) => {
+                    stored += 1;
+                    linked.program(stored - 1)
+                }
+                ProgramRef::Earlier(number) => linked.program(number),
+            }
+        })?;
+        Some(CallingCode { code, regions })
     }
 
     /// The region with this ISO code.
@@ -380,13 +405,28 @@ impl<'a> CallingCode<'a> {
     }
 }
 
+/// The region records after a file's header, every program read by `program`.
+fn parse_records<'a>(
+    bytes: &'a [u8],
+    calling_code: &'a str,
+    program: &mut ProgramReader<'_, 'a>,
+) -> Option<Vec<Region<'a>>> {
+    let mut reader = Reader { bytes };
+    let count = reader.count()?;
+    let mut regions = Vec::with_capacity(count);
+    for _ in 0..count {
+        let record = reader.blob()?;
+        regions.push(parse_region(record, calling_code, program)?);
+    }
+    reader.bytes.is_empty().then_some(regions)
+}
+
 fn parse_region<'a>(
     bytes: &'a [u8],
     calling_code: &'a str,
-    linked: &'a LinkedFile,
+    program: &mut ProgramReader<'_, 'a>,
 ) -> Option<Region<'a>> {
     let mut reader = Reader { bytes };
-    let mut program = |reader: &mut Reader<'a>| linked.program(reader.varint()?);
     let id = reader.str()?;
     let national_prefix = reader.str()?;
     let transform_rule = reader.str()?;
@@ -396,7 +436,7 @@ fn parse_region<'a>(
     let region_flags = reader.u8()?;
     let national_prefix_optional = region_flags & 1 != 0;
     let complex_national_prefix = region_flags & 2 != 0;
-    let possible_lengths = reader.u32()?;
+    let possible_lengths = reader.lengths()?;
     let international_prefix = program(&mut reader)?;
     let national_prefix_for_parsing = program(&mut reader)?;
     let national_prefix_groups = usize::from(reader.u8()?);
@@ -406,7 +446,7 @@ fn parse_region<'a>(
     let mut types = [None; 10];
     for (i, slot) in types.iter_mut().enumerate() {
         if present & (1 << i) != 0 {
-            let lengths = reader.u32()?;
+            let lengths = reader.lengths()?;
             let pattern = program(&mut reader)?;
             *slot = Some(TypeDesc { lengths, pattern });
         }
@@ -419,8 +459,7 @@ fn parse_region<'a>(
         let international = reader.str()?;
         let national_prefix_rule = reader.str()?;
         let flags = reader.u8()?;
-        let (leading_digits, leading_digits_partial) =
-            leading_digits_of(&mut reader, &mut program)?;
+        let (leading_digits, leading_digits_partial) = leading_digits_of(&mut reader, program)?;
         formats.push(Format {
             pattern,
             format,
@@ -459,7 +498,7 @@ fn parse_region<'a>(
 /// the stored programs, each derived one filled in with the last.
 fn leading_digits_of<'a>(
     reader: &mut Reader<'a>,
-    program: &mut impl FnMut(&mut Reader<'a>) -> Option<Program<'a>>,
+    program: &mut ProgramReader<'_, 'a>,
 ) -> Option<(Vec<Program<'a>>, u32)> {
     let count = reader.count()?;
     let derived = u32::try_from(reader.varint()?).ok()?;
@@ -594,9 +633,10 @@ impl<'a> Reader<'a> {
         self.take(1)?.first().copied()
     }
 
-    fn u32(&mut self) -> Option<u32> {
-        let bytes: [u8; 4] = self.take(4)?.try_into().ok()?;
-        Some(u32::from_le_bytes(bytes))
+    /// A set of lengths (bit n: n digits), stored as a varint shifted
+    /// right by one (no length is 0).
+    fn lengths(&mut self) -> Option<u32> {
+        u32::try_from(self.varint()?).ok()?.checked_mul(2)
     }
 
     fn varint(&mut self) -> Option<usize> {
