@@ -27,11 +27,16 @@ add(
   `${kb(sizes.deployed.total.gzip)} (NANP and India built in)`,
   `libphonenumber-js, validation only: ${kb(sizes.libphonenumberMin.gzip)} (min), ${kb(sizes.libphonenumberMax.gzip)} (max)`,
 );
-add(
-  `Numbering data of every region, fetched on demand (${sizes.numberingData.files} files, gzip)`,
-  `${kb(sizes.numberingData.eachFile.gzip)} file by file; a page loads only its regions' files`,
-  "in the max bundle above",
-);
+{
+  const d = sizes.numberingData;
+  add(
+    "Numbering data of other regions, fetched on demand (gzip)",
+    `every region: ${kb(d.bundle.gzip)} in one request (\`loadCountries("all")\`); file by file, the ${
+      d.countries.fetched.files
+    } calling codes of ${d.countries.regions.length} large markets other than +1 and +91: ${kb(d.countries.fetched.eachFile.gzip)}`,
+    "in the max bundle above",
+  );
+}
 {
   const n = node.validation;
   const c = chromium.workloads.validation;
