@@ -386,15 +386,22 @@ impl OptionsWalk<'_> {
 /// it is the validation failure `TOO_LONG` (the inner `Err`), as data for
 /// `validateNumber`, since no dial string is anywhere near that long.
 fn number_from_js(input: &JsValue) -> Result<Result<String, Rejection>, Error> {
+    Ok(number_argument(input)?.map(|(text, _)| text))
+}
+
+/// [`number_from_js`], also telling whether the argument was a JS number
+/// (its digits are then not the caller's text: `validateNumber` returns
+/// them as `input`), so the argument's type is asked of JS once.
+fn number_argument(input: &JsValue) -> Result<Result<(String, bool), Rejection>, Error> {
     if let Some(text) = input.dyn_ref::<js_sys::JsString>() {
         let units = text.length() as usize;
         if units > json::MAX_INPUT_BYTES {
             return Ok(Err(Rejection::oversized(units)));
         }
-        return Ok(Ok(String::from(text)));
+        return Ok(Ok((String::from(text), false)));
     }
     if let Some(number) = input.as_f64() {
-        return make_call::number_text_from_f64(number).map(Ok);
+        return make_call::number_text_from_f64(number).map(|text| Ok((text, true)));
     }
     Err(Error::new(
         Code::InvalidInput,
@@ -412,11 +419,10 @@ fn validation_js(
     input: &JsValue,
     validate: impl FnOnce(&str) -> Result<dialplan::ValidNumber, Rejection>,
 ) -> Result<JsValue, JsValue> {
-    let is_string = input.is_string();
-    match number_from_js(input) {
-        Ok(Ok(text)) => Ok(to_js(&Validation {
+    match number_argument(input) {
+        Ok(Ok((text, from_number))) => Ok(to_js(&Validation {
             result: &validate(&text),
-            input: (!is_string).then_some(text.as_str()),
+            input: from_number.then_some(text.as_str()),
         })),
         Ok(Err(rejection)) => Ok(to_js(&Validation {
             result: &Err(rejection),
