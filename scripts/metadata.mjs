@@ -57,7 +57,7 @@ export function emergencyPattern(region) {
 }
 
 /** Bumped when the binary layout changes (the Rust reader checks it). */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 
 /** The calling codes whose data the core embeds (src/numbering/mod.rs: the presets' +1 and +91); all.bin leaves them out. */
 export const EMBEDDED_CODES = ["1", "91"];
@@ -83,6 +83,8 @@ export const TYPES = [
 // Patterns: parsing the digit-only regex subset
 
 const ALL_DIGITS = 0x3ff;
+/** The largest bound of a repeat `{n,m}` the patterns may have. */
+const MAX_REPEAT = 20;
 
 function fail(where, pattern, why) {
   throw new Error(`${where}: ${why} in pattern ${JSON.stringify(pattern)}`);
@@ -125,7 +127,7 @@ export function parsePattern(pattern, where, allowEnd = false) {
         at += match[0].length;
         const min = Number(match[1]);
         const max = match[2] === undefined ? min : Number(match[2]);
-        if (max < min || max > 20) bad("a repeat out of range");
+        if (max < min || max > MAX_REPEAT) bad("a repeat out of range");
         node = { t: "rep", body: node, min, max };
       } else if (peek() === "*" || peek() === "+") {
         bad("an unbounded repeat");
@@ -283,13 +285,14 @@ export function compileProgram(tree) {
 export const TOKEN = {
   DIGIT: 0x00, // 0x00..0x09: that digit
   ANY: 0x0a, // any digit
-  SET: 0x0b, // mask (u16): a digit in the set
+  SET: 0x13, // 0x13..0x16 + low byte: a digit in the set (mask = (token - 0x13) << 8 | low byte)
   GROUP: 0x0c, // opens a group of alternatives
   OR: 0x0d, // the next alternative of the innermost open group (or of the program)
   CLOSE: 0x0e, // closes the innermost group, capturing or optional
   CAPTURE: 0x0f, // opens a capturing group (numbered in order, from 1)
   REPEAT: 0x10, // mask (u16), min (u8), max (u8): min to max digits of the set, greedy
   REPEAT_ANY: 0x90, // min (u8), max (u8): min to max digits, greedy
+  ANY_TIMES: 0x90, // 0x92..0xA4: exactly token - 0x90 digits (2 to 20; `\d{6}`)
   OPTIONAL: 0x11, // opens a group tried once, then skipped (greedy `?`)
   END: 0x12, // only at the end of the text ($)
   RANGE: 0x20, // 0x20 + 10 × low + high: a digit from low to high (low < high, not 0-9)
@@ -309,7 +312,8 @@ export function encodeTokens(tree) {
     const low = Math.log2(mask & -mask);
     const high = 31 - Math.clz32(mask);
     if (mask === ((1 << (high + 1)) - 1) - ((1 << low) - 1)) return out.push(TOKEN.RANGE + 10 * low + high);
-    out.push(TOKEN.SET, mask & 0xff, mask >> 8);
+    // A class that is no range: 10 bits in two bytes, the top two in the token.
+    out.push(TOKEN.SET + (mask >> 8), mask & 0xff);
   };
   const singleSet = (node) => {
     while (node.t === "group" && node.capture === null) node = node.body;
@@ -342,6 +346,8 @@ export function encodeTokens(tree) {
       case "rep": {
         const single = singleSet(node.body);
         if (single && node.max > 1) {
+          // `\d{n}`, the commonest repeat, in one byte.
+          if (single.mask === ALL_DIGITS && node.min === node.max && node.max <= MAX_REPEAT) return out.push(TOKEN.ANY_TIMES + node.max);
           if (single.mask === ALL_DIGITS) out.push(TOKEN.REPEAT_ANY);
           else out.push(TOKEN.REPEAT, single.mask & 0xff, single.mask >> 8);
           out.push(node.min, node.max);
@@ -552,6 +558,48 @@ class Writer {
   }
 }
 
+/**
+ * The lengths of the strings a pattern tree matches, as a mask like
+ * [`lengthMask`]'s (bit n: n digits); a length above 28 sets bit 31, which
+ * no length mask has.
+ */
+export function lengthsOf(tree) {
+  const LIMIT = 40;
+  const sum = (a, b) => {
+    const out = new Set();
+    for (const x of a) for (const y of b) if (x + y <= LIMIT) out.add(x + y);
+    return out;
+  };
+  const of = (node) => {
+    switch (node.t) {
+      case "set":
+        return new Set([1]);
+      case "end":
+        return new Set([0]);
+      case "cat":
+        return node.items.reduce((acc, item) => sum(acc, of(item)), new Set([0]));
+      case "alt":
+        return new Set(node.items.flatMap((item) => [...of(item)]));
+      case "group":
+        return of(node.body);
+      case "rep": {
+        const body = of(node.body);
+        let acc = new Set([0]);
+        const out = new Set();
+        for (let i = 0; i <= node.max; i++) {
+          if (i >= node.min) for (const n of acc) out.add(n);
+          acc = sum(acc, body);
+        }
+        return out;
+      }
+    }
+    throw new Error(`no lengths for ${node.t}`);
+  };
+  let mask = 0;
+  for (const n of of(tree)) mask |= n <= 28 ? 1 << n : 1 << 31;
+  return mask >>> 0;
+}
+
 function lengthMask(lengths, where) {
   let mask = 0;
   for (const length of lengths ?? []) {
@@ -688,7 +736,11 @@ function regionRecord(region, data, random, table) {
   w.varint(present);
   for (const [i, name] of TYPES.entries()) {
     if (!(present & (1 << i))) continue;
-    w.varint(lengthMask(types[i][1], `${region} ${name}`) / 2);
+    // No lengths of its own where they would refuse nothing the pattern
+    // matches (the reader then checks only the pattern).
+    const lengths = lengthMask(types[i][1], `${region} ${name}`);
+    const ofPattern = types[i][0] ? lengthsOf(parsePattern(types[i][0], `${region} ${name}`).tree) : lengths;
+    w.varint((ofPattern & ~lengths) === 0 ? 0 : lengths / 2);
     program(`${region} ${name}`, types[i][0], { full: true });
   }
 
@@ -699,13 +751,17 @@ function regionRecord(region, data, random, table) {
     const where = `${region} format ${index}`;
     checkAsYouTypeFormat(where, pattern, [template, international, ruleOverride]);
     program(where, pattern, { full: true });
-    w.str(template);
-    w.str(international || "");
-    w.str(ruleOverride || "");
+    // Most formats are their groups with a space between (`$1 $2 $3`): then
+    // only the number of groups is stored, in the flags.
+    const groups = parsePattern(pattern, where).captures;
+    const plain = groups >= 1 && groups <= 5 && template === Array.from({ length: groups }, (_, i) => `$${i + 1}`).join(" ");
     // Bit 1: libphonenumber-js's partial matcher (fewer than 3 digits) reads
     // `\d` in the first leading-digits pattern as two literal characters, so
     // that pattern matches no 1- or 2-digit start.
-    w.u8((optional ? 1 : 0) | (leading && leading[0] && leading[0].includes("\\d") ? 2 : 0));
+    w.u8((optional ? 1 : 0) | (leading && leading[0] && leading[0].includes("\\d") ? 2 : 0) | (plain ? groups << 2 : 0));
+    if (!plain) w.str(template);
+    w.str(international || "");
+    w.str(ruleOverride || "");
     const levels = leading || [];
     const derived = derivedLeadingDigits(where, levels, random);
     w.varint(levels.length);
