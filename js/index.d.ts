@@ -151,7 +151,11 @@ export interface ValidNumber {
   type?: NumberType;
   /** The extension written after the number (`ext. 123`, `x45`, `#45`), digits only; it is not in `dial`. */
   extension?: string;
-  /** The number as libphonenumber writes it (with the extension), when its calling code's data is loaded. */
+  /**
+   * The number as libphonenumber writes it (with the extension), when its calling code's data is loaded.
+   * Written by the core when first read (an own enumerable property all the same: `JSON.stringify`,
+   * spread and `structuredClone` see it), from the result's values at validation.
+   */
   formatted?: { national: string; international: string };
   input: string;
 }

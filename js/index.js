@@ -56,7 +56,53 @@ async function load(source) {
   }
   ({ memory } = await initWasm({ module_or_path: source }));
   core.set_error_class(MakecallError);
+  core.set_result_builders(RESULT_BUILDERS);
   inputLimit = core.max_input_bytes();
+}
+
+// The core's `validateNumber` results are made here in one call each, from
+// values the core decided (a field it leaves `undefined` is absent), with the
+// fields in the core's order: setting them one by one from the core was a
+// call into JS per field.
+const RESULT_BUILDERS = {
+  valid(dial, kind, e164, country, type, extension, national, international, deferred, input) {
+    const result = { ok: true, dial, kind };
+    if (e164 !== undefined) result.e164 = e164;
+    if (country !== undefined) result.country = country;
+    if (type !== undefined) result.type = type;
+    if (extension !== undefined) result.extension = extension;
+    if (national !== undefined) result.formatted = { national, international };
+    else if (deferred) Object.defineProperty(result, "formatted", deferredFormatted(e164, country, extension));
+    if (input !== undefined) result.input = input;
+    return result;
+  },
+  invalid(code, message, index, input) {
+    const result = { ok: false, code, message };
+    if (index !== undefined) result.index = index;
+    if (input !== undefined) result.input = input;
+    return result;
+  },
+};
+
+/**
+ * `formatted` written by the core when first read (`formatted_of`, from the
+ * result's own values at validation): an own enumerable property, so
+ * `JSON.stringify`, spread and `structuredClone` see it; once read (or
+ * assigned) it is a plain data property.
+ */
+function deferredFormatted(e164, country, extension) {
+  return {
+    get() {
+      const value = core.formatted_of(e164, country, extension);
+      Object.defineProperty(this, "formatted", { value, writable: true, enumerable: true, configurable: true });
+      return value;
+    },
+    set(value) {
+      Object.defineProperty(this, "formatted", { value, writable: true, enumerable: true, configurable: true });
+    },
+    enumerable: true,
+    configurable: true,
+  };
 }
 
 // Workspace messages reach the core as UTF-8 text staged in its memory by

@@ -420,16 +420,200 @@ fn validation_js(
     validate: impl FnOnce(&str) -> Result<dialplan::ValidNumber, Rejection>,
 ) -> Result<JsValue, JsValue> {
     match number_argument(input) {
-        Ok(Ok((text, from_number))) => Ok(to_js(&Validation {
-            result: &validate(&text),
-            input: from_number.then_some(text.as_str()),
-        })),
-        Ok(Err(rejection)) => Ok(to_js(&Validation {
-            result: &Err(rejection),
-            input: None,
-        })),
+        Ok(Ok((text, from_number))) => {
+            let result = validate(&text);
+            Ok(validation_value(
+                &result,
+                false,
+                from_number.then_some(text.as_str()),
+            ))
+        }
+        Ok(Err(rejection)) => Ok(validation_value(&Err(rejection), false, None)),
         Err(error) => Err(thrown(&error)),
     }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// The glue's builders of `validateNumber` results (see
+    /// [`set_result_builders`]): each makes the whole result object in one
+    /// call from the values the core decided, leaving absent (`undefined`)
+    /// fields out, with the fields in the order [`Validation`] serialises
+    /// them.
+    pub type ResultBuilders;
+
+    #[wasm_bindgen(method, js_name = valid)]
+    #[allow(clippy::too_many_arguments)]
+    fn build_valid(
+        this: &ResultBuilders,
+        dial: &str,
+        kind: &JsValue,
+        e164: Option<&str>,
+        country: &JsValue,
+        number_type: &JsValue,
+        extension: Option<&str>,
+        national: Option<&str>,
+        international: Option<&str>,
+        deferred: bool,
+        input: Option<&str>,
+    ) -> JsValue;
+
+    #[wasm_bindgen(method, js_name = invalid)]
+    fn build_invalid(
+        this: &ResultBuilders,
+        code: &JsValue,
+        message: &JsValue,
+        index: Option<u32>,
+        input: Option<&str>,
+    ) -> JsValue;
+}
+
+thread_local! {
+    /// The glue's result builders (see [`set_result_builders`]).
+    static RESULT_BUILDERS: RefCell<Option<ResultBuilders>> = const { RefCell::new(None) };
+}
+
+/// Gives the core the glue's builders of `validateNumber` results, once at
+/// `init()`. serde-wasm-bindgen sets every field with its own call into JS
+/// and decodes every string on its own (a quarter to a third of a
+/// validation by country); a builder takes the values in one call. Without
+/// builders (the boundary's own tests) results are serialised as before.
+#[wasm_bindgen]
+pub fn set_result_builders(builders: ResultBuilders) {
+    RESULT_BUILDERS.with(|slot| *slot.borrow_mut() = Some(builders));
+}
+
+/// A validation result as a JS value: by the glue's builders when set, else
+/// serialised ([`Validation`]); the same object either way. `deferred`: the
+/// number has a `formatted` that the core writes when it is first read
+/// ([`formatted_of`]; the builder wires the getter).
+fn validation_value(
+    result: &Result<dialplan::ValidNumber, Rejection>,
+    deferred: bool,
+    input: Option<&str>,
+) -> JsValue {
+    let built = RESULT_BUILDERS.with(|slot| {
+        let slot = slot.borrow();
+        let builders = slot.as_ref()?;
+        Some(match result {
+            Ok(valid) => {
+                let optional =
+                    |name: Option<&'static str>| name.map_or(JsValue::UNDEFINED, static_name);
+                let formatted = valid.formatted.as_ref();
+                builders.build_valid(
+                    &valid.dial,
+                    &static_name(valid.kind.as_str()),
+                    valid.e164.as_deref(),
+                    &optional(valid.country),
+                    &optional(valid.number_type.map(|number_type| number_type.as_str())),
+                    valid.extension.as_deref(),
+                    formatted.map(|forms| forms.national.as_str()),
+                    formatted.map(|forms| forms.international.as_str()),
+                    deferred,
+                    input,
+                )
+            }
+            Err(rejection) => builders.build_invalid(
+                &static_name(rejection.code.as_str()),
+                &message_value(&rejection.message),
+                rejection.index.map(crate::error::index_u32),
+                input,
+            ),
+        })
+    });
+    built.unwrap_or_else(|| {
+        // Without builders nothing can be deferred: written now.
+        let formatted_now;
+        let result = match result {
+            Ok(valid) if deferred && valid.formatted.is_none() => {
+                let mut valid = valid.clone();
+                valid.formatted = valid.e164.as_deref().and_then(|e164| {
+                    dialplan::formatted_of(e164, valid.country, valid.extension.as_deref())
+                });
+                formatted_now = Ok(valid);
+                &formatted_now
+            }
+            _ => result,
+        };
+        to_js(&Validation { result, input })
+    })
+}
+
+/// The `formatted` of a `validateNumber` result written when first read:
+/// `{national, international}` of the result's `e164`, `country` and
+/// `extension` (the same text a validation would have written), or
+/// `undefined` when the number has none.
+#[wasm_bindgen]
+pub fn formatted_of(e164: &str, country: Option<String>, extension: Option<String>) -> JsValue {
+    dialplan::formatted_of(e164, country.as_deref(), extension.as_deref())
+        .map_or(JsValue::UNDEFINED, |formatted| to_js(&formatted))
+}
+
+/// Slots of the cache of JS strings for static names.
+const NAME_SLOTS: usize = 64;
+
+thread_local! {
+    /// JS strings of static names (kinds, types, codes, regions), keyed by
+    /// where the name is (a `&'static str` does not move), one per slot.
+    static NAMES: RefCell<Vec<Option<(usize, usize, JsValue)>>> = RefCell::new(vec![None; NAME_SLOTS]);
+}
+
+/// The JS string of a static name: decoded once and kept (a slot taken by
+/// another name is given to the newer one), since a result has three or four.
+fn static_name(name: &'static str) -> JsValue {
+    let key = name.as_ptr() as usize;
+    let slot = (key ^ (key >> 7)) % NAME_SLOTS;
+    NAMES.with(|names| {
+        let Ok(mut names) = names.try_borrow_mut() else {
+            return JsValue::from_str(name);
+        };
+        match names.get_mut(slot) {
+            Some(Some((at, len, value))) if *at == key && *len == name.len() => value.clone(),
+            Some(entry) => {
+                let value = JsValue::from_str(name);
+                *entry = Some((key, name.len(), value.clone()));
+                value
+            }
+            None => JsValue::from_str(name),
+        }
+    })
+}
+
+/// Slots of the cache of JS strings for failure messages.
+const MESSAGE_SLOTS: usize = 32;
+
+thread_local! {
+    /// JS strings of recent failure messages, by their text's hash.
+    static MESSAGES: RefCell<Vec<Option<(String, JsValue)>>> = RefCell::new(vec![None; MESSAGE_SLOTS]);
+}
+
+/// A failure message as a JS string. Messages are few and repeat (most are
+/// fixed text or differ in a digit count), and at 40-70 bytes each is decoded
+/// by `TextDecoder`, which is slow for short strings: the last one of each
+/// slot is kept (a short message is as quick to copy as to look up).
+fn message_value(message: &str) -> JsValue {
+    if message.len() <= 16 {
+        return JsValue::from_str(message);
+    }
+    // FNV-1a over the bytes.
+    let hash = message.bytes().fold(0x811c_9dc5_u32, |hash, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    });
+    let slot = usize::try_from(hash).unwrap_or(0) % MESSAGE_SLOTS;
+    MESSAGES.with(|messages| {
+        let Ok(mut messages) = messages.try_borrow_mut() else {
+            return JsValue::from_str(message);
+        };
+        match messages.get_mut(slot) {
+            Some(Some((text, value))) if text == message => value.clone(),
+            Some(entry) => {
+                let value = JsValue::from_str(message);
+                *entry = Some((message.to_string(), value.clone()));
+                value
+            }
+            None => JsValue::from_str(message),
+        }
+    })
 }
 
 /// A compiled dial plan, so repeated validations skip re-reading the options.
@@ -460,9 +644,21 @@ impl DialPlan {
         Ok(DialPlan { plan })
     }
 
-    /// Validates a number under this plan: the `validateNumber` result.
+    /// Validates a number under this plan: the `validateNumber` result,
+    /// its `formatted` written when first read (see [`formatted_of`]).
     pub fn validate(&self, input: JsValue) -> Result<JsValue, JsValue> {
-        validation_js(&input, |text| dialplan::validate(text, &self.plan))
+        match number_argument(&input) {
+            Ok(Ok((text, from_number))) => {
+                let (result, formattable) = match dialplan::validate_deferred(&text, &self.plan) {
+                    Ok((valid, formattable)) => (Ok(valid), formattable),
+                    Err(rejection) => (Err(rejection), false),
+                };
+                let input = from_number.then_some(text.as_str());
+                Ok(validation_value(&result, formattable, input))
+            }
+            Ok(Err(rejection)) => Ok(validation_value(&Err(rejection), false, None)),
+            Err(error) => Err(thrown(&error)),
+        }
     }
 
     /// `formatNumber(input, style, plan)`: the formatted number; throws the

@@ -258,3 +258,53 @@ fn formatting_like_libphonenumber() {
         "INVALID_COUNTRY_CODE"
     );
 }
+
+#[test]
+fn deferred_formatting_writes_what_validation_writes() {
+    use makecall::dialplan::{formatted_of, validate_deferred};
+    let cases = [
+        ("020 7946 0000 ext. 123", "GB"),
+        ("+44 (0) 20 7946 0000", "GB"),
+        ("07400 123456", "GB"),
+        ("0634248224", "FR"),
+        ("+33 9 00 64 82 60", "FR"),
+        ("030 123456", "DE"),
+        ("(613) 555-0123", "CA"),
+        ("1 613 555 0123", "US"),
+        ("+1 876 555 0123", "US"),
+        ("011 44 20 7946 0000", "US"),
+        ("0 11 15 2345-6789", "AR"),
+        ("011 2345-6789", "AR"),
+        ("0 xx 11 98765 4321", "BR"),
+        ("03-1234-5678", "JP"),
+        ("02 1234 5678", "AU"),
+        ("98765 43210", "IN"),
+        ("+91 98765 43210 x7", "IN"),
+        ("+800 1234 5678", "GB"),
+        ("+882 1234 5678", "GB"),
+    ];
+    let mut formatted = 0;
+    for (input, region) in cases {
+        let plan = country(region);
+        let eager = validate(input, &plan);
+        let deferred = validate_deferred(input, &plan);
+        match (eager, deferred) {
+            (Ok(eager), Ok((valid, formattable))) => {
+                assert_eq!(valid.formatted, None, "{input}");
+                assert_eq!(formattable, eager.formatted.is_some(), "{input}");
+                let later = valid
+                    .e164
+                    .as_deref()
+                    .and_then(|e164| formatted_of(e164, valid.country, valid.extension.as_deref()));
+                assert_eq!(later, eager.formatted, "{input}");
+                formatted += usize::from(later.is_some());
+                let mut unformatted = eager.clone();
+                unformatted.formatted = None;
+                assert_eq!(valid, unformatted, "{input}");
+            }
+            (Err(eager), Err(deferred)) => assert_eq!(eager, deferred, "{input}"),
+            (eager, deferred) => panic!("{input}: {eager:?} vs {deferred:?}"),
+        }
+    }
+    assert!(formatted >= 15, "{formatted}");
+}

@@ -46,6 +46,10 @@ test("a country plan needs its data loaded; loadCountries loads it once, by regi
   assert.throws(() => new AsYouType("GB"), { code: "COUNTRY_NOT_LOADED", path: "country" });
   // A + number of a calling code not loaded is written, unformatted.
   assert.equal(new AsYouType("US").input("+442079460000"), "+44 2079460000");
+  // Valid, with no formatted (its calling code's data is not loaded).
+  const unloaded = validateNumber("+44 20 7946 0000");
+  assert.equal(unloaded.e164, "+442079460000");
+  assert.equal("formatted" in unloaded, false);
   await assert.rejects(loadCountries(["GB", "XX"]), (error) => error.code === "INVALID_INPUT" && error.path === "[1]");
   await assert.rejects(loadCountries("GB"), { code: "INVALID_INPUT" });
   await loadCountries(["gb"]);
@@ -78,6 +82,56 @@ test("formatNumber writes national, international and E.164 forms; refused numbe
   assert.throws(() => formatNumber("911 555 1234", "national", "nanp"), { code: "NOT_A_NUMBER_RANGE" });
   assert.throws(() => formatNumber("5024", "national"), { code: "INVALID_NUMBER" });
   assert.throws(() => formatNumber("6085559000", "fancy", "nanp"), { code: "INVALID_INPUT", path: "style" });
+});
+
+test("formatted is written when first read, and is an own enumerable property like the others", async () => {
+  await loadCountries(["GB", "FR"]);
+  const inputs = [
+    ["020 7946 0000 ext. 123", { country: "GB" }],
+    ["+33 6 34 24 82 24", { country: "FR" }],
+    ["0634248224", { country: "FR" }],
+    ["(608) 555-9000", "nanp"],
+    ["+1 613 555 0123", undefined],
+    [6085559000, "nanp"],
+  ];
+  for (const [input, plan] of inputs) {
+    const result = validateNumber(input, plan);
+    assert.equal(result.ok, true, String(input));
+    const descriptor = Object.getOwnPropertyDescriptor(result, "formatted");
+    assert.ok(descriptor && descriptor.enumerable && descriptor.configurable, String(input));
+    // Seen before it is read: keys in the core's order, JSON, spread, structured clone.
+    const keys = Object.keys(result);
+    assert.deepEqual(keys.slice(-2), ["formatted", "input"], String(input));
+    const expected = {
+      national: formatNumber(input, "national", plan),
+      international: formatNumber(input, "international", plan),
+    };
+    const fresh = () => validateNumber(input, plan);
+    assert.deepEqual(JSON.parse(JSON.stringify(fresh())).formatted, expected);
+    assert.deepEqual({ ...fresh() }.formatted, expected);
+    assert.deepEqual(structuredClone(fresh()).formatted, expected);
+    assert.deepEqual(Object.entries(fresh()).find(([key]) => key === "formatted")[1], expected);
+    // Read: the same value every time, then a plain data property in the same place.
+    assert.deepEqual(result.formatted, expected);
+    assert.equal(result.formatted, result.formatted);
+    assert.deepEqual(Object.getOwnPropertyDescriptor(result, "formatted"), {
+      value: expected, writable: true, enumerable: true, configurable: true,
+    });
+    assert.deepEqual(Object.keys(result), keys);
+    // Assigned before it is read: the assignment wins, as on a data property.
+    const assigned = fresh();
+    assigned.formatted = "mine";
+    assert.equal(assigned.formatted, "mine");
+    // Written from the values at validation, not from later changes to the result.
+    const changed = fresh();
+    changed.e164 = "+999";
+    changed.country = "ZZ";
+    assert.deepEqual(changed.formatted, expected);
+  }
+  // No formatted: a number without a country, an extension, a refused number.
+  for (const result of [validateNumber("5024"), validateNumber("6085559000"), validateNumber("+0 123", "nanp")]) {
+    assert.equal("formatted" in result, false, JSON.stringify(result));
+  }
 });
 
 test("extensions are split off and not dialled; valid results carry formatted forms", async () => {
