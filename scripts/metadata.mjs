@@ -558,48 +558,6 @@ class Writer {
   }
 }
 
-/**
- * The lengths of the strings a pattern tree matches, as a mask like
- * [`lengthMask`]'s (bit n: n digits); a length above 28 sets bit 31, which
- * no length mask has.
- */
-export function lengthsOf(tree) {
-  const LIMIT = 40;
-  const sum = (a, b) => {
-    const out = new Set();
-    for (const x of a) for (const y of b) if (x + y <= LIMIT) out.add(x + y);
-    return out;
-  };
-  const of = (node) => {
-    switch (node.t) {
-      case "set":
-        return new Set([1]);
-      case "end":
-        return new Set([0]);
-      case "cat":
-        return node.items.reduce((acc, item) => sum(acc, of(item)), new Set([0]));
-      case "alt":
-        return new Set(node.items.flatMap((item) => [...of(item)]));
-      case "group":
-        return of(node.body);
-      case "rep": {
-        const body = of(node.body);
-        let acc = new Set([0]);
-        const out = new Set();
-        for (let i = 0; i <= node.max; i++) {
-          if (i >= node.min) for (const n of acc) out.add(n);
-          acc = sum(acc, body);
-        }
-        return out;
-      }
-    }
-    throw new Error(`no lengths for ${node.t}`);
-  };
-  let mask = 0;
-  for (const n of of(tree)) mask |= n <= 28 ? 1 << n : 1 << 31;
-  return mask >>> 0;
-}
-
 function lengthMask(lengths, where) {
   let mask = 0;
   for (const length of lengths ?? []) {
@@ -736,11 +694,7 @@ function regionRecord(region, data, random, table) {
   w.varint(present);
   for (const [i, name] of TYPES.entries()) {
     if (!(present & (1 << i))) continue;
-    // No lengths of its own where they would refuse nothing the pattern
-    // matches (the reader then checks only the pattern).
-    const lengths = lengthMask(types[i][1], `${region} ${name}`);
-    const ofPattern = types[i][0] ? lengthsOf(parsePattern(types[i][0], `${region} ${name}`).tree) : lengths;
-    w.varint((ofPattern & ~lengths) === 0 ? 0 : lengths / 2);
+    w.varint(lengthMask(types[i][1], `${region} ${name}`) / 2);
     program(`${region} ${name}`, types[i][0], { full: true });
   }
 

@@ -30,11 +30,8 @@
 //!    leading digits (regions sharing a calling code), general pattern;
 //! 4. the types present (varint, bit i: [`NumberType::ALL`]`[i]` in the
 //!    metadata's order), then per present type its possible lengths
-//!    (none: no check of its own; the generator leaves them out wherever
-//!    they would refuse no number the pattern matches, as the pattern's
-//!    own lengths are among them, and where the metadata gives none) and
-//!    its pattern (program; none: libphonenumber removed it as equal to
-//!    the fixed-line one);
+//!    (none: the region's) and its pattern (program; none: libphonenumber
+//!    removed it as equal to the fixed-line one);
 //! 5. the formats: a count, then each format's pattern (program), flags
 //!    (u8, bit 0: the national prefix is optional; bit 1: the first
 //!    leading-digits pattern has `\d`, which libphonenumber-js's
@@ -134,8 +131,7 @@ impl NumberType {
 /// One number type of a region: its possible lengths and its pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TypeDesc<'a> {
-    /// Bit n set: n digits possible; 0: no check of its own (the pattern
-    /// matches no other length, or the metadata gives none).
+    /// Bit n set: n digits possible; 0: the region's lengths.
     pub lengths: u32,
     /// The national-number pattern (empty: same as fixed line).
     pub pattern: Program<'a>,
