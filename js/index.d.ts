@@ -153,8 +153,8 @@ export interface ValidNumber {
   extension?: string;
   /**
    * The number as libphonenumber writes it (with the extension), when its calling code's data is loaded.
-   * Written by the core when first read (an own enumerable property all the same: `JSON.stringify`,
-   * spread and `structuredClone` see it), from the result's values at validation.
+   * Written by the core when first read, from the result's `e164`, `country` and `extension` (an own
+   * enumerable property all the same: `JSON.stringify`, spread and `structuredClone` see it).
    */
   formatted?: { national: string; international: string };
   input: string;

@@ -542,10 +542,15 @@ fn validation_value(
 /// The `formatted` of a `validateNumber` result written when first read:
 /// `{national, international}` of the result's `e164`, `country` and
 /// `extension` (the same text a validation would have written), or
-/// `undefined` when the number has none.
+/// `undefined` when the number has none. They are the result's fields, so
+/// a caller may have changed them: anything but a string is read as absent.
 #[wasm_bindgen]
-pub fn formatted_of(e164: &str, country: Option<String>, extension: Option<String>) -> JsValue {
-    dialplan::formatted_of(e164, country.as_deref(), extension.as_deref())
+pub fn formatted_of(e164: &JsValue, country: &JsValue, extension: &JsValue) -> JsValue {
+    let Some(e164) = e164.as_string() else {
+        return JsValue::UNDEFINED;
+    };
+    let (country, extension) = (country.as_string(), extension.as_string());
+    dialplan::formatted_of(&e164, country.as_deref(), extension.as_deref())
         .map_or(JsValue::UNDEFINED, |formatted| to_js(&formatted))
 }
 
@@ -648,17 +653,27 @@ impl DialPlan {
     /// its `formatted` written when first read (see [`formatted_of`]).
     pub fn validate(&self, input: JsValue) -> Result<JsValue, JsValue> {
         match number_argument(&input) {
-            Ok(Ok((text, from_number))) => {
-                let (result, formattable) = match dialplan::validate_deferred(&text, &self.plan) {
-                    Ok((valid, formattable)) => (Ok(valid), formattable),
-                    Err(rejection) => (Err(rejection), false),
-                };
-                let input = from_number.then_some(text.as_str());
-                Ok(validation_value(&result, formattable, input))
-            }
+            Ok(Ok((text, from_number))) => Ok(self.validated(&text, from_number)),
             Ok(Err(rejection)) => Ok(validation_value(&Err(rejection), false, None)),
             Err(error) => Err(thrown(&error)),
         }
+    }
+
+    /// [`DialPlan::validate`] of a string the glue has checked is within
+    /// the input limit ([`max_input_bytes`] UTF-16 units): passed as text,
+    /// which saves asking JS for the argument's type, length and text.
+    pub fn validate_text(&self, text: &str) -> JsValue {
+        self.validated(text, false)
+    }
+
+    /// The result of validating `text` (`from_number`: the argument was a
+    /// JS number, whose text the result then carries as `input`).
+    fn validated(&self, text: &str, from_number: bool) -> JsValue {
+        let (result, formattable) = match dialplan::validate_deferred(text, &self.plan) {
+            Ok((valid, formattable)) => (Ok(valid), formattable),
+            Err(rejection) => (Err(rejection), false),
+        };
+        validation_value(&result, formattable, from_number.then_some(text))
     }
 
     /// `formatNumber(input, style, plan)`: the formatted number; throws the

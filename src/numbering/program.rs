@@ -61,8 +61,6 @@
 //! | `0x10` | mask (u16), min, max (u8) | `min` to `max` digits of the set, greedy |
 //! | `0x90` | min, max (u8) | `min` to `max` digits, greedy |
 
-use std::cell::RefCell;
-
 /// The longest text a program is run on (E.164's 15 digits plus room for
 /// the national and international prefixes libphonenumber strips).
 pub const MAX_TEXT: usize = 24;
@@ -268,9 +266,85 @@ fn varint_len(value: usize) -> usize {
 
 /// A compiled pattern. An empty program stands for an absent pattern (see
 /// [`Program::is_empty`]); running it matches the empty string.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Program<'a> {
     code: &'a [u8],
+    /// The digits a match can start with (bit d: digit d), and
+    /// [`MAY_BE_EMPTY`] when a match can take no digit at all: computed once
+    /// from the code ([`first_digits`]) so that a run whose text starts with
+    /// another digit is not started (most type patterns of a region fail on
+    /// the first digit).
+    first: u16,
+}
+
+impl Default for Program<'_> {
+    fn default() -> Self {
+        Program::new(&[])
+    }
+}
+
+/// [`Program::first`]'s bit for "a match can be empty (or end the text
+/// at its start)": no digit can be ruled out.
+const MAY_BE_EMPTY: u16 = 1 << 10;
+
+/// Where a match of `code` can start: the digits of the instructions a run
+/// can reach from the start without reading a digit (through SPLITs, JUMPs,
+/// SAVEs and repeats of none), plus [`MAY_BE_EMPTY`] when it can reach the
+/// end of the program or a `$` that way, or when the code is malformed (then
+/// nothing is ruled out). Each instruction is looked at once.
+fn first_digits(code: &[u8]) -> u16 {
+    let program = Program {
+        code,
+        first: MAY_BE_EMPTY,
+    };
+    let mut seen = vec![false; code.len() + 1];
+    let mut pending = vec![0usize];
+    let mut digits = 0u16;
+    while let Some(pc) = pending.pop() {
+        match seen.get_mut(pc) {
+            Some(true) => continue,
+            Some(flag) => *flag = true,
+            None => return ALL_DIGITS | MAY_BE_EMPTY,
+        }
+        let Some(&op) = code.get(pc) else {
+            // The end of the program: the empty match.
+            return ALL_DIGITS | MAY_BE_EMPTY;
+        };
+        match op {
+            0..=9 => digits |= 1 << op,
+            ANY => digits |= ALL_DIGITS,
+            SET => match program.u16_at(pc + 1) {
+                Some(mask) => digits |= mask,
+                None => return ALL_DIGITS | MAY_BE_EMPTY,
+            },
+            REPEAT | REPEAT_ANY => {
+                let (mask, at) = if op == REPEAT_ANY {
+                    (Some(ALL_DIGITS), pc + 1)
+                } else {
+                    (program.u16_at(pc + 1), pc + 3)
+                };
+                let (Some(mask), Some(&min)) = (mask, code.get(at)) else {
+                    return ALL_DIGITS | MAY_BE_EMPTY;
+                };
+                digits |= mask;
+                if min == 0 {
+                    pending.push(at + 2);
+                }
+            }
+            SPLIT | JUMP => {
+                let Some((offset, next)) = program.varint_at(pc + 1) else {
+                    return ALL_DIGITS | MAY_BE_EMPTY;
+                };
+                pending.push(next + offset);
+                if op == SPLIT {
+                    pending.push(next);
+                }
+            }
+            SAVE => pending.push(pc + 2),
+            _ => return ALL_DIGITS | MAY_BE_EMPTY,
+        }
+    }
+    digits & ALL_DIGITS
 }
 
 /// How a run reads the text.
@@ -284,16 +358,22 @@ struct Mode {
     shape: bool,
 }
 
-/// Frames of the backtracking stack kept between runs at most: far more than
-/// any program of the metadata needs.
-const KEPT_FRAMES: usize = 1024;
+/// Frames of the backtracking stack kept in the run's own stack frame; a
+/// run that needs more (the bench's validations need at most 13) puts the rest
+/// in a `Vec`.
+const INLINE_FRAMES: usize = 16;
 
-thread_local! {
-    /// The backtracking stack, reused by every run (see `Program::run_with`).
-    static FRAMES: RefCell<Vec<Frame>> = const { RefCell::new(Vec::new()) };
+/// The backtracking stack: a frame is a `u32` (see [`Stack::push_try`] and
+/// [`Stack::push_restore`]), the first [`INLINE_FRAMES`] in an array, so
+/// that a run allocates nothing and pushes are a store, not a call
+/// (`opt-level = "z"` does not inline `Vec::push`).
+struct Stack {
+    inline: [u32; INLINE_FRAMES],
+    len: usize,
+    spill: Vec<u32>,
 }
 
-/// A frame of the backtracking stack.
+/// A popped frame.
 enum Frame {
     /// Try instruction `pc` at text position `pos`.
     Try { pc: usize, pos: usize },
@@ -301,10 +381,78 @@ enum Frame {
     Restore { slot: u8, old: Option<u8> },
 }
 
+/// A frame's tag bit: a [`Frame::Restore`].
+const RESTORE: u32 = 1 << 31;
+/// The largest `pc` a frame holds (23 bits); beyond it (malformed code
+/// only) a frame holds this, which is past every program's end.
+const MAX_FRAME_PC: usize = (1 << 23) - 1;
+
+impl Stack {
+    #[inline(always)]
+    fn new() -> Stack {
+        Stack {
+            inline: [0; INLINE_FRAMES],
+            len: 0,
+            spill: Vec::new(),
+        }
+    }
+
+    #[inline(always)]
+    fn push(&mut self, frame: u32) {
+        match self.inline.get_mut(self.len) {
+            Some(slot) => {
+                *slot = frame;
+                self.len += 1;
+            }
+            None => self.spill.push(frame),
+        }
+    }
+
+    /// Pushes "try `pc` at `pos`" (`pos` is at most [`MAX_TEXT`]).
+    #[inline(always)]
+    fn push_try(&mut self, pc: usize, pos: usize) {
+        let pc = u32::try_from(pc.min(MAX_FRAME_PC)).unwrap_or(0);
+        let pos = u32::try_from(pos & 0xFF).unwrap_or(0);
+        self.push((pc << 8) | pos);
+    }
+
+    /// Pushes "restore capture `slot` to `old`".
+    #[inline(always)]
+    fn push_restore(&mut self, slot: u8, old: Option<u8>) {
+        let old = old.map_or(0, |value| 0x100 | u32::from(value));
+        self.push(RESTORE | (u32::from(slot) << 16) | old);
+    }
+
+    #[inline(always)]
+    fn pop(&mut self) -> Option<Frame> {
+        let frame = match self.spill.pop() {
+            Some(frame) => frame,
+            None => {
+                self.len = self.len.checked_sub(1)?;
+                *self.inline.get(self.len)?
+            }
+        };
+        Some(if frame & RESTORE != 0 {
+            Frame::Restore {
+                slot: ((frame >> 16) & 0xFF) as u8,
+                old: (frame & 0x100 != 0).then_some((frame & 0xFF) as u8),
+            }
+        } else {
+            Frame::Try {
+                pc: (frame >> 8) as usize,
+                pos: (frame & 0xFF) as usize,
+            }
+        })
+    }
+}
+
 impl<'a> Program<'a> {
     /// The program in `code` (the generator's bytes).
     pub fn new(code: &'a [u8]) -> Program<'a> {
-        Program { code }
+        Program {
+            code,
+            first: first_digits(code),
+        }
     }
 
     /// Whether the metadata had no pattern here.
@@ -342,6 +490,17 @@ impl<'a> Program<'a> {
     /// match (slot 0/1: the whole match). With `full`, the match must end
     /// at the end of `text`. Malformed code never matches.
     pub fn run(&self, text: &[u8], full: bool, slots: &mut Slots) -> bool {
+        // A match reads a digit of `first` first, unless it can be empty.
+        if self.first & MAY_BE_EMPTY == 0 {
+            let starts = text
+                .first()
+                .map(|b| b.wrapping_sub(b'0'))
+                .is_some_and(|d| d < 10 && self.first & (1 << d) != 0);
+            if !starts {
+                *slots = [None; SLOTS];
+                return false;
+            }
+        }
         self.run_mode(
             text,
             Mode {
@@ -414,33 +573,12 @@ impl<'a> Program<'a> {
             vec![0u64; states.div_ceil(64)]
         };
         let mut steps = 0usize;
-        // One validation runs dozens of programs: the backtracking stack is
-        // kept between runs so that a run allocates nothing once it has
-        // grown (allocation was a fifth of validateNumber's time). A run
-        // that finds the buffer taken (none does today) uses its own.
-        FRAMES.with(|kept| match kept.try_borrow_mut() {
-            Ok(mut stack) => {
-                let matched =
-                    self.backtrack(text, mode, slots, budget, &mut seen, &mut steps, &mut stack);
-                // What a pathological program made the stack grow to is not kept.
-                stack.clear();
-                stack.shrink_to(KEPT_FRAMES);
-                matched
-            }
-            Err(_) => self.backtrack(
-                text,
-                mode,
-                slots,
-                budget,
-                &mut seen,
-                &mut steps,
-                &mut Vec::new(),
-            ),
-        })
+        // One validation runs dozens of programs: the stack lives in the
+        // run's own frame (see `Stack`), so a run allocates nothing.
+        self.backtrack(text, mode, slots, budget, &mut seen, &mut steps)
     }
 
-    /// The matcher's loop, over `stack` (emptied first).
-    #[allow(clippy::too_many_arguments)]
+    /// The matcher's loop.
     fn backtrack(
         &self,
         text: &[u8],
@@ -449,7 +587,6 @@ impl<'a> Program<'a> {
         budget: Option<usize>,
         seen: &mut [u64],
         steps: &mut usize,
-        stack: &mut Vec<Frame>,
     ) -> Option<bool> {
         let Mode {
             full,
@@ -457,8 +594,8 @@ impl<'a> Program<'a> {
             shape,
         } = mode;
         let width = text.len() + 1;
-        stack.clear();
-        stack.push(Frame::Try { pc: 0, pos: 0 });
+        let mut stack = Stack::new();
+        stack.push_try(0, 0);
         while let Some(frame) = stack.pop() {
             let (pc, pos) = match frame {
                 Frame::Restore { slot, old } => {
@@ -523,10 +660,7 @@ impl<'a> Program<'a> {
             };
             if let Some((mask, next)) = single {
                 if has(mask, digit) {
-                    stack.push(Frame::Try {
-                        pc: next,
-                        pos: pos + 1,
-                    });
+                    stack.push_try(next, pos + 1);
                 }
                 continue;
             }
@@ -559,22 +693,16 @@ impl<'a> Program<'a> {
                     }
                     // Fewest pushed first, so the greediest count is tried first.
                     for count in usize::from(min)..=available {
-                        stack.push(Frame::Try {
-                            pc: at + 2,
-                            pos: pos + count,
-                        });
+                        stack.push_try(at + 2, pos + count);
                     }
                 }
                 SPLIT | JUMP => {
                     let Some((offset, next)) = self.varint_at(pc + 1) else {
                         continue;
                     };
-                    stack.push(Frame::Try {
-                        pc: next + offset,
-                        pos,
-                    });
+                    stack.push_try(next + offset, pos);
                     if op == SPLIT {
-                        stack.push(Frame::Try { pc: next, pos });
+                        stack.push_try(next, pos);
                     }
                 }
                 SAVE => {
@@ -582,18 +710,19 @@ impl<'a> Program<'a> {
                         continue;
                     };
                     if let Some(entry) = slots.get_mut(usize::from(slot)) {
-                        stack.push(Frame::Restore { slot, old: *entry });
+                        stack.push_restore(slot, *entry);
                         *entry = u8::try_from(pos).ok();
                     }
-                    stack.push(Frame::Try { pc: pc + 2, pos });
+                    stack.push_try(pc + 2, pos);
                 }
-                END if pos == text.len() => stack.push(Frame::Try { pc: pc + 1, pos }),
+                END if pos == text.len() => stack.push_try(pc + 1, pos),
                 _ => {}
             }
         }
         Some(false)
     }
 
+    #[inline(always)]
     fn u16_at(&self, at: usize) -> Option<u16> {
         let low = *self.code.get(at)?;
         let high = *self.code.get(at + 1)?;
@@ -601,6 +730,7 @@ impl<'a> Program<'a> {
     }
 
     /// A varint at `at`: its value and the position after it.
+    #[inline(always)]
     fn varint_at(&self, at: usize) -> Option<(usize, usize)> {
         let mut value = 0usize;
         for (i, &byte) in self.code.get(at..)?.iter().enumerate().take(3) {
@@ -747,6 +877,117 @@ mod tests {
         assert!(area.run_shape(b"111", true, &mut slots));
         assert!(area.run_shape(b"99999", false, &mut slots));
         assert_eq!(slots[1], Some(3));
+    }
+
+    #[test]
+    fn the_first_digits_of_a_match_are_known_before_a_run() {
+        assert_eq!(Program::new(AREA).first, 0x3FC);
+        assert_eq!(Program::new(ALT).first, 1 << 1);
+        // `(\d{2})$|1`: any digit, through the group and its repeat.
+        assert_eq!(Program::new(TAIL).first, ALL_DIGITS);
+        // A match that can be empty rules nothing out.
+        for code in [&[][..], &[SPLIT, 1, 5], &[REPEAT_ANY, 0, 3], &[END], &[SET]] {
+            assert_ne!(Program::new(code).first & MAY_BE_EMPTY, 0, "{code:?}");
+        }
+        // `5?6`: 5 or 6.
+        assert_eq!(Program::new(&[SPLIT, 1, 5, 6]).first, (1 << 5) | (1 << 6));
+    }
+
+    #[test]
+    fn runs_ruled_out_by_their_first_digit_give_what_the_run_gives() {
+        // Every program of the embedded data (+1 and +91), on every text of
+        // up to 3 digits and on longer ones: the same answer and groups with
+        // and without the first-digit check.
+        let mut texts: Vec<Vec<u8>> = vec![Vec::new()];
+        for length in 1..=3 {
+            for n in 0..10u32.pow(length) {
+                texts.push(format!("{n:0width$}", width = length as usize).into_bytes());
+            }
+        }
+        for long in [
+            "2015550123",
+            "8002345678",
+            "9876543210",
+            "0123456789",
+            "1800123456",
+        ] {
+            texts.push(long.as_bytes().to_vec());
+        }
+        texts.push(b"12a".to_vec());
+        let mut programs = Vec::new();
+        for data in crate::numbering::embedded() {
+            for region in &data.regions {
+                programs.extend([
+                    region.general,
+                    region.leading_digits,
+                    region.national_prefix_for_parsing,
+                    region.international_prefix,
+                    region.emergency,
+                ]);
+                programs.extend(region.types.iter().flatten().map(|desc| desc.pattern));
+                for format in &region.formats {
+                    programs.push(format.pattern);
+                    programs.extend(format.leading_digits.iter().copied());
+                }
+            }
+        }
+        assert!(programs.len() > 300, "{}", programs.len());
+        let mut ruled_out = 0;
+        for program in &programs {
+            for text in &texts {
+                for full in [false, true] {
+                    let (mut filtered, mut plain) = ([Some(9); SLOTS], [Some(9); SLOTS]);
+                    let answer = program.run(text, full, &mut filtered);
+                    let unfiltered = program.run_mode(
+                        text,
+                        Mode {
+                            full,
+                            ..Mode::default()
+                        },
+                        &mut plain,
+                    );
+                    assert_eq!(
+                        (answer, filtered),
+                        (unfiltered, plain),
+                        "{program:?} {text:?}"
+                    );
+                    ruled_out += usize::from(!answer && program.first & MAY_BE_EMPTY == 0);
+                }
+            }
+        }
+        assert!(ruled_out > 100_000, "{ruled_out}");
+    }
+
+    #[test]
+    fn a_stack_deeper_than_its_inline_frames_spills() {
+        // `\d{0,20}5`: up to 21 counts pushed at once, the greediest fails.
+        let program = Program::new(&[REPEAT_ANY, 0, 20, 5]);
+        assert!(program.matches(b"00000000000000000005"));
+        assert!(!program.matches(b"00000000000000000006"));
+        assert_eq!(program.match_start(b"50000000000000000000"), Some(1));
+        let mut stack = Stack::new();
+        for n in 0..(INLINE_FRAMES + 5) {
+            stack.push_try(n, n % 20);
+        }
+        stack.push_restore(7, Some(3));
+        stack.push_restore(8, None);
+        assert!(matches!(
+            stack.pop(),
+            Some(Frame::Restore { slot: 8, old: None })
+        ));
+        assert!(matches!(
+            stack.pop(),
+            Some(Frame::Restore {
+                slot: 7,
+                old: Some(3)
+            })
+        ));
+        for n in (0..(INLINE_FRAMES + 5)).rev() {
+            assert!(
+                matches!(stack.pop(), Some(Frame::Try { pc, pos }) if pc == n && pos == n % 20)
+            );
+        }
+        assert!(stack.pop().is_none());
     }
 
     #[test]

@@ -122,11 +122,14 @@ test("formatted is written when first read, and is an own enumerable property li
     const assigned = fresh();
     assigned.formatted = "mine";
     assert.equal(assigned.formatted, "mine");
-    // Written from the values at validation, not from later changes to the result.
+    // Written from the result's fields when read: a changed one is read as it is, never a throw.
     const changed = fresh();
-    changed.e164 = "+999";
-    changed.country = "ZZ";
-    assert.deepEqual(changed.formatted, expected);
+    changed.e164 = 42;
+    assert.equal(changed.formatted, undefined);
+    const unknown = fresh();
+    unknown.e164 = "+0123";
+    unknown.country = { not: "a string" };
+    assert.equal(unknown.formatted, undefined);
   }
   // No formatted: a number without a country, an extension, a refused number.
   for (const result of [validateNumber("5024"), validateNumber("6085559000"), validateNumber("+0 123", "nanp")]) {
