@@ -196,10 +196,13 @@ impl Linker<'_> {
                     let low = *self.tokens.get(self.at)?;
                     self.at += 1;
                     self.code.push(SET);
-                    self.code.extend_from_slice(&[low, token - token::SET_FIRST]);
+                    self.code
+                        .extend_from_slice(&[low, token - token::SET_FIRST]);
                     continue;
                 }
-                _ if (token::ANY_TIMES + 2..=token::ANY_TIMES + token::MAX_TIMES).contains(&token) => {
+                _ if (token::ANY_TIMES + 2..=token::ANY_TIMES + token::MAX_TIMES)
+                    .contains(&token) =>
+                {
                     let times = token - token::ANY_TIMES;
                     self.code.extend_from_slice(&[REPEAT_ANY, times, times]);
                     continue;
@@ -794,7 +797,12 @@ mod tests {
         );
         // `\d{6}` in one token, `\d{2}` and `\d{20}` the bounds.
         assert_eq!(
-            link(&[token::ANY_TIMES + 6, token::ANY_TIMES + 2, token::ANY_TIMES + 20]).unwrap(),
+            link(&[
+                token::ANY_TIMES + 6,
+                token::ANY_TIMES + 2,
+                token::ANY_TIMES + 20
+            ])
+            .unwrap(),
             [REPEAT_ANY, 6, 6, REPEAT_ANY, 2, 2, REPEAT_ANY, 20, 20]
         );
     }
