@@ -52,6 +52,36 @@ fn main() {
         black_box(validate(black_box(n), &nanp).is_ok());
     });
 
+    // Reading a calling code's data at its first use: linking its programs
+    // and reading its records (what `numbering::load` and the embedded
+    // presets do once), for the data files' encoding.
+    let read = |codes: &[&str]| -> Vec<Vec<u8>> {
+        codes
+            .iter()
+            .map(|code| std::fs::read(format!("metadata/cc-{code}.bin")).unwrap_or_default())
+            .collect()
+    };
+    let presets = read(&["1", "91"]);
+    let budget = read(&[
+        "44", "49", "33", "55", "54", "81", "61", "52", "39", "34", "31", "32", "41", "43", "353",
+        "48", "46", "351", "27", "63", "57", "82", "86", "64", "65",
+    ]);
+    for (name, files) in [
+        ("read +1 and +91 (link + records)", &presets),
+        ("read the 25 other budget codes", &budget),
+    ] {
+        time(name, 200, |_| {
+            for bytes in files {
+                let linked = makecall::numbering::LinkedFile::new(black_box(bytes));
+                let regions = linked
+                    .as_ref()
+                    .and_then(makecall::numbering::CallingCode::parse)
+                    .map_or(0, |code| code.regions.len());
+                black_box(regions);
+            }
+        });
+    }
+
     let fixture =
         std::fs::read_to_string("tests/fixtures/messages/state-alerting.json").unwrap_or_default();
     time("parse_message_text (state-alerting)", 100_000, |_| {

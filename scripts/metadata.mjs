@@ -57,7 +57,7 @@ export function emergencyPattern(region) {
 }
 
 /** Bumped when the binary layout changes (the Rust reader checks it). */
-export const FORMAT_VERSION = 4;
+export const FORMAT_VERSION = 5;
 
 /** The calling codes whose data the core embeds (src/numbering/mod.rs: the presets' +1 and +91); all.bin leaves them out. */
 export const EMBEDDED_CODES = ["1", "91"];
@@ -83,6 +83,8 @@ export const TYPES = [
 // Patterns: parsing the digit-only regex subset
 
 const ALL_DIGITS = 0x3ff;
+/** The largest bound of a repeat `{n,m}` the patterns may have. */
+const MAX_REPEAT = 20;
 
 function fail(where, pattern, why) {
   throw new Error(`${where}: ${why} in pattern ${JSON.stringify(pattern)}`);
@@ -125,7 +127,7 @@ export function parsePattern(pattern, where, allowEnd = false) {
         at += match[0].length;
         const min = Number(match[1]);
         const max = match[2] === undefined ? min : Number(match[2]);
-        if (max < min || max > 20) bad("a repeat out of range");
+        if (max < min || max > MAX_REPEAT) bad("a repeat out of range");
         node = { t: "rep", body: node, min, max };
       } else if (peek() === "*" || peek() === "+") {
         bad("an unbounded repeat");
@@ -283,13 +285,14 @@ export function compileProgram(tree) {
 export const TOKEN = {
   DIGIT: 0x00, // 0x00..0x09: that digit
   ANY: 0x0a, // any digit
-  SET: 0x0b, // mask (u16): a digit in the set
+  SET: 0x13, // 0x13..0x16 + low byte: a digit in the set (mask = (token - 0x13) << 8 | low byte)
   GROUP: 0x0c, // opens a group of alternatives
   OR: 0x0d, // the next alternative of the innermost open group (or of the program)
   CLOSE: 0x0e, // closes the innermost group, capturing or optional
   CAPTURE: 0x0f, // opens a capturing group (numbered in order, from 1)
   REPEAT: 0x10, // mask (u16), min (u8), max (u8): min to max digits of the set, greedy
   REPEAT_ANY: 0x90, // min (u8), max (u8): min to max digits, greedy
+  ANY_TIMES: 0x90, // 0x92..0xA4: exactly token - 0x90 digits (2 to 20; `\d{6}`)
   OPTIONAL: 0x11, // opens a group tried once, then skipped (greedy `?`)
   END: 0x12, // only at the end of the text ($)
   RANGE: 0x20, // 0x20 + 10 × low + high: a digit from low to high (low < high, not 0-9)
@@ -309,7 +312,8 @@ export function encodeTokens(tree) {
     const low = Math.log2(mask & -mask);
     const high = 31 - Math.clz32(mask);
     if (mask === ((1 << (high + 1)) - 1) - ((1 << low) - 1)) return out.push(TOKEN.RANGE + 10 * low + high);
-    out.push(TOKEN.SET, mask & 0xff, mask >> 8);
+    // A class that is no range: 10 bits in two bytes, the top two in the token.
+    out.push(TOKEN.SET + (mask >> 8), mask & 0xff);
   };
   const singleSet = (node) => {
     while (node.t === "group" && node.capture === null) node = node.body;
@@ -342,6 +346,8 @@ export function encodeTokens(tree) {
       case "rep": {
         const single = singleSet(node.body);
         if (single && node.max > 1) {
+          // `\d{n}`, the commonest repeat, in one byte.
+          if (single.mask === ALL_DIGITS && node.min === node.max && node.max <= MAX_REPEAT) return out.push(TOKEN.ANY_TIMES + node.max);
           if (single.mask === ALL_DIGITS) out.push(TOKEN.REPEAT_ANY);
           else out.push(TOKEN.REPEAT, single.mask & 0xff, single.mask >> 8);
           out.push(node.min, node.max);
@@ -699,13 +705,17 @@ function regionRecord(region, data, random, table) {
     const where = `${region} format ${index}`;
     checkAsYouTypeFormat(where, pattern, [template, international, ruleOverride]);
     program(where, pattern, { full: true });
-    w.str(template);
-    w.str(international || "");
-    w.str(ruleOverride || "");
+    // Most formats are their groups with a space between (`$1 $2 $3`): then
+    // only the number of groups is stored, in the flags.
+    const groups = parsePattern(pattern, where).captures;
+    const plain = groups >= 1 && groups <= 5 && template === Array.from({ length: groups }, (_, i) => `$${i + 1}`).join(" ");
     // Bit 1: libphonenumber-js's partial matcher (fewer than 3 digits) reads
     // `\d` in the first leading-digits pattern as two literal characters, so
     // that pattern matches no 1- or 2-digit start.
-    w.u8((optional ? 1 : 0) | (leading && leading[0] && leading[0].includes("\\d") ? 2 : 0));
+    w.u8((optional ? 1 : 0) | (leading && leading[0] && leading[0].includes("\\d") ? 2 : 0) | (plain ? groups << 2 : 0));
+    if (!plain) w.str(template);
+    w.str(international || "");
+    w.str(ruleOverride || "");
     const levels = leading || [];
     const derived = derivedLeadingDigits(where, levels, random);
     w.varint(levels.length);

@@ -32,11 +32,14 @@
 //!    metadata's order), then per present type its possible lengths
 //!    (none: the region's) and its pattern (program; none: libphonenumber
 //!    removed it as equal to the fixed-line one);
-//! 5. the formats: a count, then each format's pattern (program), format,
-//!    international format (empty: the same), national prefix formatting
-//!    rule (empty: the region's) (strings), flags (u8, bit 0: the national
-//!    prefix is optional; bit 1: the first leading-digits pattern has `\d`,
-//!    which libphonenumber-js's as-you-type partial matcher cannot read),
+//! 5. the formats: a count, then each format's pattern (program), flags
+//!    (u8, bit 0: the national prefix is optional; bit 1: the first
+//!    leading-digits pattern has `\d`, which libphonenumber-js's
+//!    as-you-type partial matcher cannot read; bits 2-4: k when the format
+//!    is the pattern's k groups with a space between, `$1 $2 $3`, else 0),
+//!    the format (string; left out when k is not 0), international format
+//!    (empty: the same), national prefix formatting rule (empty: the
+//!    region's) (strings),
 //!    the count of leading-digits patterns, the *derived* ones (varint, bit
 //!    i: pattern i is not stored, a partial match of the last pattern says
 //!    the same, see [`Format::leading_digits_partial`]) and the programs of
@@ -58,7 +61,7 @@
 use super::program::{self, Program};
 
 /// The binary layout version this reader understands.
-pub const FORMAT_VERSION: u8 = 4;
+pub const FORMAT_VERSION: u8 = 5;
 
 /// The number types of libphonenumber, in the order of its metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -455,10 +458,13 @@ fn parse_region<'a>(
     let mut formats = Vec::with_capacity(format_count);
     for _ in 0..format_count {
         let pattern = program(&mut reader)?;
-        let format = reader.str()?;
+        let flags = reader.u8()?;
+        let format = match flags >> 2 {
+            0 => reader.str()?,
+            groups => PLAIN_FORMATS.get(usize::from(groups))?,
+        };
         let international = reader.str()?;
         let national_prefix_rule = reader.str()?;
-        let flags = reader.u8()?;
         let (leading_digits, leading_digits_partial) = leading_digits_of(&mut reader, program)?;
         formats.push(Format {
             pattern,
@@ -493,6 +499,17 @@ fn parse_region<'a>(
         formats,
     })
 }
+
+/// The formats left out of the files (format flags bits 2-4: k groups with
+/// a space between; 0: the format is stored).
+const PLAIN_FORMATS: [&str; 6] = [
+    "",
+    "$1",
+    "$1 $2",
+    "$1 $2 $3",
+    "$1 $2 $3 $4",
+    "$1 $2 $3 $4 $5",
+];
 
 /// The leading-digits patterns of a format and its derived-pattern mask:
 /// the stored programs, each derived one filled in with the last.
