@@ -197,7 +197,12 @@ function requireInit() {
 const planByObject = new WeakMap();
 const planByName = new Map();
 
+// The plan of the last call, so a run of validations under one plan skips the lookup.
+let lastPlan;
+let lastCompiled = null;
+
 function compiledPlan(plan) {
+  if (lastCompiled !== null && plan === lastPlan) return lastCompiled;
   const cache = typeof plan === "object" && plan !== null ? planByObject : planByName;
   const key = plan === null ? undefined : plan;
   let compiled = cache.get(key);
@@ -205,6 +210,8 @@ function compiledPlan(plan) {
     compiled = core.compile_plan(key);
     cache.set(key, compiled);
   }
+  lastPlan = plan;
+  lastCompiled = compiled;
   return compiled;
 }
 
