@@ -94,16 +94,29 @@ const RESULT_BUILDERS = {
  */
 const DEFERRED_FORMATTED = {
   get() {
+    const kept = frozenFormatted.get(this);
+    if (kept !== undefined) return kept.value;
     const value = core.formatted_of(this.e164, this.country, this.extension);
-    Object.defineProperty(this, "formatted", { value, writable: true, enumerable: true, configurable: true });
+    // A frozen or sealed result (Object.freeze, immer, Redux Toolkit) cannot
+    // take the data property: its value is kept aside, so reading it neither
+    // throws nor changes from one read to the next.
+    if (!Reflect.defineProperty(this, "formatted", { value, writable: true, enumerable: true, configurable: true })) {
+      frozenFormatted.set(this, { value });
+    }
     return value;
   },
   set(value) {
-    Object.defineProperty(this, "formatted", { value, writable: true, enumerable: true, configurable: true });
+    if (!Reflect.defineProperty(this, "formatted", { value, writable: true, enumerable: true, configurable: true })) {
+      // What assigning to a frozen object's data property does in a module (strict code).
+      throw new TypeError("Cannot assign to read only property 'formatted' of object");
+    }
   },
   enumerable: true,
   configurable: true,
 };
+
+/** `formatted` of results that could not take it as a data property (see `DEFERRED_FORMATTED`). */
+const frozenFormatted = new WeakMap();
 
 // Workspace messages reach the core as UTF-8 text staged in its memory by
 // `TextEncoder.encodeInto` (native, where the generated glue would copy a
@@ -184,7 +197,12 @@ function requireInit() {
 const planByObject = new WeakMap();
 const planByName = new Map();
 
+// The plan of the last call, so a run of validations under one plan skips the lookup.
+let lastPlan;
+let lastCompiled = null;
+
 function compiledPlan(plan) {
+  if (lastCompiled !== null && plan === lastPlan) return lastCompiled;
   const cache = typeof plan === "object" && plan !== null ? planByObject : planByName;
   const key = plan === null ? undefined : plan;
   let compiled = cache.get(key);
@@ -192,6 +210,8 @@ function compiledPlan(plan) {
     compiled = core.compile_plan(key);
     cache.set(key, compiled);
   }
+  lastPlan = plan;
+  lastCompiled = compiled;
   return compiled;
 }
 

@@ -417,6 +417,7 @@ impl Plan {
             kind: NumberKind::International,
             e164: Some(("", Cow::Borrowed(digits))),
             own_nsn,
+            own_is_e164: false,
             country: None,
             number_type: None,
             dial_e164: false,
@@ -476,7 +477,8 @@ impl Plan {
             } else {
                 NumberKind::National
             },
-            own_nsn: own.then(|| Cow::Owned(national_number.clone())),
+            own_nsn: None,
+            own_is_e164: own,
             e164: Some((parsed.calling_code, Cow::Owned(national_number))),
             country: parsed.region.map(|region| region.id),
             number_type: if valid { number_type } else { None },
@@ -508,6 +510,7 @@ impl Plan {
                 kind: NumberKind::National,
                 e164: None,
                 own_nsn: None,
+                own_is_e164: false,
                 country: None,
                 number_type: None,
                 dial_e164: false,
@@ -527,6 +530,7 @@ impl Plan {
             kind: NumberKind::National,
             e164: Some((cc, Cow::Borrowed(nsn))),
             own_nsn: Some(Cow::Borrowed(nsn)),
+            own_is_e164: false,
             country: None,
             number_type: None,
             dial_e164: false,
@@ -603,6 +607,9 @@ struct Reading<'a> {
     kind: NumberKind,
     e164: Option<(&'a str, Cow<'a, str>)>,
     own_nsn: Option<Cow<'a, str>>,
+    /// The national significant number is [`Reading::e164`]'s (a number of
+    /// the plan's own country read with the metadata), not kept twice.
+    own_is_e164: bool,
     country: Option<&'static str>,
     number_type: Option<NumberType>,
     /// Dialled as its E.164 whatever the dial format.
@@ -610,6 +617,17 @@ struct Reading<'a> {
     /// The metadata it was read with: its calling code's data and the
     /// region whose formats write it (so `formatted` looks neither up again).
     rules: Option<(&'static CallingCode<'static>, &'static Region<'static>)>,
+}
+
+impl Reading<'_> {
+    /// The national significant number when the number is in the plan's own country.
+    fn own_nsn(&self) -> Option<&str> {
+        match (&self.own_nsn, &self.e164) {
+            (Some(nsn), _) => Some(nsn),
+            (None, Some((_, nsn))) if self.own_is_e164 => Some(nsn),
+            _ => None,
+        }
+    }
 }
 
 /// A number that passed validation.
@@ -974,10 +992,7 @@ fn concat(first: &str, second: &str) -> String {
 /// The `national` dial format of an international number.
 fn national_dial(plan: &Plan, access_code: &str, e164: &str, reading: &Reading<'_>) -> String {
     let digits = e164.strip_prefix('+').unwrap_or(e164);
-    let (prefix, number) = match (
-        reading.own_nsn.as_deref(),
-        plan.international_prefix.as_deref(),
-    ) {
+    let (prefix, number) = match (reading.own_nsn(), plan.international_prefix.as_deref()) {
         (Some(nsn), _) => (plan.trunk_prefix.as_deref().unwrap_or(""), nsn),
         (None, Some(international)) => (international, digits),
         // Only a hand-built plan lacks the prefix; `+` is the only safe form.
@@ -1089,7 +1104,7 @@ fn check_blocked(
     let after_access = dialled
         .zip(Some(access_code).filter(|code| !code.is_empty()))
         .and_then(|(dial, code)| dial.strip_prefix(code));
-    let own_nsn = reading.and_then(|r| r.own_nsn.as_deref());
+    let own_nsn = reading.and_then(Reading::own_nsn);
     let trunk = plan.trunk_prefix.as_deref().unwrap_or("");
     let national = [dialled, after_access, entered, own_nsn];
     let blocked = |prefix: &str| match prefix.strip_prefix('+') {
@@ -1244,6 +1259,14 @@ fn clean(input: &str, letters: bool) -> Result<Cleaned, Rejection> {
     let mut position = 0usize;
     let mut index = 0usize;
     while let Some(&byte) = bytes.get(at) {
+        // Most of a typed number: an ASCII digit, one byte, one position.
+        if byte.is_ascii_digit() {
+            body.push(byte);
+            at += 1;
+            position += 1;
+            index += 1;
+            continue;
+        }
         let ch = if byte.is_ascii() {
             char::from(byte)
         } else {

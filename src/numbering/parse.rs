@@ -328,7 +328,7 @@ fn extract_national_number(
 /// rule applied, and the carrier code; `None` when the prefix does not match
 /// or removes nothing.
 fn strip_national_prefix(number: &str, region: &Region<'_>) -> Option<(String, Option<String>)> {
-    let found = national_prefix_match(number, region)?;
+    let found = prefix_match(number, region, false)?;
     (found.national != number).then_some((found.national, found.carrier_code))
 }
 
@@ -347,6 +347,16 @@ pub struct NationalPrefixMatch {
 /// Applies the region's national prefix for parsing to the start of
 /// `number`; `None` when it does not match (or there is none).
 pub fn national_prefix_match(number: &str, region: &Region<'_>) -> Option<NationalPrefixMatch> {
+    prefix_match(number, region, true)
+}
+
+/// [`national_prefix_match`]; `with_prefix`: also tell the national prefix
+/// (as-you-type needs it, parsing does not: not telling it saves a copy).
+fn prefix_match(
+    number: &str,
+    region: &Region<'_>,
+    with_prefix: bool,
+) -> Option<NationalPrefixMatch> {
     let program = region.national_prefix_for_parsing;
     if number.is_empty() || program.is_empty() || number.len() > MAX_TEXT {
         return None;
@@ -373,7 +383,9 @@ pub fn national_prefix_match(number: &str, region: &Region<'_>) -> Option<Nation
         let carrier = if last_group_set { group(1) } else { None };
         (rest.to_string(), carrier)
     };
-    let national_prefix = if last_group_set {
+    let national_prefix = if !with_prefix {
+        None
+    } else if last_group_set {
         // The digits before the first group are the national prefix when
         // they are exactly it (a first group that took no part is searched
         // for as JS's `indexOf(undefined)` would: not found, all but the

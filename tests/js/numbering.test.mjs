@@ -130,6 +130,16 @@ test("formatted is written when first read, and is an own enumerable property li
     unknown.e164 = "+0123";
     unknown.country = { not: "a string" };
     assert.equal(unknown.formatted, undefined);
+    // Frozen or sealed before it is read (Object.freeze, immer, Redux Toolkit): read all the same, the
+    // same value every time, seen by JSON and structured clone; assigning throws as on a frozen data property.
+    for (const lock of [Object.freeze, Object.seal]) {
+      const locked = lock(fresh());
+      assert.deepEqual(locked.formatted, expected, `${lock.name} ${input}`);
+      assert.equal(locked.formatted, locked.formatted);
+      assert.deepEqual(JSON.parse(JSON.stringify(lock(fresh()))).formatted, expected);
+      assert.deepEqual(structuredClone(lock(fresh())).formatted, expected);
+      assert.throws(() => { locked.formatted = "mine"; }, TypeError);
+    }
   }
   // No formatted: a number without a country, an extension, a refused number.
   for (const result of [validateNumber("5024"), validateNumber("6085559000"), validateNumber("+0 123", "nanp")]) {
