@@ -63,23 +63,35 @@ async function load(source) {
 // The core's `validateNumber` results are made here in one call each, from
 // values the core decided (a field it leaves `undefined` is absent), with the
 // fields in the core's order: setting them one by one from the core was a
-// call into JS per field.
+// call into JS per field. A builder also keeps what it made in `built`,
+// where `validateNumber` takes it (`validate_text` returns nothing: a
+// returned value costs one more call into wasm, see src/wasm.rs).
+let built = null;
+
 const RESULT_BUILDERS = {
   valid(dial, kind, e164, country, type, extension, national, international, deferred, input) {
-    const result = { ok: true, dial, kind };
-    if (e164 !== undefined) result.e164 = e164;
-    if (country !== undefined) result.country = country;
-    if (type !== undefined) result.type = type;
+    let result;
+    if (type !== undefined && country !== undefined && e164 !== undefined) {
+      // The usual shape of a number the metadata placed, made in one step.
+      result = { ok: true, dial, kind, e164, country, type };
+    } else {
+      result = { ok: true, dial, kind };
+      if (e164 !== undefined) result.e164 = e164;
+      if (country !== undefined) result.country = country;
+      if (type !== undefined) result.type = type;
+    }
     if (extension !== undefined) result.extension = extension;
     if (national !== undefined) result.formatted = { national, international };
     else if (deferred) Object.defineProperty(result, "formatted", DEFERRED_FORMATTED);
     if (input !== undefined) result.input = input;
+    built = result;
     return result;
   },
   invalid(code, message, index, input) {
     const result = { ok: false, code, message };
     if (index !== undefined) result.index = index;
     if (input !== undefined) result.input = input;
+    built = result;
     return result;
   },
 };
@@ -226,8 +238,13 @@ export function validateNumber(input, plan) {
   const compiled = compiledPlan(plan);
   // A string within the core's input limit crosses as text; anything else
   // is the core's to read (a JS number, a string too long to copy, a wrong type).
-  const fits = typeof input === "string" && input.length <= inputLimit;
-  return withInput(fits ? compiled.validate_text(input) : compiled.validate(input), input);
+  if (typeof input === "string" && input.length <= inputLimit) {
+    compiled.validate_text(input);
+    const result = built;
+    built = null;
+    return withInput(result, input);
+  }
+  return withInput(compiled.validate(input), input);
 }
 
 /**

@@ -661,9 +661,13 @@ impl DialPlan {
 
     /// [`DialPlan::validate`] of a string the glue has checked is within
     /// the input limit ([`max_input_bytes`] UTF-16 units): passed as text,
-    /// which saves asking JS for the argument's type, length and text.
-    pub fn validate_text(&self, text: &str) -> JsValue {
-        self.validated(text, false)
+    /// which saves asking JS for the argument's type, length and text. The
+    /// result is the one the glue's builder (see [`set_result_builders`])
+    /// made during the call and keeps: not returned, since a returned JS
+    /// value costs the glue one more call into wasm (to free its slot in the
+    /// table of JS values).
+    pub fn validate_text(&self, text: &str) {
+        drop(self.validated(text, false));
     }
 
     /// The result of validating `text` (`from_number`: the argument was a
