@@ -57,7 +57,7 @@ export function emergencyPattern(region) {
 }
 
 /** Bumped when the binary layout changes (the Rust reader checks it). */
-export const FORMAT_VERSION = 5;
+export const FORMAT_VERSION = 6;
 
 /** The calling codes whose data the core embeds (src/numbering/mod.rs: the presets' +1 and +91); all.bin leaves them out. */
 export const EMBEDDED_CODES = ["1", "91"];
@@ -293,6 +293,8 @@ export const TOKEN = {
   REPEAT: 0x10, // mask (u16), min (u8), max (u8): min to max digits of the set, greedy
   REPEAT_ANY: 0x90, // min (u8), max (u8): min to max digits, greedy
   ANY_TIMES: 0x90, // 0x92..0xA4: exactly token - 0x90 digits (2 to 20; `\d{6}`)
+  CAPTURE_ANY: 0xa5, // 0xA6..0xB9: a capturing group of exactly token - 0xA5 digits (1 to 20; `(\d{3})`)
+  CAPTURE_REPEAT: 0xba, // min (u8), max (u8): a capturing group of min to max digits (`(\d{4,5})`)
   OPTIONAL: 0x11, // opens a group tried once, then skipped (greedy `?`)
   END: 0x12, // only at the end of the text ($)
   RANGE: 0x20, // 0x20 + 10 × low + high: a digit from low to high (low < high, not 0-9)
@@ -337,12 +339,17 @@ export function encodeTokens(tree) {
         });
         if (!inGroup) out.push(TOKEN.CLOSE);
         return;
-      case "group":
+      case "group": {
         if (node.capture === null) return gen(node.body, inGroup);
+        // `(\d{n})` and `(\d{n,m})`, a format pattern's groups, in one token.
+        const digits = anyDigits(node.body);
+        if (digits && digits.min === digits.max) return out.push(TOKEN.CAPTURE_ANY + digits.min);
+        if (digits) return out.push(TOKEN.CAPTURE_REPEAT, digits.min, digits.max);
         out.push(TOKEN.CAPTURE);
         gen(node.body, true);
         out.push(TOKEN.CLOSE);
         return;
+      }
       case "rep": {
         const single = singleSet(node.body);
         if (single && node.max > 1) {
@@ -368,6 +375,14 @@ export function encodeTokens(tree) {
         return;
     }
   }
+  // `\d`, `\d{n}` or `\d{n,m}` (n > 0): its bounds, else null.
+  const anyDigits = (node) => {
+    while ((node.t === "group" && node.capture === null) || (node.t === "cat" && node.items.length === 1)) node = node.t === "cat" ? node.items[0] : node.body;
+    if (node.t === "set") return node.mask === ALL_DIGITS ? { min: 1, max: 1 } : null;
+    if (node.t !== "rep" || node.min < 1 || node.max < 2) return null;
+    const single = singleSet(node.body);
+    return single && single.mask === ALL_DIGITS ? { min: node.min, max: node.max } : null;
+  };
   // The program itself is the outermost group of alternatives.
   gen(tree, true);
   if (out.length > 0xffff) throw new Error("a program larger than 64 KiB");

@@ -61,7 +61,7 @@
 use super::program::{self, Program};
 
 /// The binary layout version this reader understands.
-pub const FORMAT_VERSION: u8 = 5;
+pub const FORMAT_VERSION: u8 = 6;
 
 /// The number types of libphonenumber, in the order of its metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
