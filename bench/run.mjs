@@ -290,6 +290,20 @@ function buildTable(results) {
         status(`countryValidation.${region}`, ok),
       );
     }
+    // Reading `formatted` too: no budget, but what a caller who shows the number pays.
+    const formattedCell = (byRegion) =>
+      Object.entries(byRegion)
+        .map(([region, r]) => `${region} ${r.withFormatted.speedup.median.toFixed(1)}×`)
+        .join(", ");
+    const formatsAgree = Object.values(n).reduce((sum, r) => sum + r.agree.formats, 0);
+    const inputs = Object.values(n).reduce((sum, r) => sum + r.inputs, 0);
+    add(
+      `validateNumber({ country }) reading formatted vs libphonenumber-js max + formatNational() + formatInternational(), per region (median speed-up); same formats on ${formatsAgree}/${inputs} inputs`,
+      formattedCell(n),
+      formattedCell(c),
+      "—",
+      "info",
+    );
   }
   {
     const n = node.startup;

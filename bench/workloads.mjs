@@ -214,8 +214,10 @@ function camelType(type) {
  * Validation by country: per region, validateNumber(input, { country }) with
  * its validity, E.164 and type, against libphonenumber-js max
  * (`parsePhoneNumber(input, region)` + `isValid()` + `getType()`), on the
- * same inputs. Agreement is counted before timing: a ratio at different
- * answers would mean nothing.
+ * same inputs; and again with both display forms read (`formatted` against
+ * `formatNational()` + `formatInternational()`), as `withFormatted`.
+ * Agreement is counted before timing: a ratio at different answers would
+ * mean nothing.
  * @param {object} makecall (with the regions loaded)
  * @param {(text: string, country: string) => { isValid(): boolean, getType(): string | undefined, number: string }} parsePhoneNumber
  * @param {Record<string, string[]>} inputsByRegion
@@ -238,20 +240,41 @@ export function countryValidationWorkload(makecall, parsePhoneNumber, inputsByRe
         return { ok: false };
       }
     };
+    // The same, with both display forms read: makecall writes `formatted`
+    // when it is first read, libphonenumber-js when asked to.
+    const coreFormatted = (input) => {
+      const result = makecall.validateNumber(input, plan);
+      if (!result.ok) return { ok: false };
+      const { national, international } = result.formatted ?? {};
+      return { ok: true, e164: result.e164, type: result.type, national, international };
+    };
+    const libFormatted = (input) => {
+      try {
+        const number = parsePhoneNumber(input, region);
+        if (!number.isValid()) return { ok: false };
+        const [national, international] = [number.formatNational(), number.formatInternational()];
+        return { ok: true, e164: number.number, type: camelType(number.getType()), national, international };
+      } catch {
+        return { ok: false };
+      }
+    };
     let sameValidity = 0;
     let sameE164 = 0;
     let sameType = 0;
+    let sameFormats = 0;
     for (const input of inputs) {
-      const a = core(input);
-      const b = lib(input);
+      const a = coreFormatted(input);
+      const b = libFormatted(input);
       if (a.ok === b.ok) sameValidity += 1;
       if (a.ok === b.ok && (!a.ok || a.e164 === b.e164)) sameE164 += 1;
       if (a.ok === b.ok && (!a.ok || a.type === b.type)) sameType += 1;
+      if (a.ok === b.ok && (!a.ok || (a.national === b.national && a.international === b.international))) sameFormats += 1;
     }
     regions[region] = {
       inputs: inputs.length,
-      agree: { validity: sameValidity, e164: sameE164, type: sameType },
+      agree: { validity: sameValidity, e164: sameE164, type: sameType, formats: sameFormats },
       ...compareOverSet(inputs, core, lib),
+      withFormatted: compareOverSet(inputs, coreFormatted, libFormatted),
     };
   }
   return regions;
