@@ -415,19 +415,13 @@ fn number_argument(input: &JsValue) -> Result<Result<(String, bool), Rejection>,
 /// argument there, which saves a string crossing per call; a JS number's
 /// result has the text it was read as. Only an argument of the wrong type
 /// throws.
+/// `validated` gets the argument's text and whether it was a JS number.
 fn validation_js(
     input: &JsValue,
-    validate: impl FnOnce(&str) -> Result<dialplan::ValidNumber, Rejection>,
+    validated: impl FnOnce(&str, bool) -> JsValue,
 ) -> Result<JsValue, JsValue> {
     match number_argument(input) {
-        Ok(Ok((text, from_number))) => {
-            let result = validate(&text);
-            Ok(validation_value(
-                &result,
-                false,
-                from_number.then_some(text.as_str()),
-            ))
-        }
+        Ok(Ok((text, from_number))) => Ok(validated(&text, from_number)),
         Ok(Err(rejection)) => Ok(validation_value(&Err(rejection), false, None)),
         Err(error) => Err(thrown(&error)),
     }
@@ -652,11 +646,9 @@ impl DialPlan {
     /// Validates a number under this plan: the `validateNumber` result,
     /// its `formatted` written when first read (see [`formatted_of`]).
     pub fn validate(&self, input: JsValue) -> Result<JsValue, JsValue> {
-        match number_argument(&input) {
-            Ok(Ok((text, from_number))) => Ok(self.validated(&text, from_number)),
-            Ok(Err(rejection)) => Ok(validation_value(&Err(rejection), false, None)),
-            Err(error) => Err(thrown(&error)),
-        }
+        validation_js(&input, |text, from_number| {
+            self.validated(text, from_number)
+        })
     }
 
     /// [`DialPlan::validate`] of a string the glue has checked is within
@@ -1186,7 +1178,10 @@ impl Gadget {
 
     /// Validates a number under the gadget's plan (`validateNumber`'s result).
     pub fn validate(&self, input: JsValue) -> Result<JsValue, JsValue> {
-        validation_js(&input, |text| self.shared.core.borrow().validate(text))
+        validation_js(&input, |text, from_number| {
+            let result = self.shared.core.borrow().validate(text);
+            validation_value(&result, false, from_number.then_some(text))
+        })
     }
 
     /// Whether a dial may start now: `{ok:true}` or `{ok:false, code, message}`.

@@ -317,8 +317,14 @@ pub struct Program<'a> {
 }
 
 impl Default for Program<'_> {
+    /// The absent pattern: it matches the empty string, so no first digit
+    /// is ruled out (what [`first_digits`] finds for empty code, without
+    /// its two allocations: every absent pattern of a file read is one).
     fn default() -> Self {
-        Program::new(&[])
+        Program {
+            code: &[],
+            first: ALL_DIGITS | MAY_BE_EMPTY,
+        }
     }
 }
 
@@ -951,6 +957,8 @@ mod tests {
         for code in [&[][..], &[SPLIT, 1, 5], &[REPEAT_ANY, 0, 3], &[END], &[SET]] {
             assert_ne!(Program::new(code).first & MAY_BE_EMPTY, 0, "{code:?}");
         }
+        // The absent pattern is the empty program, built without the search.
+        assert_eq!(Program::default(), Program::new(&[]));
         // `5?6`: 5 or 6.
         assert_eq!(Program::new(&[SPLIT, 1, 5, 6]).first, (1 << 5) | (1 << 6));
     }
