@@ -57,6 +57,28 @@
 //! answer". A refused subscription ([`GadgetCore::subscription_refused`])
 //! settles the pending dial `SUBSCRIBE_REFUSED` and refuses new dials until
 //! the transport connects again, since their answer could not be heard.
+//!
+//! # One call at a time, and calls whose end never arrives
+//!
+//! While the agent has a live call (any tracked call not dropped, failed or
+//! in wrap-up) a dial fails `CALL_IN_PROGRESS` with that call's id, unless
+//! `allowDialDuringCall`. When the workspace's end of a call never reaches
+//! the gadget (a lost message, a hub reconnect that lost the subscription,
+//! a reload), nothing would ever release the agent: no public source says
+//! how long a call may go without a state change (an `active` call can
+//! last hours with no event), and the agent state cannot end calls (UCCE
+//! may put the agent `NOT_READY`, reason 50006, during an outbound call).
+//! Two ways out, both the site's or the agent's decision:
+//! - [`GadgetCore::forget_call`] (JS `gadget.forgetCall(callId)`) ends the
+//!   tracking of one live call locally (see the tracker's "Forgotten
+//!   calls"): it keeps its last reported state, is marked `forgottenAt`,
+//!   and no longer blocks a dial. A later report of its end is recorded; a
+//!   later report that moves it on while up makes it live (blocking) again.
+//! - [`GadgetConfig::live_call_limit_ms`] (`liveCallLimitMs`, off by
+//!   default): a live call with no accepted state change for that long no
+//!   longer blocks a dial. Nothing about the call changes (it stays live in
+//!   the snapshots, and blocks again once a change for it is accepted); it
+//!   is a site choice, not workspace behaviour.
 
 use crate::dialplan::{validate, Plan, Rejection, ValidNumber};
 use crate::error::{Code, Error};
@@ -77,6 +99,9 @@ use crate::tracker::{
 pub const DEFAULT_DIAL_TIMEOUT_MS: u32 = 15_000;
 /// Largest accepted dial timeout, in ms (10 minutes).
 pub const MAX_DIAL_TIMEOUT_MS: u32 = 600_000;
+
+/// Largest accepted `liveCallLimitMs`, in ms (24 hours).
+pub const MAX_LIVE_CALL_LIMIT_MS: u32 = 86_400_000;
 
 /// How much of a transport's error text a `PUBLISH_FAILED` message keeps, in characters.
 pub const MAX_REASON_CHARS: usize = 200;
@@ -166,6 +191,10 @@ pub struct GadgetConfig {
     /// Whether a dial may start while the agent has a live call (sites
     /// that allow consult calls); by default it may not (`CALL_IN_PROGRESS`).
     pub allow_dial_during_call: bool,
+    /// `liveCallLimitMs`: after this long without an accepted state change a
+    /// live call no longer blocks a dial (a site's choice; `None`, the
+    /// default, means every live call blocks until it ends or is forgotten).
+    pub live_call_limit_ms: Option<u32>,
 }
 
 impl Default for GadgetConfig {
@@ -177,6 +206,7 @@ impl Default for GadgetConfig {
             form: RequestForm::default(),
             max_ended_calls: DEFAULT_MAX_ENDED_CALLS,
             allow_dial_during_call: false,
+            live_call_limit_ms: None,
         }
     }
 }
@@ -210,6 +240,7 @@ pub const GADGET_OPTIONS: &[&str] = &[
     "dialTimeoutMs",
     "maxEndedCalls",
     "allowDialDuringCall",
+    "liveCallLimitMs",
     "channel",
     "source",
     "envelope",
@@ -222,7 +253,8 @@ pub const GADGET_OPTIONS: &[&str] = &[
 impl GadgetConfig {
     /// Reads the configuration from the JS options object (`plan`,
     /// `agentStatePolicy`, `dialTimeoutMs`, `maxEndedCalls`,
-    /// `allowDialDuringCall`, and the request form's `channel`, `source`,
+    /// `allowDialDuringCall`, `liveCallLimitMs` (1 to
+    /// [`MAX_LIVE_CALL_LIMIT_MS`]), and the request form's `channel`, `source`,
     /// `envelope`, `responseUrl`, `subscriberId`).
     ///
     /// Read by [`Options`]: absent (or `null`) options take their
@@ -277,6 +309,15 @@ impl GadgetConfig {
                     ))
                 }
             };
+        }
+        if let Some(value) = options.get("liveCallLimitMs") {
+            let ms = integer_option(
+                value,
+                "liveCallLimitMs",
+                1,
+                u64::from(MAX_LIVE_CALL_LIMIT_MS),
+            )?;
+            config.live_call_limit_ms = Some(u32::try_from(ms).unwrap_or(MAX_LIVE_CALL_LIMIT_MS));
         }
         Ok(config)
     }
@@ -453,13 +494,14 @@ impl GadgetCore {
         &self.config
     }
 
-    /// Whether a dial could start now (no dial pending, not closed, the
-    /// agent-state policy allows it); the error is the one
-    /// [`GadgetCore::start_dial`] would return, so a UI can show why.
-    pub fn can_dial(&self) -> Result<(), DialError> {
+    /// Whether a dial could start at `now_ms` (no dial pending, not closed,
+    /// the agent-state policy allows it, no live call blocks it); the error
+    /// is the one [`GadgetCore::start_dial`] would return then, so a UI can
+    /// show why (for `CALL_IN_PROGRESS` with the live call's id).
+    pub fn can_dial(&self, now_ms: f64) -> Result<(), DialError> {
         self.check_idle()?;
         self.check_agent()?;
-        self.check_live_call()?;
+        self.check_live_call(now_ms)?;
         self.check_registered()?;
         self.check_listening()
     }
@@ -480,15 +522,24 @@ impl GadgetCore {
     }
 
     /// One call at a time: while any tracked call of the agent is live (not
-    /// dropped, failed or in wrap-up) a dial is refused, unless the
-    /// configuration allows consult calls. The workspace reports the
-    /// agent's own calls, so every tracked call is one; a call whose end
-    /// never arrives holds the agent until the tracker evicts it.
-    fn check_live_call(&self) -> Result<(), DialError> {
+    /// dropped, failed or in wrap-up, not forgotten) a dial is refused,
+    /// unless the configuration allows consult calls. The workspace reports
+    /// the agent's own calls, so every tracked call is one. A call whose end
+    /// never arrives holds the agent until it is forgotten
+    /// ([`GadgetCore::forget_call`]), until `liveCallLimitMs` passes without
+    /// a change for it (when set), or until the tracker evicts it.
+    fn check_live_call(&self, now_ms: f64) -> Result<(), DialError> {
         if self.config.allow_dial_during_call {
             return Ok(());
         }
-        match self.tracker.latest_live_call() {
+        let live = match self.config.live_call_limit_ms {
+            // A NaN time releases nothing.
+            Some(limit) if !now_ms.is_nan() => self
+                .tracker
+                .latest_live_call_after(now_ms - f64::from(limit)),
+            _ => self.tracker.latest_live_call(),
+        };
+        match live {
             None => Ok(()),
             Some(call) => Err(DialError {
                 call_id: Some(call.call_id.clone()),
@@ -499,7 +550,8 @@ impl GadgetCore {
                         call.call_id.as_str(),
                         ", ",
                         call.state.as_str(),
-                        "); dial when it ends, or set allowDialDuringCall for consult calls"
+                        "); dial when it ends. If its end never reached the gadget, \
+                         forgetCall(callId) releases it; allowDialDuringCall allows consult calls"
                     ),
                 )
             }),
@@ -593,16 +645,16 @@ impl GadgetCore {
     /// An `Err` is the dial's settlement. While the transport is not
     /// connected the MakeCall is held (`publish_now` false).
     pub fn start_dial(&mut self, input: &str, now_ms: f64) -> Result<DialStarted, DialError> {
-        // The start time is not needed: correlation uses the set of ids
-        // known now, which is exact where a time window would be a guess.
-        let _ = now_ms;
+        // The start time is only for `liveCallLimitMs`: correlation uses the
+        // set of ids known now, which is exact where a time window would be
+        // a guess.
         self.check_idle()?;
         let valid = self.validate(input).map_err(|rejection| DialError {
             reason: Some(rejection.code),
             ..DialError::new(Code::InvalidNumber, rejection.message)
         })?;
         self.check_agent()?;
-        self.check_live_call()?;
+        self.check_live_call(now_ms)?;
         self.check_registered()?;
         self.check_listening()?;
         let message = self
@@ -950,6 +1002,24 @@ impl GadgetCore {
         self.agent.as_ref()
     }
 
+    /// Ends the tracking of the live call `call_id` locally at `now_ms`, for
+    /// a call whose end never reached the gadget: it no longer counts as live
+    /// (no `CALL_IN_PROGRESS` for it), keeps the state the workspace last
+    /// reported and is marked `forgotten_at` (see the tracker's "Forgotten
+    /// calls" for what later reports of it do). A pending dial is not
+    /// affected, and no [`Output`] is produced: the caller made the change.
+    ///
+    /// Returns the call's snapshot, or `None` (nothing changed) when no live
+    /// call has this id: an unknown or evicted id, an ended or already
+    /// forgotten call, an id longer than any call id
+    /// ([`crate::message::MAX_CALL_ID_BYTES`]), or a closed gadget.
+    pub fn forget_call(&mut self, call_id: &str, now_ms: f64) -> Option<CallSnapshot> {
+        if self.closed || call_id.len() > crate::message::MAX_CALL_ID_BYTES {
+            return None;
+        }
+        self.tracker.forget(call_id, now_ms)
+    }
+
     /// Snapshots of the tracked calls, oldest first.
     pub fn calls(&self) -> Vec<CallSnapshot> {
         self.tracker.calls()
@@ -1170,16 +1240,20 @@ impl Serialize for Output {
     }
 }
 
-/// `canDial()`'s answer: `{ok:true}` or `{ok:false, code, message}`.
+/// `canDial()`'s answer: `{ok:true}` or `{ok:false, code, message,
+/// callId?}` (`callId`: for `CALL_IN_PROGRESS`, the live call's).
 pub struct CanDial<'a>(pub &'a Result<(), DialError>);
 
 impl Serialize for CanDial<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut object = serializer.serialize_struct("CanDial", 3)?;
+        let mut object = serializer.serialize_struct("CanDial", 4)?;
         object.serialize_field("ok", &self.0.is_ok())?;
         if let Err(error) = self.0 {
             object.serialize_field("code", &error.code)?;
             object.serialize_field("message", &error.message)?;
+            if let Some(call_id) = &error.call_id {
+                object.serialize_field("callId", call_id)?;
+            }
         }
         object.end()
     }

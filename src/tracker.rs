@@ -32,6 +32,26 @@
 //!   ranked forwards either). The same raw value again right after it is a
 //!   duplicate; any unknown value after the end is stale.
 //!
+//! # Forgotten calls
+//!
+//! The workspace's end of a call (`dropped`, `failed`, `wrapUp`) can fail
+//! to reach the gadget: a message lost on the channel, a hub reconnect that
+//! dropped the subscription, a gadget reloaded mid-call. Nothing then ever
+//! ends the call here, and it would count as live until evicted.
+//! [`CallTracker::forget`] ends its tracking locally: the call keeps the
+//! state the workspace last reported (no state is made up for it), gets
+//! `forgottenAt` (when it was forgotten) and from then on counts as ended
+//! (it no longer counts as live, and is kept and evicted with the ended
+//! calls). Later state changes for its id follow the rules above as for
+//! the live call it was:
+//! - an end state is accepted (`advanced`) and ends it for real; it keeps
+//!   `forgottenAt`, which shows it had been forgotten before its end arrived;
+//! - a live state that moves it forward (`held` after `active`, `active`
+//!   after `alerting`) is accepted too and makes it live again, without
+//!   `forgottenAt`: the workspace says the call is still up;
+//! - a duplicate or stale state changes nothing (it stays forgotten), and an
+//!   unknown state is recorded in its history without making it live.
+//!
 //! # Limits
 //!
 //! Memory is bounded whatever a transport delivers: at most
@@ -146,12 +166,23 @@ pub struct CallSnapshot {
     pub updated_at: f64,
     /// The accepted states, oldest first (at most [`MAX_HISTORY`]).
     pub history: Vec<HistoryEntry>,
+    /// When [`CallTracker::forget`] ended the call's tracking locally (ms
+    /// since the epoch), while its state was still live: the workspace never
+    /// reported its end. Absent for every other call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub forgotten_at: Option<f64>,
 }
 
 impl CallSnapshot {
     /// Whether the call has ended (`dropped`, `failed` or `wrapUp`).
     pub fn is_ended(&self) -> bool {
         is_end(self.state)
+    }
+
+    /// Whether the call counts as live: not ended and not forgotten (see
+    /// [`CallTracker::forget`]).
+    pub fn is_live(&self) -> bool {
+        !self.is_ended() && self.forgotten_at.is_none()
     }
 
     /// Whether the call failed at some point (its state or a kept history entry).
@@ -207,7 +238,7 @@ fn is_end(state: CallState) -> bool {
 struct Key {
     /// `id_hash` of the call id.
     hash: u32,
-    /// Whether the call has ended.
+    /// Whether the call has ended (or was forgotten): not live.
     ended: bool,
     /// Sequence number of the last accepted change: the oldest goes first
     /// when a limit is exceeded.
@@ -370,6 +401,7 @@ impl CallTracker {
                     started_at: now_ms,
                     updated_at: now_ms,
                     history: vec![history_entry(call, now_ms)],
+                    forgotten_at: None,
                 };
                 let entry = Entry {
                     wrap_up_seen: call.state == CallState::WrapUp,
@@ -390,13 +422,20 @@ impl CallTracker {
             Some((entry, key)) => {
                 let change = decide(entry, call);
                 if matches!(change, Change::Advanced | Change::Unknown) {
-                    let was_ended = entry.snap.is_ended();
+                    let was_ended = key.ended;
                     advance(entry, call, now_ms);
+                    if change == Change::Advanced && !entry.snap.is_ended() {
+                        // A forgotten call moved on in a live state: the
+                        // workspace says it is up, so it is live again.
+                        entry.snap.forgotten_at = None;
+                    }
                     key.order = seq;
-                    key.ended = entry.snap.is_ended();
-                    // Calls only ever go from live to ended.
+                    key.ended = !entry.snap.is_live();
+                    // Only a forgotten call can go from ended back to live.
                     if !was_ended && key.ended {
                         self.ended += 1;
+                    } else if was_ended && !key.ended {
+                        self.ended = self.ended.saturating_sub(1);
                     }
                 }
                 (change, entry.snap.clone())
@@ -433,6 +472,32 @@ impl CallTracker {
         true
     }
 
+    /// Ends the tracking of the live call `call_id` locally at `now_ms`, for
+    /// a call whose end never reached the gadget (see the module docs,
+    /// "Forgotten calls"): it keeps its state, gets `forgotten_at` and
+    /// counts as ended from now on.
+    ///
+    /// Returns its snapshot after that, or `None` when no live call has this
+    /// id (unknown, evicted, ended, or already forgotten), in which case
+    /// nothing changes.
+    pub fn forget(&mut self, call_id: &str, now_ms: f64) -> Option<CallSnapshot> {
+        let i = self.find(call_id)?;
+        if self.keys.get(i)?.ended {
+            return None;
+        }
+        let seq = self.next_seq();
+        let entry = self.calls.get_mut(i)?;
+        let key = self.keys.get_mut(i)?;
+        entry.snap.forgotten_at = Some(now_ms);
+        key.ended = true;
+        // The most recently ended: the last of the ended calls to be evicted.
+        key.order = seq;
+        self.ended += 1;
+        let snapshot = entry.snap.clone();
+        self.evict();
+        Some(snapshot)
+    }
+
     /// Snapshots of every tracked call, oldest (first seen) first.
     pub fn calls(&self) -> Vec<CallSnapshot> {
         self.calls.iter().map(|e| e.snap.clone()).collect()
@@ -454,12 +519,25 @@ impl CallTracker {
         self.calls.iter().map(|e| e.snap.call_id.as_str())
     }
 
-    /// The live (not ended) call that changed last, if any.
+    /// The live (not ended, not forgotten) call that changed last, if any.
     pub fn latest_live_call(&self) -> Option<&CallSnapshot> {
+        self.latest_live_call_where(|_| true)
+    }
+
+    /// The live call that changed last among those whose last accepted
+    /// change (`updated_at`) is later than `since_ms`, if any.
+    pub fn latest_live_call_after(&self, since_ms: f64) -> Option<&CallSnapshot> {
+        self.latest_live_call_where(|snap| snap.updated_at > since_ms)
+    }
+
+    fn latest_live_call_where(
+        &self,
+        keep: impl Fn(&CallSnapshot) -> bool,
+    ) -> Option<&CallSnapshot> {
         self.keys
             .iter()
             .zip(self.calls.iter())
-            .filter(|(key, _)| !key.ended)
+            .filter(|(key, entry)| !key.ended && keep(&entry.snap))
             .max_by_key(|(key, _)| key.order)
             .map(|(_, entry)| &entry.snap)
     }

@@ -231,16 +231,16 @@ fn one_dial_at_a_time() {
     let first = core.start_dial(NUMBER, 0.0).unwrap();
     let err = core.start_dial("6085551234", 1.0).unwrap_err();
     assert_eq!(err.code, Code::DialInProgress);
-    assert_eq!(core.can_dial().unwrap_err().code, Code::DialInProgress);
+    assert_eq!(core.can_dial(0.0).unwrap_err().code, Code::DialInProgress);
     // The pending dial is unaffected and still settles.
     let out = core.handle(msg(outbound("100", CallState::Initiating, DIGITS)), 2.0);
     let (id, outcome) = only_settled(&out);
     assert_eq!(id, first.dial_id);
     assert_eq!(outcome.unwrap().call_id, "100");
     // Its call is live now: one call at a time.
-    assert_eq!(core.can_dial().unwrap_err().code, Code::CallInProgress);
+    assert_eq!(core.can_dial(0.0).unwrap_err().code, Code::CallInProgress);
     core.handle(msg(outbound("100", CallState::Dropped, DIGITS)), 3.0);
-    assert!(core.can_dial().is_ok());
+    assert!(core.can_dial(0.0).is_ok());
 }
 
 /// A core for sites that allow consult calls (a dial during a live call).
@@ -269,7 +269,7 @@ fn no_dial_while_the_agent_has_a_live_call() {
         if at == 0 {
             assert_eq!(only_settled(&out).0, dial_id);
         }
-        let refused = core.can_dial().unwrap_err();
+        let refused = core.can_dial(0.0).unwrap_err();
         assert_eq!(refused.code, Code::CallInProgress, "{state:?}");
         assert_eq!(refused.call_id.as_deref(), Some("700"));
         let err = core.start_dial("6085551234", 9.0).unwrap_err();
@@ -280,18 +280,21 @@ fn no_dial_while_the_agent_has_a_live_call() {
     let mut inbound = Call::new("701", CallState::Alerting);
     inbound.direction = Direction::Inbound;
     core.handle(msg(outbound("700", CallState::Dropped, DIGITS)), 10.0);
-    assert!(core.can_dial().is_ok(), "ended: the agent may dial again");
+    assert!(
+        core.can_dial(0.0).is_ok(),
+        "ended: the agent may dial again"
+    );
     core.handle(msg(inbound), 11.0);
-    assert_eq!(core.can_dial().unwrap_err().code, Code::CallInProgress);
+    assert_eq!(core.can_dial(0.0).unwrap_err().code, Code::CallInProgress);
     let mut ended = Call::new("701", CallState::WrapUp);
     ended.direction = Direction::Inbound;
     core.handle(msg(ended), 12.0);
-    assert!(core.can_dial().is_ok(), "wrap-up ends the call");
+    assert!(core.can_dial(0.0).is_ok(), "wrap-up ends the call");
 
     // Configurable for sites that allow consult calls.
     let mut consult = consult_core();
     consult.handle(msg(outbound("702", CallState::Active, DIGITS)), 0.0);
-    assert!(consult.can_dial().is_ok());
+    assert!(consult.can_dial(0.0).is_ok());
     assert!(consult.start_dial("6085551234", 1.0).is_ok());
 }
 
@@ -310,6 +313,258 @@ fn allow_dial_during_call_is_a_boolean_option() {
         .unwrap_err();
     assert_eq!(err.code, Code::InvalidInput);
     assert_eq!(err.path.as_deref(), Some("allowDialDuringCall"));
+}
+
+// ------------------------------------------- calls whose end never arrives
+
+/// A core whose dial of `NUMBER` produced call 700, reported `active` at
+/// t=3, and whose end (DROPPED, wrap-up) never reaches the gadget.
+fn core_with_a_stuck_call() -> GadgetCore {
+    let mut core = core();
+    core.start_dial(NUMBER, 0.0).unwrap();
+    let out = core.handle(msg(outbound("700", CallState::Initiating, DIGITS)), 1.0);
+    assert_eq!(only_settled(&out).1.unwrap().call_id, "700");
+    core.handle(msg(outbound("700", CallState::Alerting, DIGITS)), 2.0);
+    core.handle(msg(outbound("700", CallState::Active, DIGITS)), 3.0);
+    core
+}
+
+#[test]
+fn a_call_whose_end_never_arrives_blocks_until_forgotten_then_the_next_dial_goes_through() {
+    let mut core = core_with_a_stuck_call();
+    // Hours later, still blocked: nothing in the gadget ends the call.
+    let refused = core.can_dial(3.0 + 8.0 * 3_600_000.0).unwrap_err();
+    assert_eq!(refused.code, Code::CallInProgress);
+    assert_eq!(refused.call_id.as_deref(), Some("700"));
+    assert!(
+        refused.message.contains("forgetCall(callId)"),
+        "{}",
+        refused.message
+    );
+    assert!(
+        json(&makecall::gadget::CanDial(&Err(refused))).contains(r#""callId":"700""#),
+        "canDial() carries the id to forget"
+    );
+    assert_eq!(
+        core.start_dial("6085551234", 10.0).unwrap_err().code,
+        Code::CallInProgress
+    );
+
+    // The remedy: forget the call with the id the error carries.
+    let forgotten = core
+        .forget_call("700", 20.0)
+        .expect("a live call was forgotten");
+    assert_eq!(forgotten.call_id, "700");
+    assert_eq!(forgotten.state, CallState::Active, "no state is made up");
+    assert_eq!(forgotten.forgotten_at, Some(20.0));
+    assert_eq!(forgotten.updated_at, 3.0, "the workspace's last change");
+    assert_eq!(forgotten.history.len(), 3, "no history entry is made up");
+    assert!(!forgotten.is_ended() && !forgotten.is_live());
+    assert_eq!(core.calls(), vec![forgotten.clone()]);
+    assert!(json(&core.calls()).contains(r#""state":"active""#));
+    assert!(json(&core.calls()).contains(r#""forgottenAt":20.0"#));
+    assert!(core.can_dial(21.0).is_ok());
+
+    // The next dial goes through; the forgotten call's late DROPPED is
+    // recorded and does not settle it (its id was known before the dial).
+    let started = core.start_dial("6085551234", 21.0).unwrap();
+    let out = core.handle(msg(outbound("700", CallState::Dropped, DIGITS)), 22.0);
+    assert!(settled(&out).is_empty(), "{out:?}");
+    match out.as_slice() {
+        [Output::Call { change, call, .. }] => {
+            assert_eq!(*change, Change::Advanced);
+            assert_eq!(call.state, CallState::Dropped);
+            assert_eq!(
+                call.forgotten_at,
+                Some(20.0),
+                "it shows it had been forgotten before its end arrived"
+            );
+        }
+        other => panic!("{other:?}"),
+    }
+    let out = core.handle(
+        msg(outbound("701", CallState::Initiating, "6085551234")),
+        23.0,
+    );
+    let (id, placed) = only_settled(&out);
+    assert_eq!(id, started.dial_id);
+    assert_eq!(placed.unwrap().call_id, "701");
+    // Ended for real now: nothing to forget.
+    assert_eq!(core.forget_call("700", 24.0), None);
+}
+
+#[test]
+fn forget_call_answers_none_and_changes_nothing_without_a_live_call_of_that_id() {
+    let mut core = core_with_a_stuck_call();
+    core.handle(msg(outbound("701", CallState::Dropped, DIGITS)), 4.0);
+    let before = core.calls();
+    let long = "7".repeat(makecall::message::MAX_CALL_ID_BYTES + 1);
+    for id in ["", "70", "7000", " 700", "701", long.as_str()] {
+        assert_eq!(core.forget_call(id, 5.0), None, "{id:?}");
+    }
+    assert_eq!(core.calls(), before);
+    assert_eq!(core.can_dial(6.0).unwrap_err().code, Code::CallInProgress);
+    // Forgotten once; the second time there is no live call of that id.
+    assert!(core.forget_call("700", 7.0).is_some());
+    let after = core.calls();
+    assert_eq!(core.forget_call("700", 8.0), None);
+    assert_eq!(core.calls(), after, "forgotten at 7, not 8");
+    // A closed gadget tracks nothing.
+    let mut closed = core_with_a_stuck_call();
+    closed.close();
+    assert_eq!(closed.forget_call("700", 9.0), None);
+}
+
+#[test]
+fn a_forgotten_call_the_workspace_reports_moving_on_while_up_blocks_again() {
+    let mut core = core_with_a_stuck_call();
+    core.handle(msg(outbound("700", CallState::Held, DIGITS)), 4.0);
+    assert!(core.forget_call("700", 5.0).is_some());
+    // A repeat, a late (stale) state and an unknown one change nothing.
+    let mut strange = outbound("700", CallState::Unknown, DIGITS);
+    strange.raw_state = "PARKED".into();
+    for (at, (call, expected)) in [
+        (outbound("700", CallState::Held, DIGITS), Change::Duplicate),
+        (outbound("700", CallState::Alerting, DIGITS), Change::Stale),
+        (strange, Change::Unknown),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let out = core.handle(msg(call), 6.0 + at as f64);
+        match out.as_slice() {
+            [Output::Call { change, call, .. }] => {
+                assert_eq!(*change, expected);
+                assert_eq!(call.forgotten_at, Some(5.0), "{expected:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(core.can_dial(10.0).is_ok(), "{expected:?}");
+    }
+    // The call is retrieved: the workspace says it is up, so it is live again.
+    let out = core.handle(msg(outbound("700", CallState::Active, DIGITS)), 11.0);
+    match out.as_slice() {
+        [Output::Call { change, call, .. }] => {
+            assert_eq!(*change, Change::Advanced);
+            assert_eq!(call.forgotten_at, None);
+            assert!(call.is_live());
+        }
+        other => panic!("{other:?}"),
+    }
+    let refused = core.can_dial(12.0).unwrap_err();
+    assert_eq!(refused.code, Code::CallInProgress);
+    assert_eq!(refused.call_id.as_deref(), Some("700"));
+    // Its end, when it comes, ends it as for any call.
+    core.handle(msg(outbound("700", CallState::Dropped, DIGITS)), 13.0);
+    assert!(core.can_dial(14.0).is_ok());
+}
+
+#[test]
+fn forgetting_a_call_leaves_a_pending_dial_and_the_other_live_calls_alone() {
+    let mut core = core();
+    let mut inbound = Call::new("800", CallState::Alerting);
+    inbound.direction = Direction::Inbound;
+    let mut other = Call::new("801", CallState::Active);
+    other.direction = Direction::Inbound;
+    core.handle(msg(other), 0.5);
+    core.forget_call("801", 0.6).unwrap();
+    let started = core.start_dial(NUMBER, 1.0).unwrap();
+    core.handle(msg(inbound.clone()), 2.0);
+    core.handle(msg(outbound("802", CallState::Active, "6085551234")), 2.5);
+    assert!(core.forget_call("800", 3.0).is_some());
+    assert_eq!(core.pending_dial(), Some(started.dial_id));
+    // 802 (another number) is still live and blocks.
+    assert_eq!(
+        core.can_dial(3.0).unwrap_err().code,
+        Code::DialInProgress,
+        "the pending dial first"
+    );
+    let out = core.handle(msg(outbound("803", CallState::Initiating, DIGITS)), 4.0);
+    assert_eq!(only_settled(&out).1.unwrap().call_id, "803");
+    let refused = core.can_dial(5.0).unwrap_err();
+    assert_eq!(refused.call_id.as_deref(), Some("803"));
+    core.handle(msg(outbound("803", CallState::Dropped, DIGITS)), 6.0);
+    assert_eq!(
+        core.can_dial(7.0).unwrap_err().call_id.as_deref(),
+        Some("802")
+    );
+    assert!(core.forget_call("802", 8.0).is_some());
+    assert!(core.can_dial(9.0).is_ok());
+}
+
+#[test]
+fn live_call_limit_releases_a_quiet_live_call_for_dials_only() {
+    let mut core = GadgetCore::new(GadgetConfig {
+        live_call_limit_ms: Some(1000),
+        ..GadgetConfig::default()
+    });
+    core.handle(msg(outbound("700", CallState::Active, DIGITS)), 100.0);
+    assert_eq!(
+        core.can_dial(1099.0).unwrap_err().code,
+        Code::CallInProgress
+    );
+    assert_eq!(
+        core.can_dial(f64::NAN).unwrap_err().code,
+        Code::CallInProgress,
+        "a NaN time releases nothing"
+    );
+    assert!(core.can_dial(1100.0).is_ok(), "1000 ms without a change");
+    // The call itself is untouched: still live, not forgotten.
+    let snapshot = core.tracker().snapshot("700").unwrap();
+    assert!(snapshot.is_live());
+    assert_eq!(snapshot.forgotten_at, None);
+    // A change for it makes it count again, for another 1000 ms.
+    core.handle(msg(outbound("700", CallState::Held, DIGITS)), 1150.0);
+    assert_eq!(
+        core.start_dial("6085551234", 2149.0).unwrap_err().code,
+        Code::CallInProgress
+    );
+    // A duplicate is not a change.
+    core.handle(msg(outbound("700", CallState::Held, DIGITS)), 2000.0);
+    let started = core.start_dial("6085551234", 2150.0).unwrap();
+    let out = core.handle(
+        msg(outbound("701", CallState::Initiating, "6085551234")),
+        2200.0,
+    );
+    assert_eq!(only_settled(&out).0, started.dial_id);
+    // The newer call blocks; the quiet one still does not.
+    assert_eq!(
+        core.can_dial(2300.0).unwrap_err().call_id.as_deref(),
+        Some("701")
+    );
+    // Off by default: a call blocks however long it is quiet.
+    let mut plain = core_with_a_stuck_call();
+    assert_eq!(plain.can_dial(1e15).unwrap_err().code, Code::CallInProgress);
+    assert!(plain.forget_call("700", 1e15).is_some());
+}
+
+#[test]
+fn live_call_limit_ms_is_off_by_default_and_bounded() {
+    assert_eq!(
+        GadgetConfig::from_value(None).unwrap().live_call_limit_ms,
+        None
+    );
+    for (text, expected) in [("1", 1), ("600000", 600_000), ("86400000", 86_400_000)] {
+        let config =
+            GadgetConfig::from_value(Some(&obj(&[("liveCallLimitMs", num(text))]))).unwrap();
+        assert_eq!(config.live_call_limit_ms, Some(expected));
+    }
+    let config = GadgetConfig::from_value(Some(&obj(&[("liveCallLimitMs", Value::Null)]))).unwrap();
+    assert_eq!(config.live_call_limit_ms, None, "null is the default");
+    for bad in [
+        num("0"),
+        num("86400001"),
+        num("-1"),
+        num("1.5"),
+        num("1e300"),
+        string("60000"),
+        Value::Bool(true),
+    ] {
+        let err =
+            GadgetConfig::from_value(Some(&obj(&[("liveCallLimitMs", bad.clone())]))).unwrap_err();
+        assert_eq!(err.code, Code::InvalidInput, "{bad:?}");
+        assert_eq!(err.path.as_deref(), Some("liveCallLimitMs"), "{bad:?}");
+    }
 }
 
 #[test]
@@ -369,7 +624,7 @@ fn agent_not_ready_refuses_the_dial() {
     let err = core.start_dial(NUMBER, 1.0).unwrap_err();
     assert_eq!(err.code, Code::AgentNotReady);
     assert!(err.message.contains("NOT_READY") && err.message.contains("\"ready\""));
-    assert_eq!(core.can_dial().unwrap_err().code, Code::AgentNotReady);
+    assert_eq!(core.can_dial(0.0).unwrap_err().code, Code::AgentNotReady);
     assert_eq!(core.pending_dial(), None);
     // Once Ready, the dial goes.
     core.handle(agent_msg(AgentState::Ready), 2.0);
@@ -379,7 +634,7 @@ fn agent_not_ready_refuses_the_dial() {
 #[test]
 fn not_ready_policy_refuses_ready_and_unknown_agent_is_allowed() {
     let mut core = core_with(AgentPolicy::NotReady);
-    assert!(core.can_dial().is_ok(), "no agent event yet: allowed");
+    assert!(core.can_dial(0.0).is_ok(), "no agent event yet: allowed");
     core.handle(agent_msg(AgentState::Ready), 0.0);
     assert_eq!(
         core.start_dial(NUMBER, 1.0).unwrap_err().code,
@@ -486,7 +741,7 @@ fn abort_and_close() {
     assert!(core.close().is_empty());
     assert!(core.timeout(started.dial_id).is_empty());
     assert_eq!(core.start_dial(NUMBER, 2.0).unwrap_err().code, Code::Closed);
-    assert_eq!(core.can_dial().unwrap_err().code, Code::Closed);
+    assert_eq!(core.can_dial(0.0).unwrap_err().code, Code::Closed);
     assert!(core
         .handle(msg(outbound("1", CallState::Initiating, DIGITS)), 3.0)
         .is_empty());
@@ -1109,7 +1364,7 @@ fn core_from(options: Value<'static>) -> GadgetCore {
 #[test]
 fn a_packet_gadget_refuses_dials_until_registration_gives_the_subscriber_id() {
     let mut core = core_from(obj(&[("envelope", string("packet"))]));
-    assert_eq!(core.can_dial().unwrap_err().code, Code::NotRegistered);
+    assert_eq!(core.can_dial(0.0).unwrap_err().code, Code::NotRegistered);
     assert_eq!(
         core.start_dial(NUMBER, 0.0).unwrap_err().code,
         Code::NotRegistered
@@ -1118,7 +1373,7 @@ fn a_packet_gadget_refuses_dials_until_registration_gives_the_subscriber_id() {
     assert!(core.set_subscriber_id(&string("")).is_err());
     assert!(core.set_subscriber_id(&Value::Bool(true)).is_err());
     core.set_subscriber_id(&num("66517761")).unwrap();
-    assert!(core.can_dial().is_ok());
+    assert!(core.can_dial(0.0).is_ok());
     let started = core.start_dial(NUMBER, 0.0).unwrap();
     assert_eq!(
         json(&started.message),
@@ -1227,14 +1482,14 @@ fn a_refused_subscription_settles_the_dial_and_blocks_dials_until_reconnected() 
     assert_eq!(id, started.dial_id);
     assert_eq!(outcome.unwrap_err().code, Code::SubscribeRefused);
     // Nothing can be heard, so nothing is sent.
-    assert_eq!(core.can_dial().unwrap_err().code, Code::SubscribeRefused);
+    assert_eq!(core.can_dial(0.0).unwrap_err().code, Code::SubscribeRefused);
     let err = core.start_dial(NUMBER, 1.0).unwrap_err();
     assert_eq!(err.code, Code::SubscribeRefused);
     assert!(err.message.contains("makecall.events refused"));
     // A new connection subscribes again: dials are possible.
     core.connection(false);
     core.connection(true);
-    assert!(core.can_dial().is_ok());
+    assert!(core.can_dial(0.0).is_ok());
 }
 
 #[test]

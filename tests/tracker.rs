@@ -320,3 +320,100 @@ fn snapshot_json_shape() {
     .unwrap();
     assert!(out.starts_with(r#"{"change":"new","call":{"callId":"x""#));
 }
+
+// ---------------------------------------------------------- forgotten calls
+
+#[test]
+fn a_forgotten_call_keeps_its_state_and_counts_as_ended() {
+    let mut tracker = CallTracker::default();
+    tracker.apply(&call("1", Initiating), 1.0);
+    tracker.apply(&call("1", Active), 2.0);
+    tracker.apply(&call("2", Alerting), 3.0);
+    assert_eq!(tracker.latest_live_call().unwrap().call_id, "2");
+    let forgotten = tracker.forget("2", 4.0).unwrap();
+    assert_eq!(
+        (
+            forgotten.state,
+            forgotten.forgotten_at,
+            forgotten.updated_at
+        ),
+        (Alerting, Some(4.0), 3.0)
+    );
+    assert_eq!(tracker.snapshot("2"), Some(forgotten));
+    assert_eq!(tracker.latest_live_call().unwrap().call_id, "1");
+    assert!(tracker.forget("1", 5.0).is_some());
+    assert_eq!(tracker.latest_live_call(), None);
+    assert_eq!(tracker.len(), 2, "both still tracked");
+    assert_eq!(tracker.forget("1", 6.0), None, "already forgotten");
+    assert_eq!(tracker.forget("3", 6.0), None, "unknown");
+    tracker.apply(&call("3", Dropped), 7.0);
+    assert_eq!(tracker.forget("3", 8.0), None, "ended");
+    assert_eq!(tracker.snapshot("3").unwrap().forgotten_at, None);
+}
+
+#[test]
+fn forgotten_calls_are_kept_and_evicted_with_the_ended_ones() {
+    // One ended call kept: forgetting a second evicts the first ended one.
+    let mut tracker = CallTracker::new(1);
+    tracker.apply(&call("1", Dropped), 1.0);
+    tracker.apply(&call("2", Active), 2.0);
+    tracker.forget("2", 3.0).unwrap();
+    assert!(!tracker.contains("1") && tracker.contains("2"));
+    assert_eq!(tracker.evicted(), 1);
+    // None kept: a forgotten call goes at once (a late event for it is new).
+    let mut none = CallTracker::new(0);
+    none.apply(&call("1", Active), 1.0);
+    assert!(none.forget("1", 2.0).is_some());
+    assert!(none.is_empty());
+    assert_eq!(none.apply(&call("1", Dropped), 3.0).0, Change::New);
+    // Forgotten calls leave room for live ones.
+    let mut two = CallTracker::with_limits(DEFAULT_MAX_ENDED_CALLS, 2);
+    two.apply(&call("1", Active), 1.0);
+    two.apply(&call("2", Active), 2.0);
+    two.forget("1", 3.0).unwrap();
+    two.apply(&call("3", Active), 4.0);
+    assert_eq!(two.call_ids().collect::<Vec<_>>(), ["1", "2", "3"]);
+    assert_eq!(two.evicted(), 0);
+}
+
+#[test]
+fn later_changes_of_a_forgotten_call_follow_the_rules() {
+    let forgotten = || {
+        let mut tracker = CallTracker::with_limits(1, 2);
+        tracker.apply(&call("1", Active), 1.0);
+        tracker.forget("1", 2.0).unwrap();
+        tracker
+    };
+    // Its end is accepted and keeps the mark.
+    for end in [Dropped, Failed, WrapUp] {
+        let mut tracker = forgotten();
+        let (change, snap) = tracker.apply(&call("1", end), 3.0);
+        assert_eq!(change, Change::Advanced, "{end:?}");
+        assert_eq!((snap.state, snap.forgotten_at), (end, Some(2.0)));
+        assert_eq!(tracker.latest_live_call(), None);
+    }
+    // Repeats, late states and unknown states leave it forgotten.
+    let mut tracker = forgotten();
+    assert_eq!(tracker.apply(&call("1", Active), 3.0).0, Change::Duplicate);
+    assert_eq!(tracker.apply(&call("1", Alerting), 4.0).0, Change::Stale);
+    let (change, snap) = tracker.apply(&unknown("1", "PARKED"), 5.0);
+    assert_eq!(change, Change::Unknown);
+    assert_eq!(snap.forgotten_at, Some(2.0));
+    assert_eq!(tracker.latest_live_call(), None);
+    // Moving on while up makes it live again, with the limits kept: one
+    // ended call at most, two live.
+    let (change, snap) = tracker.apply(&call("1", Held), 6.0);
+    assert_eq!(change, Change::Advanced);
+    assert_eq!(snap.forgotten_at, None);
+    assert_eq!(tracker.latest_live_call().unwrap().call_id, "1");
+    tracker.apply(&call("2", Dropped), 7.0);
+    tracker.apply(&call("3", Dropped), 8.0);
+    assert_eq!(tracker.call_ids().collect::<Vec<_>>(), ["1", "3"]);
+    tracker.apply(&call("4", Active), 9.0);
+    tracker.apply(&call("5", Active), 10.0);
+    assert_eq!(
+        tracker.call_ids().collect::<Vec<_>>(),
+        ["3", "4", "5"],
+        "1 was the oldest live"
+    );
+}
