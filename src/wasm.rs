@@ -1184,9 +1184,37 @@ impl Gadget {
         })
     }
 
-    /// Whether a dial may start now: `{ok:true}` or `{ok:false, code, message}`.
+    /// Whether a dial may start now: `{ok:true}` or `{ok:false, code,
+    /// message, callId?}`.
     pub fn can_dial(&self) -> JsValue {
-        to_js(&CanDial(&self.shared.core.borrow().can_dial()))
+        to_js(&CanDial(&self.shared.core.borrow().can_dial(now_ms())))
+    }
+
+    /// Ends the tracking of a live call locally (`gadget.forgetCall`): its
+    /// snapshot, or `null` when no live call has this id. Throws
+    /// `INVALID_INPUT` for an id that is not a string; a string longer than
+    /// any call id, or not well-formed UTF-16, is not copied and cannot be
+    /// a tracked id (`null`).
+    pub fn forget_call(&self, call_id: JsValue) -> Result<JsValue, JsValue> {
+        let Some(text) = call_id.dyn_ref::<js_sys::JsString>() else {
+            return Err(thrown(
+                &Error::new(
+                    Code::InvalidInput,
+                    msg!(
+                        "forgetCall needs the call id as a string, not ",
+                        js_type(&call_id)
+                    ),
+                )
+                .with_path("callId"),
+            ));
+        };
+        // Every UTF-16 unit is at least one byte of UTF-8.
+        if text.length() as usize > message::MAX_CALL_ID_BYTES || !text.is_valid_utf16() {
+            return Ok(JsValue::NULL);
+        }
+        let id = String::from(text);
+        let forgotten = self.shared.core.borrow_mut().forget_call(&id, now_ms());
+        Ok(forgotten.map_or(JsValue::NULL, |snapshot| to_js(&snapshot)))
     }
 
     /// The tracked calls.
