@@ -82,7 +82,10 @@ export class MakecallError extends Error {
   reason?: ValidationCode;
   /** For CALL_FAILED: the workspace's cause, e.g. "BUSY", "BAD_DESTINATION" (Finesse's `stateCause`; not ES2022's chained `cause`). */
   stateCause?: string;
-  /** For CALL_FAILED (and a TIMEOUT after a call was seen): the call id. */
+  /**
+   * For CALL_FAILED (and a TIMEOUT after a call was seen): the call id. For CALL_IN_PROGRESS: the live
+   * call's id, the one to pass to `gadget.forgetCall` when that call's end never reached the gadget.
+   */
   callId?: string;
   /** For WORKSPACE_ERROR: the error event's `errorType`, e.g. "Invalid State", "WEBSOCKET_ERROR". */
   errorType?: string;
@@ -365,6 +368,7 @@ export type Change = "new" | "advanced" | "duplicate" | "stale" | "unknown";
 /** A tracked call. */
 export interface CallSnapshot {
   callId: string;
+  /** The latest state the workspace reported (a forgotten call keeps its own: see `forgottenAt`). */
   state: CallState;
   previousState?: CallState;
   direction: "outbound" | "inbound" | "unknown";
@@ -373,8 +377,16 @@ export interface CallSnapshot {
   cause?: string;
   /** ms since the epoch. */
   startedAt: number;
+  /** When the call last accepted a state change from the workspace (ms since the epoch). */
   updatedAt: number;
   history: { state: CallState; at: number }[];
+  /**
+   * When `gadget.forgetCall` ended the tracking of this call locally (ms since the epoch), while its
+   * state was still live: the workspace never reported its end. Such a call no longer counts as live.
+   * Kept when its end arrives later; gone when the workspace reports it moving on while up (it is
+   * live again). Absent for every other call.
+   */
+  forgottenAt?: number;
 }
 
 /** Tracks calls by id through their states. */
@@ -434,6 +446,14 @@ export interface GadgetOptions extends EnvelopeOptions {
    * calls). Default false: such a dial fails with CALL_IN_PROGRESS.
    */
   allowDialDuringCall?: boolean;
+  /**
+   * A site's choice, not workspace behaviour (no public source says how long a call may go without a
+   * state change): after this many ms (1 to 86 400 000) with no accepted state change, a live call no
+   * longer blocks a dial with CALL_IN_PROGRESS. The call itself is unchanged (still live in `calls()`,
+   * and blocking again once a change for it arrives). Default: off, every live call blocks until it
+   * ends or is forgotten (`forgetCall`).
+   */
+  liveCallLimitMs?: number | null;
 }
 
 /** What a successful dial resolves to. */
@@ -470,8 +490,21 @@ export interface Gadget {
   requestAgentState(): boolean;
   /** Settles once the `register` hook answered (at once without one); never rejects. */
   readonly registration: Promise<RegistrationResult>;
-  canDial(): { ok: true } | { ok: false; code: DialErrorCode; message: string };
+  /** Why a dial would fail now; for CALL_IN_PROGRESS, `callId` is the live call's (see `forgetCall`). */
+  canDial(): { ok: true } | { ok: false; code: DialErrorCode; message: string; callId?: string };
+  /** Snapshots of the tracked calls, oldest first. */
   calls(): CallSnapshot[];
+  /**
+   * Ends the tracking of a live call locally, for a call whose end (dropped, failed, wrap-up) never
+   * reached the gadget, so that it no longer blocks a dial with CALL_IN_PROGRESS; pass the `callId` that
+   * error (or `canDial()`) gives. Returns the call's snapshot, with its last reported state and
+   * `forgottenAt` set, or null when no live call has this id (unknown, evicted, ended, already
+   * forgotten, longer than any call id, or the gadget is closed): then nothing changes. Emits no
+   * "call" event. A later report of the call's end is recorded as usual (it keeps `forgottenAt`);
+   * a later report that moves it on while up makes it live, and blocking, again. Throws
+   * INVALID_INPUT (`path` "callId") when `callId` is not a string.
+   */
+  forgetCall(callId: string): CallSnapshot | null;
   readonly agent: Agent | null;
   readonly agentState: AgentStateName | null;
   readonly closed: boolean;

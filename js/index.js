@@ -713,6 +713,18 @@ export function createGadget(options) {
       return gadgetCore.calls();
     },
 
+    /**
+     * Ends the tracking of a live call whose end never reached the gadget
+     * (the id a CALL_IN_PROGRESS error or canDial() gives), so it no longer
+     * blocks a dial: returns its snapshot (state kept, `forgottenAt` set), or
+     * null when no live call has this id. No "call" event is emitted.
+     * Throws INVALID_INPUT when `callId` is not a string.
+     * @param {string} callId
+     */
+    forgetCall(callId) {
+      return gadgetCore.forget_call(callId);
+    },
+
     /** The last agent event's agent, or null before the first one. */
     get agent() {
       return agent;

@@ -71,6 +71,7 @@ async function main(): Promise<void> {
     dialTimeoutMs: 15000,
     source: "my-crm",
     allowDialDuringCall: false,
+    liveCallLimitMs: null,
   });
   const off = gadget.on("call", (c, how, dialled: boolean) => console.log(c.state, how, dialled));
   gadget.on("agent", (agent) => console.log(agent.state));
@@ -82,7 +83,11 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof MakecallError) {
       if (error.code === "CALL_FAILED") console.log(error.stateCause);
-      if (error.code === "CALL_IN_PROGRESS") console.log(error.callId);
+      if (error.code === "CALL_IN_PROGRESS" && error.callId !== undefined) {
+        const forgotten: CallSnapshot | null = gadget.forgetCall(error.callId);
+        const at: number | undefined = forgotten?.forgottenAt;
+        console.log(at);
+      }
     }
   }
   // `cond && controller.signal` gives false when cond is false: no signal.
@@ -92,6 +97,10 @@ async function main(): Promise<void> {
   console.log(own.name, own.code, own.path);
   off();
   console.log(gadget.canDial(), gadget.agentState, gadget.calls().length);
+  const blocked = gadget.canDial();
+  if (!blocked.ok && blocked.code === "CALL_IN_PROGRESS" && blocked.callId) gadget.forgetCall(blocked.callId);
+  // @ts-expect-error the id is a string
+  gadget.forgetCall(16931876);
   gadget.close();
   workspace.close();
 
