@@ -222,3 +222,56 @@ describe("scenarios through the UI", () => {
     await page.context().close();
   });
 });
+
+// A call whose end never reaches the gadget (the workspace's DROPPED lost on
+// the way) blocks Call; the status line offers to forget it.
+describe("a call whose end never arrives", () => {
+  const callMessage = (id, state) => ({
+    channel: "Finesse",
+    topic: "Outbound",
+    subtopic: "OutboundCallStateChange",
+    message: {
+      source: "event",
+      call: { id, event: state, CallType: "OB_OUT", ResponseActual: { id, state, fromAddress: "5024", toAddress: "6085559000" } },
+    },
+  });
+  const send = (page, ...messages) =>
+    page.evaluate((list) => {
+      for (const message of list) window.makecallDemo.sendToGadget(message);
+    }, messages);
+
+  test("Call is blocked with a Forget button; forgetting the stuck call frees Call and keeps it in Recent calls", async () => {
+    const page = await setup.page();
+    const { frame, gadget } = await dial(page, { scenario: "noResponse", dialTimeoutMs: 20000 });
+    const forget = gadget.getByRole("button", { name: "Call already ended? Forget it" });
+    assert.ok(await forget.isHidden(), "no Forget button while nothing blocks");
+    await send(page, callMessage("4242", "INITIATING"), callMessage("4242", "ACTIVE"));
+    await waitForCard(frame, "Connected");
+    const reason = gadget.locator("#mc-call-reason");
+    await reason.filter({ hasText: "You are on a call." }).waitFor({ timeout: 3000 });
+    await forget.waitFor({ state: "visible" });
+    assert.equal(await gadget.locator("#mc-call").getAttribute("aria-disabled"), "true");
+
+    await forget.click();
+    await waitForCard(frame, "Forgotten: its end never reached this gadget");
+    await waitForCallButton(gadget);
+    assert.match(await reason.textContent(), /^Ready to dial /);
+    assert.ok(await forget.isHidden(), "nothing to forget any more");
+    assert.equal(await frame.evaluate(() => document.activeElement?.id), "mc-number", "focus goes back to the number");
+    const frozen = await gadget.locator("#mc-card-timer").textContent();
+    await page.waitForTimeout(1100);
+    assert.equal(await gadget.locator("#mc-card-timer").textContent(), frozen, "the timer stopped");
+    const recent = gadget.locator("#mc-recent-list li");
+    assert.equal(await recent.count(), 1);
+    assert.match(await recent.first().textContent(), /Forgotten/);
+    assert.ok((await seen(frame)).live.includes("Call forgotten. You can place the next call."));
+
+    // Its end arrives after all: shown as the end it is.
+    await send(page, callMessage("4242", "DROPPED"));
+    await waitForCard(frame, "Call ended");
+    assert.match(await recent.first().textContent(), /Call ended/);
+    await waitForCallButton(gadget);
+    setup.assertNoErrors(page);
+    await page.context().close();
+  });
+});

@@ -56,6 +56,9 @@ const CAUSE_WORDS = {
 };
 const ENDED = new Set(["dropped", "failed", "wrapUp"]);
 const ON_A_CALL = "You are on a call. You can place the next call when it ends.";
+// A call the agent forgot (its end never reached the gadget), while the
+// workspace last reported it up.
+const FORGOTTEN_WORDS = "Forgotten: its end never reached this gadget";
 
 const $ = (id) => {
   const element = document.getElementById(id);
@@ -71,6 +74,7 @@ const ui = {
   backspace: $("mc-backspace"),
   call: $("mc-call"),
   callReason: $("mc-call-reason"),
+  forget: $("mc-forget"),
   alert: $("mc-alert"),
   card: $("mc-card"),
   cardState: $("mc-card-state"),
@@ -95,6 +99,7 @@ function stateWords(state) {
  * saying so when a late "dropped" follows (it is over either way).
  */
 function callWords(call) {
+  if (call.forgottenAt !== undefined && !ENDED.has(call.state)) return FORGOTTEN_WORDS;
   const seen = new Set((call.history ?? []).map((entry) => entry.state));
   if (call.state === "dropped" && seen.has("wrapUp")) return STATE_WORDS.wrapUp;
   if (call.state === "dropped" && seen.has("alerting") && !seen.has("active") && !seen.has("held")) return "No answer";
@@ -342,6 +347,7 @@ async function main() {
     }
   }
   let pending = false; // while a dial is unsettled
+  let blockingCallId = null; // the live call that blocks Call (CALL_IN_PROGRESS), if any
   let current = null; // the call shown on the card
   let activeSince = null;
   let endedElapsed = null;
@@ -363,6 +369,10 @@ async function main() {
   function refreshCallButton() {
     let reason = "";
     const can = gadget.canDial();
+    // The live call that blocks Call, for the "Forget it" button: the
+    // agent's way out when that call's end never reached the gadget.
+    blockingCallId = !pending && !can.ok && can.code === "CALL_IN_PROGRESS" ? (can.callId ?? null) : null;
+    setHidden(ui.forget, blockingCallId === null);
     if (pending) reason = "Placing the call…";
     else if (!can.ok) {
       if (can.code === "AGENT_NOT_READY") {
@@ -613,6 +623,25 @@ async function main() {
       refreshCallButton();
     }
   }
+
+  // The agent says the call that blocks Call is over: the gadget stops
+  // counting it as live (its end never arrived), and Call is possible again.
+  ui.forget.addEventListener("click", () => {
+    const forgotten = blockingCallId === null ? null : gadget.forgetCall(blockingCallId);
+    if (forgotten && current && current.callId === forgotten.callId) {
+      current = forgotten;
+      if (timerHandle !== null) {
+        endedElapsed = Date.now() - (activeSince ?? Date.now());
+        stopTimer();
+      }
+      renderCard();
+      remember(forgotten);
+    }
+    if (forgotten) announce("Call forgotten. You can place the next call.");
+    refreshCallButton();
+    // The button is gone now: keep the keyboard where the agent goes next.
+    if (ui.forget.hidden) ui.number.focus();
+  });
 
   ui.form.addEventListener("submit", (event) => {
     event.preventDefault();
