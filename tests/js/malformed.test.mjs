@@ -102,6 +102,8 @@ const ENTRY_POINTS = {
   "gadget.on(x, fn)": (x) => gadgetOn().on(x, () => {}),
   "gadget.on('call', x)": (x) => gadgetOn().on("call", x),
   "gadget.validate(x)": (x) => gadgetOn().validate(x),
+  "gadget.forgetCall(x)": (x) => gadgetOn().forgetCall(x),
+  "createGadget({liveCallLimitMs: x})": (x) => createGadget({ transport: quietHub(), liveCallLimitMs: x }),
   "postMessageTransport(x)": (x) => postMessageTransport(x),
   "postMessageTransport({targetOrigin: x})": (x) => postMessageTransport({ window: fakeWindow(), targetOrigin: x }),
   "postMessageTransport({allowedOrigins: x})": (x) =>
