@@ -284,7 +284,7 @@ const totals = { started: 0, settled: 0, twice: 0, makeCalls: 0 };
 describe("property: every dial settles exactly once, with at most one MakeCall", () => {
   const RUNS = 120;
   const OPS = 30;
-  test(`${RUNS} random interleavings of dial, abort, close, re-entrant listeners, publish failures and reports`, async () => {
+  test(`${RUNS} random interleavings of dial, abort, close, forgetCall, re-entrant listeners, publish failures and reports`, async () => {
     for (let run = 0; run < RUNS; run += 1) {
       const rand = random(1000 + run);
       const pick = (list) => list[Math.floor(rand() * list.length)];
@@ -332,12 +332,13 @@ describe("property: every dial settles exactly once, with at most one MakeCall",
         gadget = gadgetOn(transport, { dialTimeoutMs: 1 + Math.floor(rand() * 8) });
         gadgets.push(gadget);
         const g = gadget;
-        // Listeners that re-enter at random: close, dial, throw.
-        g.on("call", () => {
+        // Listeners that re-enter at random: close, dial, forget the call, throw.
+        g.on("call", (call) => {
           const roll = rand();
           if (roll < 0.08) g.close();
           else if (roll < 0.16 && dialDepth === 0) startDial("listener");
           else if (roll < 0.2) throw new Error("listener bug");
+          else if (roll < 0.26) g.forgetCall(call.callId);
         });
       };
       const reports = await catchingReports(async () => {
@@ -358,6 +359,12 @@ describe("property: every dial settles exactly once, with at most one MakeCall",
             if (rand() < 0.7) newGadget();
           } else if (roll < 0.5) {
             transport.failNext += 1;
+          } else if (roll < 0.56) {
+            // The agent forgets the call that blocks dialling (or any id).
+            const can = gadget?.canDial();
+            const id = can && !can.ok && can.callId ? can.callId : String(Math.floor(rand() * nextCall));
+            const forgotten = gadget?.forgetCall(id);
+            if (forgotten) assert.equal(typeof forgotten.forgottenAt, "number");
           } else if (roll < 0.8) {
             // A report for the latest MakeCall (its number), or another number.
             const last = transport.published.at(-1);
