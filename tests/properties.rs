@@ -521,3 +521,56 @@ proptest! {
         prop_assert_eq!(tracker.snapshot("1").unwrap().state, most);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1000))]
+
+    /// Forgetting mixed with state changes keeps the limits and the live
+    /// set exact: at most 3 ended (or forgotten) and 4 live calls, the
+    /// latest live call is live, and `forget` answers exactly for live calls.
+    #[test]
+    fn forgetting_calls_keeps_the_limits_and_the_live_set_exact(
+        ops in prop::collection::vec((any::<bool>(), event()), 1..120),
+    ) {
+        let mut tracker = CallTracker::with_limits(3, 4);
+        for (i, (forget, (id, state, raw))) in ops.iter().enumerate() {
+            let id = id.to_string();
+            let before = tracker.snapshot(&id);
+            if *forget {
+                let was_live = before.as_ref().is_some_and(|b| b.is_live());
+                let forgotten = tracker.forget(&id, i as f64);
+                prop_assert_eq!(forgotten.is_some(), was_live);
+                if let Some(snapshot) = &forgotten {
+                    let before = before.unwrap();
+                    prop_assert_eq!(snapshot.state, before.state);
+                    prop_assert_eq!(snapshot.forgotten_at, Some(i as f64));
+                    prop_assert!(!snapshot.is_live());
+                } else {
+                    prop_assert_eq!(&tracker.snapshot(&id), &before, "nothing changed");
+                }
+            } else {
+                let mut call = Call::new(id.clone(), *state);
+                call.raw_state = raw.clone();
+                let (change, after) = tracker.apply(&call, i as f64);
+                if let Some(before) = &before {
+                    if !change.is_accepted() {
+                        prop_assert_eq!(before, &after);
+                    }
+                    // Only a forward live state brings a forgotten call back.
+                    if before.forgotten_at.is_some() && after.forgotten_at.is_none() {
+                        prop_assert_eq!(change, Change::Advanced);
+                        prop_assert!(after.is_live());
+                    }
+                }
+            }
+            let calls = tracker.calls();
+            let live = calls.iter().filter(|c| c.is_live()).count();
+            prop_assert!(live <= 4, "{} live", live);
+            prop_assert!(calls.len() - live <= 3, "{} not live", calls.len() - live);
+            match tracker.latest_live_call() {
+                Some(latest) => prop_assert!(latest.is_live()),
+                None => prop_assert_eq!(live, 0),
+            }
+        }
+    }
+}
