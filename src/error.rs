@@ -58,7 +58,9 @@ pub enum Code {
     AgentNotReady,
     /// Dial: another dial is still pending.
     DialInProgress,
-    /// Dial: the agent has a live call (unless `allowDialDuringCall`).
+    /// Dial: the agent has a live call (unless `allowDialDuringCall`); the
+    /// error's `callId` is that call's, which `forgetCall` releases when its
+    /// end never reached the gadget.
     CallInProgress,
     /// Dial: the workspace reported the call as failed.
     CallFailed,

@@ -9,7 +9,8 @@
 //! validation never panics and is idempotent under every kind of plan; the
 //! parsers never panic on arbitrary bytes or arbitrary JSON values; a message
 //! built from a random call reads back as that call; the tracker never moves
-//! a call backwards, whatever the order of its events.
+//! a call backwards, whatever the order of its events, and forgetting calls
+//! keeps its limits and its set of live calls exact.
 
 use makecall::dialplan::{validate, Plan, Preset};
 use makecall::json::{self, Value};
