@@ -458,6 +458,11 @@ impl Plan {
                 LengthCheck::TooLong => Some(Code::TooLong),
                 LengthCheck::Invalid => Some(Code::InvalidNumber),
                 LengthCheck::Possible if !self.accept_possible => Some(Code::NotANumberRange),
+                // A merely possible number must at least read back as
+                // itself: `+46 00 946679` (one national prefix stripped
+                // after the calling code) would be `+460946679`, which reads
+                // as `+46946679`, so its `dial` would not validate to itself.
+                LengthCheck::Possible if !reads_back(&parsed) => Some(Code::NotANumberRange),
                 LengthCheck::Possible => None,
             };
             if let Some(code) = refused {
@@ -1003,6 +1008,14 @@ fn national_dial(plan: &Plan, access_code: &str, e164: &str, reading: &Reading<'
     text.push_str(prefix);
     text.push_str(number);
     text
+}
+
+/// Whether a number's E.164 form, read again, is the same number.
+fn reads_back(parsed: &parse::Parsed) -> bool {
+    let digits = concat(parsed.calling_code, &parsed.national_number);
+    parse::parse(&digits, true, None, &numbering::Loaded).is_ok_and(|again| {
+        again.calling_code == parsed.calling_code && again.national_number == parsed.national_number
+    })
 }
 
 fn international_failure(code: Code, digits: usize) -> Rejection {

@@ -144,6 +144,25 @@ fn unassigned_ranges_and_accept_possible() {
 }
 
 #[test]
+fn a_possible_number_reads_back_as_itself() {
+    // After +46 one national prefix is stripped (`+46 0 946679` is
+    // `+46946679`); with two, the possible reading `+460946679` would read
+    // again as `+46946679`: its dial would not validate to itself.
+    let possible = plan(&[("country", "SE"), ("accept", "possible")]);
+    for input in ["+46 00 946679", "00 46 00 946679"] {
+        assert_eq!(code(input, &possible), "NOT_A_NUMBER_RANGE", "{input}");
+    }
+    // `+460946679` itself is read with its 0 stripped, as libphonenumber does.
+    for input in ["+46 946679", "+46 0 946679", "+460946679", "00 46 946679"] {
+        let v = ok(input, &possible);
+        assert_eq!(v.e164.as_deref(), Some("+46946679"), "{input}");
+        assert_eq!(ok(&v.dial, &possible).dial, v.dial, "{input}");
+    }
+    // Without accept "possible" nothing changes: none is in an assigned range.
+    assert_eq!(code("+46 00 946679", &country("SE")), "NOT_A_NUMBER_RANGE");
+}
+
+#[test]
 fn nanp_regions_and_short_canadian_numbers() {
     let v = ok("(608) 555-9000", &country("US"));
     assert_eq!(v.number_type, Some(NumberType::FixedLineOrMobile));
