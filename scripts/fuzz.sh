@@ -2,7 +2,7 @@
 # Runs the libFuzzer targets in fuzz/ (cargo-fuzz) for a given time each and
 # prints executions and findings. Not part of `npm test` or CI.
 #
-#   scripts/fuzz.sh <seconds> [target...]     targets: validate parse (default: both)
+#   scripts/fuzz.sh <seconds> [target...]     targets: validate parse numbering metadata (default: all)
 #   FUZZ_RUNS=10000000 scripts/fuzz.sh 600    also stop each target after that many runs
 #
 # cargo-fuzz passes nightly-only rustc flags. With only a stable toolchain,
@@ -18,7 +18,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 SECONDS_EACH="${1:?usage: scripts/fuzz.sh <seconds> [target...]}"
 shift
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(validate parse)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(validate parse numbering metadata)
 SANITIZER="${FUZZ_SANITIZER:-none}"
 RUNS=()
 [ -n "${FUZZ_RUNS:-}" ] && RUNS=(-runs="$FUZZ_RUNS")
@@ -35,9 +35,20 @@ else
 fi
 
 # Seed corpora: the message fixtures for the parser, typical and hostile
-# numbers (each behind a plan-selector byte) for the validator.
-mkdir -p fuzz/corpus/parse fuzz/corpus/validate
+# numbers (each behind a plan-selector byte) for the validator and, behind
+# two plan-selector bytes, for the numbering engine; the metadata files
+# themselves for the metadata reader.
+mkdir -p fuzz/corpus/parse fuzz/corpus/validate fuzz/corpus/numbering fuzz/corpus/metadata
 cp tests/fixtures/messages/*.json fuzz/corpus/parse/ 2>/dev/null || true
+cp metadata/cc-*.bin fuzz/corpus/metadata/
+j=0
+for number in "020 7946 0000" "+44 (0) 20 7946 0000 ext. 123" "011 15 2345-6789" "0 15 21 98765 4321" \
+  "+49 30 123456" "00 33 1 23 45 67 89" "919876543210" "+86 10 1234 5678" "+800 1234 5678" "112"; do
+  for selector in '\x00\x00' '\x00\x05' '\x01\x40' '\x02\x11' '\x03\x7f'; do
+    printf '%b%s' "$selector" "$number" > "fuzz/corpus/numbering/seed-$j-${selector//\\/}"
+  done
+  j=$((j + 1))
+done
 i=0
 for number in "(608) 555-9000" "+1 608 555 9000" "9 608 555 9000" "011 44 20 7946 0000" \
   "08234567899" "*67 608 555 9000" "1-800-FLOWERS" "5024" "+44 20 7946 0000" \
