@@ -327,3 +327,24 @@ fn deferred_formatting_writes_what_validation_writes() {
     }
     assert!(formatted >= 15, "{formatted}");
 }
+
+#[test]
+fn internal_extensions_come_first_where_national_numbers_are_as_short() {
+    // A Faroese number has 6 digits, as many as an extension by default.
+    let faroe = country("FO");
+    assert_eq!(ok("211234", &faroe).kind, NumberKind::Extension);
+    let narrowed = Plan::from_value(Some(
+        &makecall::json::parse(r#"{"country":"FO","extensionDigits":[1,4]}"#).unwrap(),
+    ))
+    .unwrap();
+    let v = ok("211234", &narrowed);
+    assert_eq!(
+        (v.kind, v.e164.as_deref(), v.number_type),
+        (
+            NumberKind::National,
+            Some("+298211234"),
+            Some(NumberType::Mobile)
+        )
+    );
+    assert_eq!(ok("5024", &narrowed).kind, NumberKind::Extension);
+}
