@@ -186,3 +186,80 @@ test("validation by country agrees with libphonenumber-js max on every region", 
   assert.ok(totals.national / Math.max(totals.e164Compared, 1) >= 0.995, "national format agreement below 99.5%");
   assert.ok(totals.international / Math.max(totals.e164Compared, 1) >= 0.995, "international format agreement below 99.5%");
 });
+
+// accept: "possible" against libphonenumber-js's isPossible(), on the same
+// numbers. The deliberate difference is counted apart: a possible reading
+// whose E.164 reads back as another number (`+46 00 946679` is
+// `+460946679`, which libphonenumber-js itself reads as `+46946679`) is
+// refused, so that every `dial` validates to itself.
+test('accept: "possible" agrees with libphonenumber-js isPossible() on every region', () => {
+  const totals = { inputs: 0, validity: 0, e164Compared: 0, e164: 0, deliberate: 0, unstable: 0 };
+  const disagreements = [];
+  const regions = Object.keys(metadata.countries).sort();
+  for (const region of regions) {
+    const data = metadata.countries[region];
+    const callingCode = data[0];
+    const nationalPrefix = data[5] || "";
+    const random = randomSource([...region].reduce((h, c) => h * 31 + c.charCodeAt(0), 11));
+    const plan = { country: region, extensionDigits: [0, 0], minDigits: 1, accept: "possible" };
+    for (const nsn of nationalNumbers(region, data, random)) {
+      const forms = new Set([`+${callingCode} ${nsn}`, nsn]);
+      if (nationalPrefix) {
+        forms.add(`${nationalPrefix} ${nsn}`);
+        forms.add(`+${callingCode} (${nationalPrefix}) ${nsn}`);
+      }
+      for (const input of forms) {
+        let expected = { ok: false };
+        try {
+          const number = parsePhoneNumberWithError(input, region);
+          if (number.isPossible()) expected = { ok: true, e164: number.number };
+        } catch {
+          // not a number for libphonenumber-js: refused
+        }
+        totals.inputs++;
+        if (expected.ok && expected.e164.length > 16) {
+          totals.deliberate++;
+          continue;
+        }
+        const got = validateNumber(input, plan);
+        if (expected.ok && !got.ok && got.code === "NOT_A_NUMBER_RANGE") {
+          // Refused on purpose only if libphonenumber-js reads its own
+          // E.164 as another number.
+          let again = null;
+          try {
+            again = parsePhoneNumberWithError(expected.e164).number;
+          } catch {
+            // unreadable: unstable too
+          }
+          if (again !== expected.e164) {
+            totals.unstable++;
+            continue;
+          }
+        }
+        if (got.ok === expected.ok) totals.validity++;
+        else {
+          disagreements.push(
+            `${region} ${JSON.stringify(input)}: libphonenumber ${expected.ok ? `possible ${expected.e164}` : "not possible"}, makecall ${got.ok ? `ok ${got.e164}` : got.code}`,
+          );
+        }
+        if (got.ok && expected.ok) {
+          totals.e164Compared++;
+          if (got.e164 === expected.e164) totals.e164++;
+          else disagreements.push(`${region} ${JSON.stringify(input)}: e164 ${got.e164}, libphonenumber ${expected.e164}`);
+        }
+      }
+    }
+  }
+  const compared = totals.inputs - totals.deliberate - totals.unstable;
+  const share = (n, of) => `${n}/${of} (${((100 * n) / Math.max(of, 1)).toFixed(3)}%)`;
+  console.log(
+    `accept "possible": inputs ${totals.inputs}; deliberate differences: over 15 digits ${totals.deliberate}, an E.164 that reads back as another number ${totals.unstable}`,
+  );
+  console.log(`possible agrees: ${share(totals.validity, compared)}`);
+  console.log(`e164 agrees: ${share(totals.e164, totals.e164Compared)}`);
+  console.log(`disagreements (${disagreements.length}):`);
+  for (const line of disagreements) console.log(`  ${line}`);
+  assert.ok(totals.unstable < totals.inputs / 100, "more than 1% refused as unstable");
+  assert.ok(totals.validity / compared >= 0.999, "possible agreement below 99.9%");
+  assert.ok(totals.e164 / Math.max(totals.e164Compared, 1) >= 0.999, "E.164 agreement below 99.9%");
+});
