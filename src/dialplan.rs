@@ -461,7 +461,8 @@ impl Plan {
                 // A merely possible number must at least read back as
                 // itself: `+46 00 946679` (one national prefix stripped
                 // after the calling code) would be `+460946679`, which reads
-                // as `+46946679`, so its `dial` would not validate to itself.
+                // as `+46946679`, so its `dial` would not validate to itself,
+                // nor would its E.164 be accepted again.
                 LengthCheck::Possible if !reads_back(&parsed) => Some(Code::NotANumberRange),
                 LengthCheck::Possible => None,
             };
@@ -1010,11 +1011,19 @@ fn national_dial(plan: &Plan, access_code: &str, e164: &str, reading: &Reading<'
     text
 }
 
-/// Whether a number's E.164 form, read again, is the same number.
+/// Whether a number's E.164 form, read again, is the same number and still
+/// of a possible length (`0107856` is possible in Canada, where 7-digit
+/// numbers exist, but `+10107856` is read with the US rules: too short).
 fn reads_back(parsed: &parse::Parsed) -> bool {
     let digits = concat(parsed.calling_code, &parsed.national_number);
     parse::parse(&digits, true, None, &numbering::Loaded).is_ok_and(|again| {
-        again.calling_code == parsed.calling_code && again.national_number == parsed.national_number
+        let nsn = again.national_number.as_bytes();
+        again.calling_code == parsed.calling_code
+            && again.national_number == parsed.national_number
+            && again.rules().is_some_and(|region| {
+                region.is_valid(nsn)
+                    || check_length(nsn.len(), region.possible_lengths) == LengthCheck::Possible
+            })
     })
 }
 

@@ -160,6 +160,11 @@ fn a_possible_number_reads_back_as_itself() {
     }
     // Without accept "possible" nothing changes: none is in an assigned range.
     assert_eq!(code("+46 00 946679", &country("SE")), "NOT_A_NUMBER_RANGE");
+    // Canada has 7-digit numbers, but +1 with 7 digits is read with the US
+    // rules: `+10107856` would be TOO_SHORT, so `0107856` is refused.
+    let canada = plan(&[("country", "CA"), ("accept", "possible")]);
+    assert_eq!(code("0107856", &canada), "NOT_A_NUMBER_RANGE");
+    assert_eq!(code("+10107856", &canada), "TOO_SHORT");
 }
 
 #[test]
