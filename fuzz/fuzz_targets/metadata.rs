@@ -51,7 +51,8 @@ fuzz_target!(|data: &[u8]| {
             if let Some(region) = parsed.regions.first() {
                 let mut formatter = AsYouType::new(Some(region));
                 for digit in digits.iter().take(20) {
-                    let _ = formatter.input(std::str::from_utf8(std::slice::from_ref(digit)).unwrap());
+                    let _ =
+                        formatter.input(std::str::from_utf8(std::slice::from_ref(digit)).unwrap());
                 }
             }
         }

@@ -2,7 +2,8 @@
 //! two bytes choose a region and a plan variant, the rest (as lossy UTF-8) is
 //! typed into validation, `formatNumber` and `AsYouType`. Beyond "no panic",
 //! a valid number's E.164 has at most 15 digits and validates again to
-//! itself, and its international display form reads back as the same number.
+//! itself, and its international display form reads back as the same number
+//! (as in libphonenumber, not with an extension of more than 9 digits).
 #![no_main]
 
 use std::sync::OnceLock;
@@ -57,8 +58,16 @@ fuzz_target!(|data: &[u8]| {
             assert!(digits.len() <= 15 && digits.bytes().all(|b| b.is_ascii_digit()));
             let again = validate(e164, plan).expect("an E.164 validates again");
             assert_eq!(again.e164.as_deref(), Some(e164));
-            if let Some(forms) = &valid.formatted {
-                let read = validate(&forms.international, plan).expect("the display form validates");
+            // A display form reads back, unless its extension is longer than
+            // the 9 digits libphonenumber reads after an ambiguous label such as
+            // Romania's ` int ` (a `;`-written extension may have 15).
+            let readable = valid
+                .extension
+                .as_ref()
+                .is_none_or(|extension| extension.len() <= 9);
+            if let Some(forms) = valid.formatted.as_ref().filter(|_| readable) {
+                let read =
+                    validate(&forms.international, plan).expect("the display form validates");
                 assert_eq!(read.e164.as_deref(), Some(e164));
             }
         }
