@@ -1029,10 +1029,16 @@ fn reads_back(parsed: &parse::Parsed) -> bool {
 
 fn international_failure(code: Code, digits: usize) -> Rejection {
     let message = match code {
-        // Inside the E.164 bounds, the lengths are the metadata's.
-        Code::TooShort | Code::TooLong if (E164_MIN_DIGITS..=E164_MAX_DIGITS).contains(&digits) => {
-            return metadata_failure(code, digits)
-        }
+        // Inside the E.164 bounds, the lengths are the metadata's (and the
+        // count includes the calling code, which the country's lengths do not).
+        Code::TooShort if (E164_MIN_DIGITS..=E164_MAX_DIGITS).contains(&digits) => msg!(
+            digits,
+            " digits with the country code are too few for a number of this country"
+        ),
+        Code::TooLong if (E164_MIN_DIGITS..=E164_MAX_DIGITS).contains(&digits) => msg!(
+            digits,
+            " digits with the country code are too many for a number of this country"
+        ),
         Code::TooShort => msg!(
             "a number with + needs ",
             E164_MIN_DIGITS,

@@ -353,3 +353,21 @@ fn internal_extensions_come_first_where_national_numbers_are_as_short() {
     );
     assert_eq!(ok("5024", &narrowed).kind, NumberKind::Extension);
 }
+
+#[test]
+fn a_plus_number_of_the_wrong_length_says_its_count_includes_the_country_code() {
+    // Libya's national numbers have 9 digits: +218 and 8 more is too short.
+    let error = validate("+218 0653 6067", &country("LY")).unwrap_err();
+    assert_eq!(error.code.as_str(), "TOO_SHORT");
+    assert_eq!(
+        error.message,
+        "11 digits with the country code are too few for a number of this country"
+    );
+    let error = validate("+44 20 7946 0000 12", &Plan::default()).unwrap_err();
+    assert_eq!(error.code.as_str(), "TOO_LONG");
+    assert!(
+        error.message.contains("with the country code"),
+        "{}",
+        error.message
+    );
+}
