@@ -5,12 +5,11 @@ import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import { init, createGadget, MakecallError } from "../../js/index.js";
 import { prng as random } from "../../bench/fixtures.mjs";
+import { manualTransport, report, tick } from "./helpers.mjs";
 
 before(async () => {
   await init();
 });
-
-const tick = (ms = 0) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * Runs `body` while catching what the gadget reports "the way an uncaught
@@ -39,48 +38,6 @@ async function catchingReports(body) {
     globalThis.setTimeout = real;
   }
   return reports;
-}
-
-/** A transport the test drives: records publishes, delivers on demand, can be told to throw. */
-function manualTransport() {
-  const handlers = new Set();
-  const transport = {
-    published: [],
-    failNext: 0,
-    publish(message) {
-      if (transport.failNext > 0) {
-        transport.failNext -= 1;
-        throw new Error("hub is down");
-      }
-      transport.published.push(message);
-    },
-    subscribe(handler) {
-      handlers.add(handler);
-      return () => handlers.delete(handler);
-    },
-    deliver(message) {
-      for (const handler of [...handlers]) handler(message);
-    },
-  };
-  return transport;
-}
-
-/** A state change of an agent-dialled outbound call, in the seed sample's shape. */
-function report(id, state, toAddress, callType = "OB_OUT") {
-  return {
-    channel: "Finesse",
-    topic: "outbound",
-    subtopic: "OutBoundCallStateChange",
-    message: {
-      source: "event",
-      call: {
-        id: String(id),
-        event: state,
-        CallType: callType,
-        ResponseActual: { id: String(id), state, toAddress, stateCause: state === "FAILED" ? "BUSY" : "" },
-      },
-    },
-  };
 }
 
 /** Resolves with "resolved:<x>" / "rejected:<code>" or "pending" after the timers of `ms` ran. */

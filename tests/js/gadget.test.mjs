@@ -4,22 +4,11 @@ import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import { init, createGadget, parseMessage, buildMakeCall } from "../../js/index.js";
 import { createSimulatedWorkspace, SCENARIOS } from "../../js/simulated.js";
+import { tick, waitFor } from "./helpers.mjs";
 
 before(async () => {
   await init();
 });
-
-const tick = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// Waits until `condition()` holds (polling), so the tests do not depend on
-// how busy the machine is; fails after `ms`.
-async function waitFor(condition, ms = 5000) {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${condition}`);
-    await tick(5);
-  }
-}
 
 function setUp(options = {}, gadgetOptions = {}) {
   const workspace = createSimulatedWorkspace({ stepMs: 2, ringMs: 5, talkMs: 20, noAnswerMs: 20, ...options });

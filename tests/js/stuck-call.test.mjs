@@ -6,20 +6,11 @@ import { test, describe, before } from "node:test";
 import assert from "node:assert/strict";
 import { init, createGadget, parseMessage, MakecallError } from "../../js/index.js";
 import { createSimulatedWorkspace } from "../../js/simulated.js";
+import { manualTransport, report, tick, waitFor } from "./helpers.mjs";
 
 before(async () => {
   await init();
 });
-
-const tick = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(condition, ms = 5000) {
-  const deadline = Date.now() + ms;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${condition}`);
-    await tick(5);
-  }
-}
 
 const ENDS = new Set(["dropped", "failed", "wrapUp"]);
 const isEnd = (message) => {
@@ -40,37 +31,6 @@ function lossyTransport(inner, losing) {
         if (losing.on && isEnd(message)) losing.lost += 1;
         else handler(message);
       }),
-  };
-}
-
-/** A transport the test drives. */
-function manualTransport() {
-  const handlers = new Set();
-  return {
-    published: [],
-    publish(message) {
-      this.published.push(message);
-    },
-    subscribe(handler) {
-      handlers.add(handler);
-      return () => handlers.delete(handler);
-    },
-    deliver(message) {
-      for (const handler of [...handlers]) handler(message);
-    },
-  };
-}
-
-/** An agent-dialled outbound state change, in the seed sample's shape. */
-function report(id, state, toAddress) {
-  return {
-    channel: "Finesse",
-    topic: "outbound",
-    subtopic: "OutBoundCallStateChange",
-    message: {
-      source: "event",
-      call: { id: String(id), event: state, CallType: "OB_OUT", ResponseActual: { id: String(id), state, toAddress } },
-    },
   };
 }
 
