@@ -89,8 +89,9 @@ fn region_plan(region: &str, variant: u8) -> Plan {
     plan_of(&format!(r#"{{"country":"{region}"{extra}}}"#))
 }
 
-/// The E.164 rules: `+`, then 2 to 15 ASCII digits, the first not 0.
-fn assert_e164(e164: &str, input: &str) {
+/// The E.164 rules: `+`, then 2 to 15 ASCII digits, the first not 0;
+/// returns the digits.
+fn assert_e164<'e>(e164: &'e str, input: &str) -> &'e str {
     let digits = e164
         .strip_prefix('+')
         .unwrap_or_else(|| panic!("{input:?}: E.164 {e164:?} without +"));
@@ -100,11 +101,7 @@ fn assert_e164(e164: &str, input: &str) {
             && !digits.starts_with('0'),
         "{input:?}: E.164 {e164:?}"
     );
-}
-
-/// An E.164 number's digits (the text after its `+`).
-fn digits_after_plus(e164: &str) -> &str {
-    e164.strip_prefix('+').unwrap_or(e164)
+    digits
 }
 
 /// Validates `input` under `plan` and checks everything a caller relies on.
@@ -118,7 +115,7 @@ fn check_validation(input: &str, plan: &Plan) {
             let Some(e164) = valid.e164.as_deref() else {
                 return;
             };
-            assert_e164(e164, input);
+            let digits = assert_e164(e164, input);
             // The E.164 form is the same number under the same plan: a
             // caller stores it and validates it again later.
             let again = validate(e164, plan)
@@ -140,44 +137,38 @@ fn check_validation(input: &str, plan: &Plan) {
                 .as_ref()
                 .is_none_or(|extension| extension.len() <= 9);
             if let Some(forms) = valid.formatted.as_ref().filter(|_| readable) {
-                // What the call card shows can be pasted back: the
-                // international form always, the national one of a number in
-                // an assigned range (of a merely possible one, as in
-                // libphonenumber, it may not: `+218 001000000` is written
-                // `001000000`, an international prefix in Libya) where the
-                // plan reads national numbers of that calling code and
-                // would not take it for an internal extension.
-                let national_reads_back = valid.number_type.is_some()
-                    && plan.country.is_some_and(|region| {
-                        numbering::index()
-                            .calling_code_of(region.id)
-                            .is_some_and(|code| digits_after_plus(e164).starts_with(code))
+                // What the call card shows can be pasted back.
+                let read_back = |shown: &str| {
+                    validate(shown, plan).unwrap_or_else(|r| {
+                        panic!("{input:?}: its display form {shown:?} is refused: {r:?}")
                     })
-                    && forms.national.bytes().filter(u8::is_ascii_digit).count()
-                        > plan.extension_digits.1;
-                let read = validate(&forms.international, plan).unwrap_or_else(|r| {
-                    panic!(
-                        "{input:?}: its display form {:?} is refused: {r:?}",
-                        forms.international
-                    )
-                });
+                };
                 assert_eq!(
-                    read.e164.as_deref(),
+                    read_back(&forms.international).e164.as_deref(),
                     Some(e164),
                     "{input:?}: {:?} read back",
                     forms.international
                 );
+                // The national form, of a number in an assigned range (of a
+                // merely possible one, as in libphonenumber, it may not:
+                // `+218 001000000` is written `001000000`, an international
+                // prefix in Libya), where the plan reads national numbers of
+                // that calling code and would not take it for an internal
+                // extension.
+                let national_reads_back = valid.number_type.is_some()
+                    && plan.country.is_some_and(|region| {
+                        numbering::index()
+                            .calling_code_of(region.id)
+                            .is_some_and(|code| digits.starts_with(code))
+                    })
+                    && forms.national.bytes().filter(u8::is_ascii_digit).count()
+                        > plan.extension_digits.1;
                 if national_reads_back {
                     // A valid number, but not always the same one: in
                     // libphonenumber's data for Gabon `+241 2000000` is
                     // written `02 00 00 00`, which is `+24102000000`
                     // (libphonenumber-js reads both so too).
-                    let read = validate(&forms.national, plan).unwrap_or_else(|r| {
-                        panic!(
-                            "{input:?}: its display form {:?} is refused: {r:?}",
-                            forms.national
-                        )
-                    });
+                    let read = read_back(&forms.national);
                     assert!(
                         read.number_type.is_some() && read.country.is_some(),
                         "{input:?}: {:?} reads as {read:?}",
